@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { settingsCatalog } from './settings-catalog.ts';
+
+export function register(program: Command): void {
+  program
+    .command('config')
+    .description(
+      'List every environment setting: variable, default, which commands read it, and what it means',
+    )
+    .option('--markdown', 'print a Markdown table (as in the README)')
+    .action((opts: { markdown?: boolean }) => {
+      const rows = settingsCatalog();
+      if (opts.markdown) {
+        console.log('| variable | default | used by | meaning |\n|---|---|---|---|');
+        for (const r of rows) {
+          console.log(
+            `| \`${r.env}\` | \`${r.default}\` | ${r.usedBy.join(', ')} | ${r.doc.replaceAll('|', '\\|')} |`,
+          );
+        }
+        return;
+      }
+      for (const r of rows)
+        console.log(`${r.env.padEnd(40)} ${r.default.padEnd(28)} ${r.usedBy.join(',').padEnd(18)} ${r.doc}`);
+    });
+}

@@ -1,0 +1,214 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import pg from 'pg';
+import { loadSettings, positiveInt } from '../common/config.ts';
+import { OrderflowError } from '../common/errors.ts';
+import { createLogger } from '../common/logger.ts';
+import { connectionSettings } from '../common/settings.ts';
+import { loadStack, stackUp } from '../stack/stack.ts';
+import { ensureTopics } from '../stack/topics.ts';
+
+const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
+const say = (line: string) => console.log(line);
+
+interface RunOptions {
+  seed: string;
+  speed: string;
+  from?: string;
+  dashboardPort: string;
+  live: boolean;
+}
+
+/**
+ * `orderflow run`: the whole pipeline on the local stack. Starts the stack, creates topics and
+ * schemas, migrates the warehouse, deploys the sink connectors, starts the three processors, the
+ * splitter and the dashboard, backfills the history, then keeps generating live orders until Ctrl-C,
+ * which stops the services it started (the stack keeps running: `orderflow stack down` stops it).
+ */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run the whole pipeline on the local stack: backfill two years of orders, then live orders until Ctrl-C',
+    )
+    .option('--seed <n>', 'seed of the generator and of the stage outcomes', '1')
+    .option(
+      '--speed <factor>',
+      'live mode: simulated seconds per real second (1440 = a day a minute)',
+      '1440',
+    )
+    .option('--from <date>', 'first backfilled order (default: 24 months ago)')
+    .option('--dashboard-port <port>', 'port of the dashboard', '8088')
+    .option('--no-live', 'stop after the backfill has landed in PostgreSQL')
+    .action(async (opts: RunOptions) => {
+      await run(opts);
+    });
+}
+
+async function run(opts: RunOptions): Promise<void> {
+  const seed = positiveInt.parse(opts.seed);
+  const speed = positiveInt.parse(opts.speed);
+  const conn = loadSettings(connectionSettings);
+  const { paths } = loadStack();
+  mkdirSync(paths.logs, { recursive: true });
+
+  say('== stack');
+  await stackUp(say);
+  await ensureTopics({
+    bootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    prefix: conn.topicPrefix,
+    partitions: conn.partitions,
+    replicationFactor: conn.replicationFactor,
+    log: createLogger('run'),
+  });
+  say('== warehouse and connectors');
+  step(['warehouse', 'migrate']);
+  step(['connect', 'deploy']);
+
+  const services: { name: string; child: ChildProcess; log: string }[] = [];
+  const start = (name: string, args: string[]) => {
+    const log = path.join(paths.logs, `${name}.log`);
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, fd] });
+    services.push({ name, child, log });
+    child.on('exit', (code, signal) => {
+      if (!stopping) say(`!! ${name} exited (${signal ?? code}); see ${log}`);
+    });
+    return child;
+  };
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('\n== stopping the services (the stack keeps running: `npx orderflow stack down` stops it)');
+    await Promise.all(
+      services.map(
+        ({ name, child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              say(`   ${name} stopped`);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+
+  say('== backfill');
+  const backfill = [
+    'generate',
+    '--mode',
+    'backfill',
+    '--seed',
+    String(seed),
+    ...(opts.from ? ['--from', opts.from] : []),
+  ];
+  await runToEnd('generator-backfill', backfill, paths.logs);
+
+  // Live: every stage holds an order until its simulated event time is reached, on the same clock as
+  // the live generator (simulated time = real time at `anchor`, then `speed` times faster). The
+  // services start after the backfill so that the anchor and the live generator's start coincide.
+  // Without the live phase nothing is held, so the whole backfill lands.
+  const anchor = new Date().toISOString();
+  const pacing = opts.live ? ['--speed', String(speed), '--anchor', anchor] : ['--speed', '0'];
+  say('== services');
+  for (const stage of ['payment', 'shipping', 'delivery']) {
+    start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
+  }
+  start('splitter', ['split']);
+  start('dashboard', ['dashboard', '--port', opts.dashboardPort]);
+  if (opts.live) {
+    start('generator', [
+      'generate',
+      '--mode',
+      'live',
+      '--from',
+      anchor,
+      '--speed',
+      String(speed),
+      '--seed',
+      String(seed),
+    ]);
+  }
+  printWhereToLook(conn, opts.dashboardPort, paths.logs);
+  await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
+  if (!opts.live) await stopAll();
+}
+
+/** Run one CLI step to completion, failing the run with its output if it fails. */
+function step(args: string[]): void {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  process.stdout.write(
+    r.stdout
+      .split('\n')
+      .map((l) => (l ? `   ${l}` : l))
+      .join('\n'),
+  );
+  if (r.status !== 0) {
+    throw new OrderflowError(
+      'ORDERFLOW_USAGE',
+      `\`orderflow ${args.join(' ')}\` failed:\n${r.stderr}${r.stdout}`,
+    );
+  }
+}
+
+/** Run the backfill in the foreground, its progress lines passed through. */
+async function runToEnd(name: string, args: string[], logs: string): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let last = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    process.stderr.write(text);
+    last = text;
+  });
+  const fd = openSync(path.join(logs, `${name}.log`), 'a');
+  child.stdout.on('data', (chunk: Buffer) => writeSync(fd, chunk));
+  const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new OrderflowError('ORDERFLOW_USAGE', `the backfill failed (exit ${code}): ${last}`);
+}
+
+function printWhereToLook(
+  conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
+  dashboardPort: string,
+  logs: string,
+): void {
+  say('');
+  say('== orderflow is running');
+  say(`   dashboard   http://127.0.0.1:${dashboardPort}/`);
+  say(`   PostgreSQL  psql ${conn.databaseUrl}`);
+  say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
+  say(`   logs        ${logs}/{payment,shipping,delivery,splitter,dashboard,generator}.log`);
+  say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
+  say('');
+}
+
+/** Print how many orders have landed in PostgreSQL every few seconds. */
+async function watchLanding(databaseUrl: string, stopped: () => boolean, untilQuiet: boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let previous = -1;
+  let quiet = 0;
+  try {
+    while (!stopped()) {
+      const { rows } = await client.query<{ n: string }>('select count(*)::text as n from orders');
+      const n = Number(rows[0]!.n);
+      if (n !== previous) say(`   ${new Date().toISOString()}  ${n} orders in PostgreSQL`);
+      quiet = n === previous ? quiet + 1 : 0;
+      if (untilQuiet && n > 0 && quiet >= 6) return;
+      previous = n;
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  } finally {
+    await client.end();
+  }
+}

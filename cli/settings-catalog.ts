@@ -1,0 +1,60 @@
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeSettings, type SettingsSpec } from '../common/config.ts';
+import { connectionSettings } from '../common/settings.ts';
+import { sinkSettings, reconcileSettings } from '../connect/settings.ts';
+import { dashboardSettings } from '../dashboard/settings.ts';
+import { processorSettings } from '../processors/settings.ts';
+import { generatorSettings } from '../producer/settings.ts';
+import { splitterSettings } from '../splitter/settings.ts';
+import { stackSettings } from '../stack/settings.ts';
+import { warehouseSettings } from '../warehouse/settings.ts';
+
+/** The checkout's root, without the trailing slash. */
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+export interface SettingRow {
+  env: string;
+  default: string;
+  doc: string;
+  /** The commands that read it. */
+  usedBy: string[];
+}
+
+/**
+ * Every environment setting of every command, once, with the commands that read it: the source of
+ * `orderflow config` and of the README's configuration tables (a unit test holds the two together).
+ */
+export function settingsCatalog(): SettingRow[] {
+  const groups: [string, SettingsSpec][] = [
+    ['all', connectionSettings as SettingsSpec],
+    ['stack', stackSettings as SettingsSpec],
+    ['generate', generatorSettings as SettingsSpec],
+    ['process', processorSettings('payment') as SettingsSpec],
+    ['split', splitterSettings as SettingsSpec],
+    ['connect', sinkSettings as SettingsSpec],
+    ['reconcile', reconcileSettings as SettingsSpec],
+    ['warehouse', warehouseSettings as SettingsSpec],
+    ['dashboard', dashboardSettings as SettingsSpec],
+  ];
+  const rows = new Map<string, SettingRow>();
+  for (const [command, spec] of groups) {
+    for (const described of describeSettings(spec)) {
+      // Defaults drawn from this machine are shown as what they are made of.
+      const r = {
+        ...described,
+        default: described.default
+          .replaceAll(REPO_ROOT, '<repo>')
+          .replaceAll(hostname(), '<host>')
+          .replace(`-${process.pid}`, '-<pid>'),
+      };
+      const row = rows.get(r.env);
+      if (row) {
+        if (!row.usedBy.includes('all') && !row.usedBy.includes(command)) row.usedBy.push(command);
+      } else {
+        rows.set(r.env, { ...r, usedBy: [command] });
+      }
+    }
+  }
+  return [...rows.values()];
+}

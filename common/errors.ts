@@ -1,0 +1,51 @@
+/**
+ * The closed set of orderflow error codes. Every error the product raises on purpose carries one,
+ * with a cause and whether retrying can help. The README lists them.
+ */
+export const ERROR_CODES = {
+  ORDERFLOW_CONFIG_INVALID: 'A setting (flag or environment variable) has a value that is not allowed.',
+  ORDERFLOW_USAGE: 'A command was called with flags that do not fit together.',
+  ORDERFLOW_STACK_START_FAILED: 'A component of the local stack did not become healthy.',
+  ORDERFLOW_STACK_NOT_INSTALLED:
+    'The JVM artifacts or PostgreSQL binaries are missing: run scripts/setup.sh.',
+  ORDERFLOW_BROKER_UNAVAILABLE: 'Kafka did not answer within the retry budget.',
+  ORDERFLOW_REGISTRY_UNAVAILABLE: 'The schema registry did not answer within the retry budget.',
+  ORDERFLOW_DATABASE_UNAVAILABLE: 'PostgreSQL did not answer within the retry budget.',
+  ORDERFLOW_CONNECT_UNAVAILABLE: 'Kafka Connect did not answer within the retry budget.',
+  ORDERFLOW_SCHEMA_INCOMPATIBLE:
+    'A schema change breaks compatibility with the registered or released schema.',
+  ORDERFLOW_DELIVERY_FAILED: 'Kafka rejected a produced record; nothing was acknowledged as sent.',
+  ORDERFLOW_DECODE_FAILED: 'A record could not be decoded with its registered schema (sent to the DLQ).',
+  ORDERFLOW_INVARIANT_VIOLATED: 'An order broke one of the lifecycle invariants (sent to the DLQ).',
+  ORDERFLOW_TRANSACTION_FAILED: 'A Kafka transaction could not be committed.',
+  ORDERFLOW_CONNECTOR_FAILED:
+    'Kafka Connect rejected a connector configuration, or a connector or task FAILED.',
+  ORDERFLOW_RECONCILE_MISMATCH: 'Kafka and PostgreSQL disagree about the landed orders.',
+  ORDERFLOW_CHECK_FAILED: 'A data-quality assertion failed.',
+  ORDERFLOW_MIGRATION_FAILED:
+    'A warehouse migration could not be applied, or an applied migration file was changed.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class OrderflowError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OrderflowError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+export function isOrderflowError(error: unknown): error is OrderflowError {
+  return error instanceof OrderflowError;
+}
+
+/** A one-line description of any thrown value, for logs and DLQ headers. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type avro from 'avsc';
+import { parseAvro } from './avro.ts';
+import { OrderflowError } from './errors.ts';
+
+const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+
+/** The schema text of a file under schemas/ (e.g. "order.avsc"). */
+export function readSchema(file: string): string {
+  return readFileSync(SCHEMAS_DIR + file, 'utf8');
+}
+
+/**
+ * Confluent wire format on top of avsc: magic byte 0, a 4-byte schema id, then the Avro body.
+ *
+ * The registry client (HTTP) is @kafkajs/confluent-schema-registry; encoding and decoding are done
+ * here synchronously with pre-built avsc types, so the hot path does no promise per record.
+ * Writers register once at start-up and reuse the id; readers resolve each writer id once
+ * (then cached) against their own reader schema, so older or newer writers decode correctly.
+ */
+export class AvroSerde {
+  readonly registry: SchemaRegistry;
+  private readonly writerTypes = new Map<number, avro.Type>();
+
+  constructor(registryUrl: string) {
+    this.registry = new SchemaRegistry(
+      { host: registryUrl, retry: { retries: 5 } },
+      { [SchemaType.AVRO]: {} },
+    );
+  }
+
+  /** Register `schema` under `<topic>-value` (idempotent) and return a sync encoder bound to its id. */
+  async writer<T>(subject: string, schemaText: string): Promise<Encoder<T>> {
+    let id: number;
+    try {
+      ({ id } = await this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject }));
+    } catch (error) {
+      throw registryError(error, subject);
+    }
+    const type = parseAvro(schemaText);
+    this.writerTypes.set(id, type);
+    return new Encoder<T>(id, type);
+  }
+
+  /** A decoder that reads any registered writer version into `readerSchemaText`'s shape. */
+  reader<T>(readerSchemaText: string): Decoder<T> {
+    return new Decoder<T>(this, parseAvro(readerSchemaText));
+  }
+
+  /** The writer type for an id, fetched from the registry once and cached. */
+  async writerType(id: number): Promise<avro.Type> {
+    const cached = this.writerTypes.get(id);
+    if (cached) return cached;
+    let schema: unknown;
+    try {
+      const response = await (this.registry as unknown as RegistryInternals).api.Schema.find({ id });
+      schema = (response.data() as { schema: string }).schema;
+    } catch (error) {
+      throw registryError(error, `schema id ${id}`);
+    }
+    const type = parseAvro(schema as string);
+    this.writerTypes.set(id, type);
+    return type;
+  }
+}
+
+/** The library's HTTP client: we fetch a schema's text by id, which its public API only returns parsed. */
+interface RegistryInternals {
+  api: { Schema: { find(args: { id: number }): Promise<{ data(): unknown }> } };
+}
+
+function registryError(error: unknown, what: string): OrderflowError {
+  const message = error instanceof Error ? error.message : String(error);
+  const unreachable = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed|socket hang up/i.test(message);
+  if (unreachable) {
+    return new OrderflowError(
+      'ORDERFLOW_REGISTRY_UNAVAILABLE',
+      `the schema registry did not answer for ${what} (${message}); is it running? (orderflow stack status)`,
+      { cause: error, retriable: true },
+    );
+  }
+  if (/incompatible|409/i.test(message)) {
+    return new OrderflowError('ORDERFLOW_SCHEMA_INCOMPATIBLE', `registry rejected ${what}: ${message}`, {
+      cause: error,
+    });
+  }
+  return new OrderflowError(
+    'ORDERFLOW_REGISTRY_UNAVAILABLE',
+    `registry call for ${what} failed: ${message}`,
+    {
+      cause: error,
+      retriable: true,
+    },
+  );
+}
+
+export class Encoder<T> {
+  private readonly header: Buffer;
+
+  constructor(
+    readonly schemaId: number,
+    readonly type: avro.Type,
+  ) {
+    this.header = Buffer.alloc(5);
+    this.header.writeUInt8(0, 0);
+    this.header.writeInt32BE(schemaId, 1);
+  }
+
+  encode(value: T): Buffer {
+    return Buffer.concat([this.header, this.type.toBuffer(value)]);
+  }
+}
+
+export class Decoder<T> {
+  private readonly resolvers = new Map<number, avro.Resolver>();
+
+  constructor(
+    private readonly serde: AvroSerde,
+    readonly readerType: avro.Type,
+  ) {}
+
+  /** The schema id of a Confluent-framed record, or an error if the frame is not Confluent's. */
+  static schemaId(buf: Buffer | null): number {
+    if (!buf || buf.length < 5 || buf.readUInt8(0) !== 0) {
+      throw new OrderflowError(
+        'ORDERFLOW_DECODE_FAILED',
+        `not a Confluent-framed Avro record (${buf ? `${buf.length} bytes, first byte ${buf[0]}` : 'null value'})`,
+      );
+    }
+    return buf.readInt32BE(1);
+  }
+
+  /** Make sure the writer schemas of these records are known, so decode() can stay synchronous. */
+  async prepare(buffers: Iterable<Buffer | null>): Promise<void> {
+    for (const buf of buffers) {
+      let id: number;
+      try {
+        id = Decoder.schemaId(buf);
+      } catch {
+        continue; // decode() will report it per record
+      }
+      if (this.resolvers.has(id)) continue;
+      const writer = await this.serde.writerType(id);
+      this.resolvers.set(id, this.readerType.createResolver(writer));
+    }
+  }
+
+  /** Decode one record; throws ORDERFLOW_DECODE_FAILED (never a raw avsc error) when it cannot. */
+  decode(buf: Buffer | null): T {
+    const id = Decoder.schemaId(buf);
+    const resolver = this.resolvers.get(id);
+    if (!resolver) {
+      throw new OrderflowError(
+        'ORDERFLOW_DECODE_FAILED',
+        `schema id ${id} was not prepared (unknown writer)`,
+      );
+    }
+    try {
+      return this.readerType.fromBuffer(buf!.subarray(5), resolver) as T;
+    } catch (error) {
+      throw new OrderflowError(
+        'ORDERFLOW_DECODE_FAILED',
+        `Avro body does not match schema id ${id}: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs everything orderflow needs on a Debian 12 machine, idempotently and quickly on a second run:
+#   1. Debian packages: librdkafka's build dependencies, PostgreSQL 15 server binaries, Java 17, Maven;
+#   2. npm dependencies (`npm ci`, which builds librdkafka from source with CKJS_LINKING=dynamic);
+#   3. the JVM stack from Maven Central (stack/pom.xml: Kafka, Connect, Apicurio Registry, Debezium JDBC sink,
+#      Apicurio's Connect converter) into .orderflow/stack (git-ignored), unpacked and ready to run;
+#   4. the dashboard's static assets (dashboard/web/dist).
+# Each step is skipped when its inputs have not changed since it last succeeded (stamps in .orderflow/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+HOME_DIR=${ORDERFLOW_HOME:-$ROOT/.orderflow}
+STACK_DIR=$HOME_DIR/stack
+STAMPS=$HOME_DIR/stamps
+mkdir -p "$STAMPS"
+export CKJS_LINKING=dynamic
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+
+# 1. Debian packages ------------------------------------------------------------------------------
+APT_PACKAGES=(zlib1g-dev libssl-dev libzstd-dev libsasl2-dev liblz4-dev libcurl4-openssl-dev build-essential python3
+  postgresql-15 postgresql-client-15 openjdk-17-jre-headless maven chromium)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # orderflow runs its own PostgreSQL cluster: don't let the package create and start the system one.
+  if ! dpkg-query -W -f='${Status}' postgresql-15 2>/dev/null | grep -q 'install ok installed'; then
+    $SUDO mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "Debian packages: present"
+fi
+
+# 2. npm dependencies -----------------------------------------------------------------------------
+npm_fp=$(fingerprint package-lock.json package.json)
+if [ -d node_modules/@confluentinc/kafka-javascript/build/Release ] && fresh npm "$npm_fp"; then
+  say "npm dependencies: up to date"
+else
+  say "npm dependencies from the lockfile (builds librdkafka from source: a few minutes on 2 cores)"
+  # `npm ci` refuses a lockfile that lacks entries for optional platform packages (rollup's) that a
+  # registry mirror does not carry; `npm install --no-save` then installs the same locked versions.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$STAMPS/npm-ci.err"; then
+    if grep -q EUSAGE "$STAMPS/npm-ci.err"; then
+      npm install --no-save --no-audit --no-fund --loglevel=error
+    else
+      cat "$STAMPS/npm-ci.err" >&2
+      exit 1
+    fi
+  fi
+  node -e "require('@confluentinc/kafka-javascript')" || { echo "setup: @confluentinc/kafka-javascript failed to load" >&2; exit 1; }
+  echo "$npm_fp" > "$STAMPS/npm"
+fi
+
+# 3. JVM stack from Maven Central -----------------------------------------------------------------
+mvn_fp=$(fingerprint stack/pom.xml stack/*/pom.xml)
+if [ -d "$STACK_DIR/kafka/lib" ] && [ -f "$STACK_DIR/apicurio/quarkus-run.jar" ] && fresh maven "$mvn_fp"; then
+  say "JVM stack: up to date ($STACK_DIR)"
+else
+  say "fetching the JVM stack from Maven Central into $STACK_DIR"
+  rm -rf "$STACK_DIR/kafka/lib" "$STACK_DIR/plugins"
+  mvn -B -q -f stack/pom.xml package -Dorderflow.stack.dir="$STACK_DIR"
+  rm -rf "$STACK_DIR/apicurio" && mkdir -p "$STACK_DIR/apicurio"
+  tar -xzf "$STACK_DIR"/archives/apicurio-registry-app-*-all.tar.gz -C "$STACK_DIR/apicurio"
+  tar -xzf "$STACK_DIR"/archives/debezium-connector-jdbc-*-plugin.tar.gz -C "$STACK_DIR/plugins"
+  echo "$mvn_fp" > "$STAMPS/maven"
+fi
+# 4. The dashboard's static assets ----------------------------------------------------------------
+web_fp=$(fingerprint package-lock.json $(find dashboard/web -path dashboard/web/dist -prune -o -type f -print | sort))
+if [ -f dashboard/web/dist/index.html ] && fresh web "$web_fp"; then
+  say "dashboard assets: up to date"
+else
+  say "building the dashboard's assets"
+  npm run --silent build:web
+  echo "$web_fp" > "$STAMPS/web"
+fi
+say "ready"

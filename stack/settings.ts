@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+import { port, positiveInt, setting } from '../common/config.ts';
+
+const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Where the local stack lives and listens. Every port binds 127.0.0.1 only. */
+export const stackSettings = {
+  home: setting(
+    'ORDERFLOW_HOME',
+    z.string().min(1),
+    path.join(REPO_ROOT, '.orderflow'),
+    'State directory: downloaded stack, data, logs and pid files.',
+  ),
+  kafkaPort: setting('ORDERFLOW_KAFKA_PORT', port, 9092, 'Kafka broker port (PLAINTEXT).'),
+  kafkaControllerPort: setting('ORDERFLOW_KAFKA_CONTROLLER_PORT', port, 9093, 'Kafka KRaft controller port.'),
+  registryPort: setting('ORDERFLOW_REGISTRY_PORT', port, 8081, 'Apicurio Registry HTTP port.'),
+  registryManagementPort: setting(
+    'ORDERFLOW_REGISTRY_MANAGEMENT_PORT',
+    port,
+    9081,
+    'Apicurio Registry management (health) port.',
+  ),
+  connectPort: setting('ORDERFLOW_CONNECT_PORT', port, 8083, 'Kafka Connect REST port.'),
+  pgPort: setting('ORDERFLOW_PG_PORT', port, 5544, "Port of orderflow's private PostgreSQL cluster."),
+  startTimeoutSec: setting(
+    'ORDERFLOW_STACK_START_TIMEOUT',
+    positiveInt,
+    180,
+    'Seconds to wait for each component to become healthy.',
+  ),
+};
+
+export type StackSettings = {
+  home: string;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  registryPort: number;
+  registryManagementPort: number;
+  connectPort: number;
+  pgPort: number;
+  startTimeoutSec: number;
+};
+
+export function stackPaths(home: string) {
+  return {
+    home,
+    stack: path.join(home, 'stack'),
+    kafkaLib: path.join(home, 'stack', 'kafka', 'lib'),
+    plugins: path.join(home, 'stack', 'plugins'),
+    apicurio: path.join(home, 'stack', 'apicurio'),
+    data: path.join(home, 'data'),
+    conf: path.join(home, 'conf'),
+    logs: path.join(home, 'logs'),
+    run: path.join(home, 'run'),
+  };
+}
+
+export type StackPaths = ReturnType<typeof stackPaths>;

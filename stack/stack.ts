@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadSettings } from '../common/config.ts';
+import { describeError, OrderflowError } from '../common/errors.ts';
+import { components, type Component } from './components.ts';
+import { tail } from './process.ts';
+import { stackPaths, stackSettings, type StackSettings } from './settings.ts';
+
+export interface ComponentStatus {
+  name: string;
+  port: number;
+  pid: number | undefined;
+  healthy: boolean;
+  url: string;
+  log: string;
+}
+
+export function loadStack(env: NodeJS.ProcessEnv = process.env) {
+  const settings = loadSettings(stackSettings, env) as StackSettings;
+  const paths = stackPaths(settings.home);
+  return { settings, paths, components: components(settings, paths) };
+}
+
+type Report = (line: string) => void;
+
+/**
+ * Start every component that is not already healthy, in dependency order (PostgreSQL, Kafka,
+ * registry, Connect), waiting for each. Idempotent: a healthy component is left alone.
+ */
+export async function stackUp(
+  report: Report,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ComponentStatus[]> {
+  const { settings, components: all } = loadStack(env);
+  for (const c of all) {
+    if (await c.healthy()) {
+      const owner =
+        c.pid() === undefined ? ' (not started by this stack: another process answers on that port)' : '';
+      report(`${c.name.padEnd(9)} already running on 127.0.0.1:${c.port}${owner}`);
+      continue;
+    }
+    if (c.pid() === undefined) {
+      report(`${c.name.padEnd(9)} starting (log: ${c.logFile})`);
+      try {
+        await c.start();
+      } catch (error) {
+        throw startFailure(c, describeError(error), error);
+      }
+    } else {
+      report(`${c.name.padEnd(9)} started earlier, waiting for it to answer`);
+    }
+    await waitHealthy(c, settings.startTimeoutSec * 1000);
+    report(`${c.name.padEnd(9)} healthy on 127.0.0.1:${c.port}`);
+  }
+  return stackStatus(env);
+}
+
+async function waitHealthy(c: Component, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await c.healthy()) return;
+    if (c.name !== 'postgres' && c.pid() === undefined) throw startFailure(c, 'the process exited');
+    await sleep(500);
+  }
+  throw startFailure(c, `not healthy after ${Math.round(timeoutMs / 1000)} s`);
+}
+
+function startFailure(c: Component, why: string, cause?: unknown): OrderflowError {
+  return new OrderflowError(
+    'ORDERFLOW_STACK_START_FAILED',
+    `${c.name} failed to start: ${why}.\nLog: ${c.logFile}\n--- last lines ---\n${tail(c.logFile, 15)}`,
+    { cause },
+  );
+}
+
+/** Stop exactly the processes `up` started (by pid file), in reverse order. */
+export async function stackDown(report: Report, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { components: all } = loadStack(env);
+  for (const c of [...all].reverse()) {
+    const result = await c.stop();
+    report(`${c.name.padEnd(9)} ${result}`);
+  }
+}
+
+export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise<ComponentStatus[]> {
+  const { components: all } = loadStack(env);
+  return Promise.all(
+    all.map(async (c) => ({
+      name: c.name,
+      port: c.port,
+      pid: c.pid(),
+      healthy: await c.healthy(),
+      url: c.url,
+      log: c.logFile,
+    })),
+  );
+}
