@@ -1,0 +1,187 @@
+/**
+ * `orderflow generate`: the shop's order stream into unpaid_orders (or JSON lines with --dry-run).
+ * Wires flags and settings to the generation core (model/generator.ts) and a sink, paces live
+ * mode, caps the rate, reports progress on stderr, and drains on SIGTERM/SIGINT (exit 0).
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import { describeSettings, loadSettings } from '../common/config.ts';
+import { OrderflowError } from '../common/errors.ts';
+import { createLogger } from '../common/logger.ts';
+import type { Order } from '../schemas/types.generated.ts';
+import { makeConfig } from './config.ts';
+import { JsonLinesSink } from './json-lines.ts';
+import { KafkaOrderSink } from './kafka-sink.ts';
+import { generateOrders, type Clock } from './model/generator.ts';
+import { parseGenerateOptions, type GenerateRun, type RawGenerateOptions } from './options.ts';
+import { generatorSettings } from './settings.ts';
+
+const PROGRESS_EVERY_MS = 2_000;
+const systemClock: Clock = { now: () => Date.now() };
+
+export function register(program: Command): void {
+  program
+    .command('generate')
+    .description(
+      'Generate the simulated order stream (deterministic for a seed) into <prefix>unpaid_orders, or as JSON lines with --dry-run',
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'backfill: from --from to --until as fast as allowed; live: at the simulated pace x --speed',
+      )
+        .choices(['backfill', 'live'])
+        .default('backfill'),
+    )
+    .option(
+      '--from <time>',
+      'first order time: YYYY-MM-DD, ISO 8601 with a zone, or "now" (default: 24 months ago; live: now)',
+    )
+    .option(
+      '--until <time>',
+      'no orders at or after this time (default: now; with --count or in live mode: no end)',
+    )
+    .option(
+      '--seed <n>',
+      'seed of every random draw: same seed and flags (with a fixed --from), same orders byte for byte (default: 1)',
+    )
+    .option('--count <n>', 'stop after this many orders')
+    .option('--rate <n>', 'at most this many orders per second (default: no cap)')
+    .option(
+      '--speed <n>',
+      'live mode: simulated seconds per real second, e.g. 60 = one hour a minute (default: 60)',
+    )
+    .option(
+      '--dry-run',
+      'write JSON lines (decimals as strings, ISO 8601 UTC times) instead of producing; no Kafka',
+    )
+    .option('--out <file>', 'with --dry-run: output file, - for stdout (default: -)')
+    .option('--topic-prefix <prefix>', 'prefix of the topic name (default: ORDERFLOW_TOPIC_PREFIX)')
+    .option('--verbose', 'log each retry and print stack traces for errors')
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n' +
+        describeSettings(generatorSettings)
+          .map((s) => `  ${s.env} (default ${s.default})\n      ${s.doc}`)
+          .join('\n') +
+        '\n  ORDERFLOW_KAFKA_<NAME>: any librdkafka producer property, e.g. ORDERFLOW_KAFKA_LINGER_MS=50',
+    )
+    .action(async (raw: RawGenerateOptions & { verbose?: boolean }) => {
+      const run = parseGenerateOptions(raw, systemClock.now());
+      await runGenerate(run, raw.verbose === true);
+    });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Sink {
+  written: number;
+  write(order: Order): Promise<void> | undefined;
+  flush(): Promise<void>;
+}
+
+export async function runGenerate(run: GenerateRun, verbose: boolean): Promise<void> {
+  const settings = loadSettings(generatorSettings, process.env, { topicPrefix: run.topicPrefix });
+  let stopping = false;
+  const onSignal = (): void => {
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  let sink: Sink;
+  let close: () => Promise<void>;
+  if (run.dryRun) {
+    const out: Writable = run.out === '-' ? process.stdout : createWriteStream(run.out);
+    const closed = new Promise<void>((resolve, reject) => {
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') {
+          stopping = true; // the reader went away (e.g. | head): stop quietly
+          resolve();
+        } else
+          reject(
+            new OrderflowError('ORDERFLOW_USAGE', `cannot write ${run.out}: ${error.message}`, {
+              cause: error,
+            }),
+          );
+      });
+      if (run.out !== '-') out.on('finish', () => resolve());
+    });
+    sink = new JsonLinesSink(out);
+    close = async () => {
+      if (run.out === '-') return;
+      out.end();
+      await closed;
+    };
+    closed.catch(() => undefined);
+  } else {
+    const log = createLogger('generator', verbose ? 'debug' : (process.env.ORDERFLOW_LOG_LEVEL ?? 'info'));
+    const kafkaSink = await KafkaOrderSink.open({ ...settings, log });
+    sink = kafkaSink;
+    close = () => kafkaSink.close();
+  }
+
+  const config = makeConfig({
+    seed: run.seed,
+    from: run.from,
+    until: run.until,
+    ...(run.count === undefined ? {} : { count: run.count }),
+  });
+  const started = performance.now();
+  let lastReport = started;
+  let simulated = run.from;
+  const report = (final: 'done' | 'stopped' | null): void => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? Math.round(sink.written / seconds) : 0;
+    const acked = sink instanceof KafkaOrderSink ? `, ${sink.acknowledged} acknowledged` : '';
+    process.stderr.write(
+      `generate: ${sink.written} orders${acked}, ${rate} orders/s, simulated ${new Date(simulated).toISOString()}${final ? ` (${final})` : ''}\n`,
+    );
+  };
+
+  try {
+    let n = 0;
+    for (const order of generateOrders(config, systemClock)) {
+      if (stopping) break;
+      simulated = order.order_date;
+      if (run.mode === 'live') {
+        // Wait until the order's event time is reached on the simulated clock.
+        for (let waited = false; ; waited = true) {
+          const simNow = run.from + (performance.now() - started) * run.speed;
+          const wait = (order.order_date - simNow) / run.speed;
+          if (wait <= 0 || stopping) break;
+          // Before waiting, show what was generated so far (JSON lines are buffered).
+          if (!waited && sink instanceof JsonLinesSink) await sink.flush();
+          await sleep(Math.min(wait, 500));
+          maybeReport();
+        }
+        if (stopping) break;
+      }
+      if (run.rate !== undefined) {
+        const ahead = (sink.written + 1) / run.rate - (performance.now() - started) / 1000;
+        if (ahead > 0) await sleep(ahead * 1000);
+      }
+      const pending = sink.write(order);
+      if (pending) await pending;
+      // Let signals and timers in now and then, even when nothing else waits.
+      if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      maybeReport();
+    }
+    await sink.flush();
+  } finally {
+    await close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+  report(stopping ? 'stopped' : 'done');
+
+  function maybeReport(): void {
+    const now = performance.now();
+    if (now - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = now;
+      report(null);
+    }
+  }
+}

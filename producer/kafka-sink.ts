@@ -1,0 +1,229 @@
+/**
+ * Produces generated orders to unpaid_orders: key = order_id, value = Avro in the Confluent wire
+ * format under the `<topic>-value` subject. The producer is idempotent, batches in librdkafka
+ * (linger.ms, batch.num.messages), and never awaits a single send: up to `maxInFlight` send calls
+ * run at once, each one's delivery result is checked, and the first failure stops the run.
+ */
+import { describeError, OrderflowError } from '../common/errors.ts';
+import { createKafka, type Producer } from '../common/kafka.ts';
+import { createLogger, type Logger } from '../common/logger.ts';
+import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
+import { kafkaPassthrough } from '../common/settings.ts';
+import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
+import type { Order } from '../schemas/types.generated.ts';
+
+export interface KafkaSinkOptions {
+  kafkaBootstrap: string;
+  registryUrl: string;
+  topicPrefix: string;
+  retryBudgetMs: number;
+  maxInFlight: number;
+  batchSize: number;
+  log: Logger;
+}
+
+/** Producer defaults; any ORDERFLOW_KAFKA_* variable overrides them under librdkafka's name. */
+export const PRODUCER_DEFAULTS: Record<string, string | number | boolean> = {
+  'enable.idempotence': true,
+  acks: 'all',
+  'linger.ms': 20,
+  'batch.num.messages': 10_000,
+  'batch.size': 1_000_000,
+  'compression.type': 'lz4',
+};
+
+/** How long a partly filled batch may wait for more orders before it is sent anyway. */
+const BATCH_LINGER_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run `attempt` until it succeeds or `budgetMs` has passed, backing off 250 ms, 500 ms, ... 5 s
+ * between tries; then throw `giveUp(lastError)`. An OrderflowError marked not retriable (such as
+ * an incompatible schema) is thrown at once: waiting will not fix it.
+ */
+export async function withRetry<T>(
+  what: string,
+  budgetMs: number,
+  log: Logger,
+  attempt: () => Promise<T>,
+  giveUp: (last: unknown) => OrderflowError,
+): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  let delay = 250;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof OrderflowError && !error.retriable) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) throw giveUp(error);
+      log.warn(
+        { what, tries, err: describeError(error), retryInMs: Math.min(delay, left) },
+        `${what}: retrying`,
+      );
+      await sleep(Math.min(delay, left));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+export class KafkaOrderSink {
+  private batch: { key: string; value: Buffer }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Orders whose delivery the broker acknowledged. */
+  acknowledged = 0;
+  written = 0;
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly encoder: Encoder<Order>,
+    readonly topic: string,
+    private readonly options: KafkaSinkOptions,
+  ) {}
+
+  static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
+    const { log, retryBudgetMs } = options;
+    const topic = topicName('unpaid', options.topicPrefix);
+
+    // 1. The broker answers (a metadata request through a quiet admin client).
+    const probe = createKafka(
+      options.kafkaBootstrap,
+      'orderflow-generator-probe',
+      createLogger('generator', 'silent'),
+    );
+    const admin = probe.admin();
+    const topics = await withRetry(
+      'kafka',
+      retryBudgetMs,
+      log,
+      async () => {
+        await admin.connect();
+        try {
+          return await admin.listTopics({ timeout: 3_000 });
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      },
+      (last) =>
+        new OrderflowError(
+          'ORDERFLOW_BROKER_UNAVAILABLE',
+          `Kafka at ${options.kafkaBootstrap} did not answer within ${retryBudgetMs} ms (${describeError(last)}); is it running? (orderflow stack status)`,
+          { cause: last, retriable: true },
+        ),
+    );
+
+    if (!topics.includes(topic)) {
+      const prefixFlag = options.topicPrefix ? ` --prefix ${options.topicPrefix}` : '';
+      throw new OrderflowError(
+        'ORDERFLOW_USAGE',
+        `topic ${topic} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,
+      );
+    }
+
+    // 2. The value schema is registered under <topic>-value.
+    const serde = new AvroSerde(options.registryUrl);
+    const encoder = await withRetry(
+      'registry',
+      retryBudgetMs,
+      log,
+      () => serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema)),
+      (last) =>
+        last instanceof OrderflowError
+          ? last
+          : new OrderflowError(
+              'ORDERFLOW_REGISTRY_UNAVAILABLE',
+              `the registry at ${options.registryUrl} did not answer`,
+              {
+                cause: last,
+                retriable: true,
+              },
+            ),
+    );
+
+    // 3. The idempotent producer.
+    const kafka = createKafka(options.kafkaBootstrap, 'orderflow-generator', log);
+    const producer = kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never);
+    await withRetry(
+      'producer',
+      retryBudgetMs,
+      log,
+      () => producer.connect(),
+      (last) =>
+        new OrderflowError(
+          'ORDERFLOW_BROKER_UNAVAILABLE',
+          `the producer could not connect to ${options.kafkaBootstrap}`,
+          {
+            cause: last,
+            retriable: true,
+          },
+        ),
+    );
+    log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
+    return new KafkaOrderSink(producer, encoder, topic, options);
+  }
+
+  /** Queue an order; returns a promise only when the caller must wait (batch limit reached). */
+  write(order: Order): Promise<void> | undefined {
+    if (this.failure) throw this.deliveryError();
+    this.batch.push({ key: order.order_id, value: this.encoder.encode(order) });
+    this.written++;
+    if (this.batch.length >= this.options.batchSize) return this.dispatch();
+    // A slow stream (live mode) must not leave orders waiting for a full batch.
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = null;
+      this.sendBatch();
+    }, BATCH_LINGER_MS);
+    return undefined;
+  }
+
+  /** Hand the queued orders to the client without waiting; the result is checked later. */
+  private sendBatch(): void {
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
+    if (this.batch.length === 0) return;
+    const messages = this.batch;
+    this.batch = [];
+    const sent: Promise<void> = this.producer.send({ topic: this.topic, messages }).then(
+      () => {
+        this.acknowledged += messages.length;
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
+    this.inFlight.add(sent);
+    void sent.finally(() => this.inFlight.delete(sent));
+  }
+
+  private async dispatch(): Promise<void> {
+    this.sendBatch();
+    while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
+    if (this.failure) throw this.deliveryError();
+  }
+
+  /** Send what is queued and wait for every delivery report. */
+  async flush(): Promise<void> {
+    await this.dispatch();
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.deliveryError();
+    await this.producer.flush({ timeout: 30_000 });
+  }
+
+  async close(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    await this.producer.disconnect();
+  }
+
+  private deliveryError(): OrderflowError {
+    return new OrderflowError(
+      'ORDERFLOW_DELIVERY_FAILED',
+      `Kafka rejected orders sent to ${this.topic}: ${describeError(this.failure)}`,
+      { cause: this.failure },
+    );
+  }
+}

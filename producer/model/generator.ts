@@ -1,0 +1,113 @@
+/**
+ * The generation core: a lazy, deterministic stream of new orders. It touches no clock, network
+ * or file: "now" comes from the injected clock and only fills in a missing from/until. The same
+ * config (seed included) always yields the same orders, byte for byte.
+ */
+import type { Order } from '../../schemas/types.generated.ts';
+import type { GeneratorConfig } from '../config.ts';
+import { BasketModel } from './basket.ts';
+import { localDay } from './calendar.ts';
+import { CustomerBook } from './customers.ts';
+import { DiscountCalendar } from './discounts.ts';
+import { shippingId, ulid } from './identifiers.ts';
+import { assembleOrder } from './order.ts';
+import { Random } from './random.ts';
+import { VolumeModel } from './volume.ts';
+
+export interface Clock {
+  /** Current time, UTC ms. */
+  now(): number;
+}
+
+/** Same instant as `t` minus `months` calendar months (UTC), day clamped to the month's length. */
+export function monthsBefore(t: number, months: number): number {
+  const d = new Date(t);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return Date.UTC(
+    target.getUTCFullYear(),
+    target.getUTCMonth(),
+    Math.min(d.getUTCDate(), lastDay),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  );
+}
+
+/** The window a config describes: from defaults to 24 months before now, until to now. */
+export function resolveWindow(config: GeneratorConfig, clock: Clock): { from: number; until: number } {
+  const now = config.from === undefined || config.until === undefined ? clock.now() : 0;
+  const from = config.from ?? monthsBefore(now, 24);
+  const until = config.until ?? now;
+  return { from, until };
+}
+
+/** Everything a generator run is made of, exposed for tests and statistics. */
+export class OrderGenerator {
+  readonly volume: VolumeModel;
+  readonly customers: CustomerBook;
+  readonly baskets: BasketModel;
+  readonly discounts: DiscountCalendar;
+  private readonly ids: Random;
+  private readonly shipping: Random;
+  private t: number;
+  private produced = 0;
+  /** Was the last order's customer a returning one (for statistics). */
+  lastReturning = false;
+
+  constructor(
+    readonly config: GeneratorConfig,
+    readonly from: number,
+  ) {
+    const root = new Random(config.seed);
+    this.volume = new VolumeModel(config, root.fork('volume'));
+    this.customers = new CustomerBook(config, root.fork('customers'), String(from));
+    this.baskets = new BasketModel(config, root.fork('baskets'));
+    this.discounts = new DiscountCalendar(config, config.seed);
+    this.ids = root.fork('ids');
+    this.shipping = root.fork('shipping');
+    this.t = from;
+  }
+
+  get count(): number {
+    return this.produced;
+  }
+
+  /** Event time of the next order, without producing it. */
+  get nextTime(): number {
+    return this.t;
+  }
+
+  next(): Order {
+    const t = this.t;
+    const day = localDay(t, this.config);
+    const { customer, returning } = this.customers.next(this.produced);
+    this.lastReturning = returning;
+    const lines = this.baskets.draw(day.kind);
+    const order = assembleOrder({
+      orderId: ulid(t, this.ids),
+      orderDate: t,
+      customer: customer.info,
+      lines,
+      sale: this.discounts.eventOn(day),
+      shippingId: shippingId(this.shipping),
+      express: this.shipping.chance(this.config.expressShare),
+    });
+    this.produced++;
+    this.volume.orderPlaced(this.produced);
+    this.t = t + this.volume.nextGap(t);
+    return order;
+  }
+}
+
+/**
+ * New orders from `from` (first order exactly then) while their time is before `until` and fewer
+ * than `count` were made. Pass `until: Infinity` for an endless (live) stream.
+ */
+export function* generateOrders(config: GeneratorConfig, clock: Clock): Generator<Order, void, undefined> {
+  const { from, until } = resolveWindow(config, clock);
+  const limit = config.count ?? Infinity;
+  const generator = new OrderGenerator(config, from);
+  while (generator.count < limit && generator.nextTime < until) yield generator.next();
+}

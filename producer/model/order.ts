@@ -1,0 +1,55 @@
+/**
+ * Assembles a new order as it enters unpaid_orders: status PROCESSING, unpaid (no method, no
+ * payment date), a shipping id and the express flag, no ETA, no failure. Money is computed in
+ * whole centavos and written as two-decimal strings.
+ */
+import { fromCents, subtotalCents } from '../../common/money.ts';
+import type { CustomerInfo, Order, OrderItem } from '../../schemas/types.generated.ts';
+import type { BasketLine } from './basket.ts';
+import type { SaleEvent } from './discounts.ts';
+
+export interface OrderParts {
+  orderId: string;
+  orderDate: number;
+  customer: CustomerInfo;
+  lines: readonly BasketLine[];
+  sale: SaleEvent;
+  shippingId: string;
+  express: boolean;
+}
+
+export function assembleOrder(p: OrderParts): Order {
+  let totalCents = 0;
+  const items: OrderItem[] = p.lines.map(({ product, quantity }) => {
+    const discount = p.sale.discounts.get(product.sku) ?? 0;
+    const subtotal = subtotalCents(product.priceCents, quantity, discount);
+    totalCents += subtotal;
+    return {
+      sku: product.sku,
+      product_name: product.name,
+      category: product.category,
+      unit_price: product.price,
+      quantity,
+      discount_percent: fromCents(discount),
+      subtotal: fromCents(subtotal),
+    };
+  });
+  return {
+    order_id: p.orderId,
+    order_date: p.orderDate,
+    customer_info: p.customer,
+    payment_info: { payment_status: false, payment_method: null, payment_date: null },
+    shipping_info: {
+      shipping_id: p.shippingId,
+      express_shipping: p.express,
+      order_status: 'PROCESSING',
+      shipped_date: null,
+      eta: null,
+      finished_date: null,
+    },
+    item_info: items,
+    item_variety: items.length,
+    order_total: fromCents(totalCents),
+    failure: null,
+  };
+}

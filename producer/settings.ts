@@ -1,0 +1,31 @@
+/**
+ * Environment settings of the generator process (the model parameters are in config.ts).
+ * librdkafka producer properties pass through under their own names as ORDERFLOW_KAFKA_*
+ * (e.g. ORDERFLOW_KAFKA_LINGER_MS=50 sets linger.ms), overriding the defaults in kafka-sink.ts.
+ */
+import { nonNegativeInt, positiveInt, setting } from '../common/config.ts';
+import { connectionSettings } from '../common/settings.ts';
+
+export const generatorSettings = {
+  kafkaBootstrap: connectionSettings.kafkaBootstrap,
+  registryUrl: connectionSettings.registryUrl,
+  topicPrefix: connectionSettings.topicPrefix,
+  retryBudgetMs: setting(
+    'ORDERFLOW_GENERATOR_RETRY_BUDGET_MS',
+    nonNegativeInt,
+    60_000,
+    'How long (ms) to keep retrying an unreachable broker or registry at start-up before giving up.',
+  ),
+  maxInFlight: setting(
+    'ORDERFLOW_GENERATOR_MAX_IN_FLIGHT',
+    positiveInt,
+    32,
+    'Most send calls awaiting their delivery reports at once (bounds memory; each holds one batch).',
+  ),
+  batchSize: setting(
+    'ORDERFLOW_GENERATOR_BATCH_SIZE',
+    positiveInt,
+    500,
+    'Orders handed to the Kafka client per send call.',
+  ),
+};

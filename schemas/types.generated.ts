@@ -1,0 +1,136 @@
+// Generated from schemas/*.avsc by schemas/codegen.ts. Do not edit: run `npx tsx schemas/codegen.ts`.
+
+export interface CustomerInfo {
+  /** Stable per customer across all their orders. */
+  customer_id: string;
+  customer_name: string;
+  company: string;
+  /** May change over time for a repeat customer. */
+  email: string;
+  /** May change when a repeat customer moves. */
+  street_address: string;
+  /** Local government unit: a Metro Manila city or a province. */
+  lgu: string;
+  /** ISO 3166-2 code of the province (PH-00 for Metro Manila). */
+  provincial_code: string;
+  contact_number: string;
+}
+
+export type PaymentMethod = 'CREDIT_CARD' | 'BANK_TRANSFER' | 'DIGITAL_WALLET';
+
+export interface PaymentInfo {
+  payment_status: boolean;
+  /** Null while unpaid. CREDIT_CARD = Credit Card, BANK_TRANSFER = Bank Transfer, DIGITAL_WALLET = Digital Wallet. */
+  payment_method: null | PaymentMethod;
+  payment_date: null | number;
+}
+
+export type OrderStatus = 'PROCESSING' | 'SHIPPED' | 'DELIVERED' | 'TIMED_OUT' | 'CANCELLED' | 'RETURNED';
+
+export interface ShippingInfo {
+  shipping_id: string;
+  express_shipping: boolean;
+  /** Processing, Shipped, Delivered, Timed Out, Cancelled or Returned. */
+  order_status: OrderStatus;
+  shipped_date: null | number;
+  eta: null | number;
+  finished_date: null | number;
+}
+
+export interface OrderItem {
+  sku: number;
+  product_name: string;
+  category: string;
+  /** List price in PHP. */
+  unit_price: string;
+  quantity: number;
+  discount_percent: string;
+  /** round(unit_price x quantity x (1 - discount_percent/100), 2). */
+  subtotal: string;
+}
+
+export type Stage = 'payment' | 'shipping' | 'delivery';
+
+export interface Failure {
+  stage: Stage;
+  reason: string;
+  failed_at: number;
+}
+
+/** One order at every stage of its lifecycle: unpaid, paid, shipped, finished or failed. Keyed by order_id. */
+export interface Order {
+  /** Unique across runs: a ULID drawn from the seeded generator and the order's event time. */
+  order_id: string;
+  /** When the order was placed (UTC event time). */
+  order_date: number;
+  customer_info: CustomerInfo;
+  payment_info: PaymentInfo;
+  shipping_info: ShippingInfo;
+  /** The basket: one line per distinct SKU. */
+  item_info: OrderItem[];
+  /** Number of lines in item_info. */
+  item_variety: number;
+  /** Sum of the subtotals, in PHP. */
+  order_total: string;
+  /** Set only on failed_orders. */
+  failure: null | Failure;
+}
+
+/** One row per order (finished or failed), payment and shipping flattened, failure columns included. Key: order_id. Written by ksqlDB or the splitter; every field optional, as ksqlDB writes them. */
+export interface Orders {
+  order_id: null | string;
+  order_date: null | number;
+  customer_id: null | string;
+  /** Where this order was delivered (the customer's LGU at order time). */
+  lgu: null | string;
+  provincial_code: null | string;
+  payment_status: null | boolean;
+  /** CREDIT_CARD, BANK_TRANSFER or DIGITAL_WALLET. */
+  payment_method: null | string;
+  payment_date: null | number;
+  shipping_id: null | string;
+  express_shipping: null | boolean;
+  /** PROCESSING, SHIPPED, DELIVERED, TIMED_OUT, CANCELLED or RETURNED. */
+  order_status: null | string;
+  shipped_date: null | number;
+  eta: null | number;
+  finished_date: null | number;
+  item_variety: null | number;
+  order_total: null | string;
+  /** payment, shipping or delivery; null unless the order failed. */
+  failure_stage: null | string;
+  failure_reason: null | string;
+  failed_at: null | number;
+}
+
+/** The customer as of one order. Key: customer_id (upserted; the warehouse keeps history as SCD type 2). */
+export interface Customers {
+  customer_id: null | string;
+  customer_name: null | string;
+  company: null | string;
+  email: null | string;
+  street_address: null | string;
+  lgu: null | string;
+  provincial_code: null | string;
+  contact_number: null | string;
+  /** The order this version of the customer came from. */
+  last_order_id: null | string;
+  /** That order's order_date: when this version was true. */
+  as_of: null | number;
+}
+
+/** One row per order line (EXPLODE of item_info). Key: item_id = order_id + '-' + sku. */
+export interface OrderItems {
+  item_id: null | string;
+  order_id: null | string;
+  order_date: null | number;
+  order_status: null | string;
+  sku: null | number;
+  product_name: null | string;
+  category: null | string;
+  /** List price paid for one unit, in PHP. */
+  unit_price: null | string;
+  quantity: null | number;
+  discount_percent: null | string;
+  subtotal: null | string;
+}
