@@ -1,0 +1,74 @@
+import type { Order, PaymentMethod } from '../../schemas/types.generated.ts';
+import { DAY, HOUR, SECOND } from '../event-time.ts';
+import { unfitInput, type StageOutcome } from '../outcome.ts';
+import { between, chance, type RandomGenerator } from '../rng.ts';
+import type { PaymentConfig } from './config.ts';
+
+const METHODS: PaymentMethod[] = ['CREDIT_CARD', 'BANK_TRANSFER', 'DIGITAL_WALLET'];
+
+/**
+ * The payment stage: an unpaid order is paid (-> paid_orders) or times out (-> failed_orders).
+ *
+ * Paid: payment_status true, a payment method, payment_date = order_date or a little later, and
+ * the eta computed from payment_date (express or standard window plus some hours).
+ * Timed out: order_status TIMED_OUT, finished_date = order_date + timeoutDays, no payment.
+ * Every date derives from the order's own dates (event time); draws come from `rng` in a fixed
+ * order (paid?, method, paid-at-order?, delay, eta days, eta hours).
+ */
+export function payOrder(order: Order, rng: RandomGenerator, config: PaymentConfig): StageOutcome {
+  if (order.payment_info.payment_status || order.payment_info.payment_date !== null) {
+    throw unfitInput('payment', order, 'it is already paid');
+  }
+  if (order.shipping_info.order_status !== 'PROCESSING') {
+    throw unfitInput('payment', order, `its status is ${order.shipping_info.order_status}, not PROCESSING`);
+  }
+
+  if (chance(rng) >= config.successRate) {
+    const finished = order.order_date + config.timeoutDays * DAY;
+    return {
+      kind: 'failed',
+      order: {
+        ...order,
+        payment_info: { payment_status: false, payment_method: null, payment_date: null },
+        shipping_info: {
+          ...order.shipping_info,
+          order_status: 'TIMED_OUT',
+          shipped_date: null,
+          eta: null,
+          finished_date: finished,
+        },
+        failure: {
+          stage: 'payment',
+          reason: `no payment within ${config.timeoutDays} days`,
+          failed_at: finished,
+        },
+      },
+    };
+  }
+
+  const method = pickMethod(chance(rng), config.methods);
+  const paidAtOrder = chance(rng) < config.payAtOrderRate;
+  const delaySeconds = between(rng, 1, config.maxPaymentDelaySeconds);
+  const paymentDate = paidAtOrder ? order.order_date : order.order_date + delaySeconds * SECOND;
+  const window = order.shipping_info.express_shipping ? config.etaDaysExpress : config.etaDaysStandard;
+  const etaDays = between(rng, window.min, window.max);
+  const etaHours = between(rng, config.etaExtraHours.min, config.etaExtraHours.max);
+
+  return {
+    kind: 'next',
+    order: {
+      ...order,
+      payment_info: { payment_status: true, payment_method: method, payment_date: paymentDate },
+      shipping_info: { ...order.shipping_info, eta: paymentDate + etaDays * DAY + etaHours * HOUR },
+    },
+  };
+}
+
+function pickMethod(u: number, shares: PaymentConfig['methods']): PaymentMethod {
+  let acc = 0;
+  for (const method of METHODS) {
+    acc += shares[method];
+    if (u < acc) return method;
+  }
+  return METHODS[METHODS.length - 1]!;
+}

@@ -1,0 +1,108 @@
+import { startHealthServer, type HealthServer } from '../common/http.ts';
+import { createKafka } from '../common/kafka.ts';
+import type { Logger } from '../common/logger.ts';
+import { collectProcessMetrics } from '../common/metrics.ts';
+import { AvroSerde, readSchema } from '../common/serde.ts';
+import { checkOrder, describeViolations, type LifecycleStage } from '../schemas/invariants.ts';
+import { topicName, valueSubject, type TopicKey } from '../schemas/topics.ts';
+import type { Order, Stage } from '../schemas/types.generated.ts';
+import { PROFILES, type ProfileName } from './profiles.ts';
+import { StageRuntime, pendingTopicName } from './runtime/index.ts';
+import type { Sink } from './runtime/types.ts';
+import type { ProcessorSettings } from './settings.ts';
+import { STAGES, orderStageHandler } from './stages.ts';
+
+export interface RunningStage {
+  runtime: StageRuntime<Order>;
+  server: HealthServer;
+  stop(): Promise<void>;
+}
+
+const LIFECYCLE: Partial<Record<TopicKey, LifecycleStage>> = {
+  paid: 'paid',
+  shipped: 'shipped',
+  finished: 'finished',
+  failed: 'failed',
+};
+
+/** The anchor of live pacing in epoch ms ('' = now). */
+export function resolveAnchor(anchor: string | number, now: number): number {
+  if (anchor === '') return now;
+  if (typeof anchor === 'number') return anchor;
+  return /^\d+$/.test(anchor) ? Number(anchor) : Date.parse(anchor);
+}
+
+/**
+ * Wire one order stage: settings -> registry subjects and encoders -> Kafka clients -> runtime ->
+ * HTTP server. Returns once the stage consumes; `stop()` drains it.
+ */
+export async function startOrderStage(
+  stage: Stage,
+  s: ProcessorSettings,
+  log: Logger,
+  onFatal?: (error: unknown) => void,
+): Promise<RunningStage> {
+  const definition = STAGES[stage];
+  const schema = readSchema('order.avsc');
+  const serde = new AvroSerde(s.registryUrl);
+  const sink = async (key: TopicKey): Promise<Sink<Order>> => {
+    const topic = topicName(key, s.topicPrefix);
+    const lifecycle = LIFECYCLE[key];
+    const problems = (order: Order) => {
+      const violations = checkOrder(order, lifecycle);
+      return violations.length === 0 ? [] : [describeViolations(violations)];
+    };
+    return { topic, encoder: await serde.writer<Order>(valueSubject(topic), schema), check: problems };
+  };
+  const [next, failed] = await Promise.all([sink(definition.success), sink(definition.failed)]);
+
+  const pacing =
+    s.speed > 0
+      ? {
+          speed: s.speed,
+          anchorMs: resolveAnchor(s.anchor, Date.now()),
+          releaseIntervalMs: s.releaseIntervalMs,
+        }
+      : undefined;
+  const runtime = new StageRuntime<Order>({
+    stage,
+    kafka: createKafka(s.kafkaBootstrap, `orderflow-${stage}-${s.instanceId}`, log),
+    groupId: s.group || `${s.topicPrefix}orderflow-${stage}`,
+    instanceId: s.instanceId,
+    inputTopics: [topicName(definition.input, s.topicPrefix)],
+    decoder: serde.reader<Order>(schema),
+    handle: orderStageHandler(stage, s.seed, PROFILES[s.profile as ProfileName], { next, failed }),
+    batchSize: s.batchSize,
+    pacing,
+    pendingStore: {
+      bootstrap: s.kafkaBootstrap,
+      topic: pendingTopicName(s.topicPrefix, stage),
+      replicationFactor: s.replicationFactor,
+    },
+    transactional: s.transactions,
+    log,
+    onFatal,
+  });
+  collectProcessMetrics();
+  const server = await startHealthServer({
+    port: s.port,
+    host: s.host,
+    ready: () => runtime.ready,
+    details: () => ({ stage, instance: s.instanceId, partitions: runtime.assignedPartitions }),
+    log,
+  });
+  try {
+    await runtime.start();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return {
+    runtime,
+    server,
+    async stop() {
+      await runtime.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { boolFlag, nonNegativeInt, positiveInt, setting } from '../common/config.ts';
+import { connectionSettings } from '../common/settings.ts';
+import type { Stage } from '../schemas/types.generated.ts';
+import { PROFILE_NAMES } from './profiles.ts';
+
+/** Default HTTP port (/health, /ready, /metrics) per stage. */
+export const DEFAULT_PORTS: Record<Stage, number> = { payment: 9301, shipping: 9302, delivery: 9303 };
+
+const instanceName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"');
+
+/** Settings of a stage processor (`orderflow process <stage>`); flags override the variables. */
+export function processorSettings(stage: Stage) {
+  return {
+    kafkaBootstrap: connectionSettings.kafkaBootstrap,
+    registryUrl: connectionSettings.registryUrl,
+    topicPrefix: connectionSettings.topicPrefix,
+    replicationFactor: connectionSettings.replicationFactor,
+    seed: setting(
+      'ORDERFLOW_SEED',
+      nonNegativeInt,
+      1,
+      'Global seed: with the order_id and the stage it seeds every draw, so a replay gives the same outputs.',
+    ),
+    profile: setting(
+      'ORDERFLOW_PROFILE',
+      z.enum(PROFILE_NAMES as [string, ...string[]]),
+      'default',
+      'Outcome rates: "default" (SPEC rates per stage) or "historical" (~92% delivered overall).',
+    ),
+    speed: setting(
+      'ORDERFLOW_SPEED',
+      z.coerce.number().nonnegative(),
+      0,
+      'Live pacing: simulated seconds per real second (60 = one simulated hour per minute); 0 = backfill, never wait.',
+    ),
+    anchor: setting(
+      'ORDERFLOW_SPEED_ANCHOR',
+      z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]),
+      '',
+      "Live pacing: the wall-clock instant (ISO 8601 or epoch ms) at which simulated time equals real time; use the live generator's start. Default: this process's start.",
+    ),
+    releaseIntervalMs: setting(
+      'ORDERFLOW_RELEASE_INTERVAL_MS',
+      positiveInt,
+      200,
+      'Live pacing: how often held outputs that have become due are released (ms).',
+    ),
+    instanceId: setting(
+      'ORDERFLOW_INSTANCE_ID',
+      instanceName,
+      `${hostname().replace(/[^A-Za-z0-9._-]/g, '-') || 'host'}-${process.pid}`,
+      'Instance name, unique among running instances (part of the transactional id). Give each replica a stable one so a restart fences its predecessor at once.',
+    ),
+    group: setting(
+      'ORDERFLOW_GROUP',
+      instanceName,
+      '',
+      `Consumer group of the stage (default: <topic prefix>orderflow-${stage}).`,
+    ),
+    port: setting(
+      'ORDERFLOW_HTTP_PORT',
+      z.coerce.number().int().min(0).max(65535),
+      DEFAULT_PORTS[stage],
+      'Port of /health, /ready and /metrics (0 = any free port).',
+    ),
+    host: setting(
+      'ORDERFLOW_HTTP_HOST',
+      z.string().min(1),
+      '127.0.0.1',
+      'Address the HTTP server binds (0.0.0.0 in a container, so other services can reach it).',
+    ),
+    batchSize: setting(
+      'ORDERFLOW_BATCH_SIZE',
+      positiveInt,
+      1000,
+      'Most records per consumed batch (js.consumer.max.batch.size); one Kafka transaction per batch.',
+    ),
+    transactions: setting(
+      'ORDERFLOW_TRANSACTIONS',
+      boolFlag,
+      true,
+      'Exactly-once transactions (true). false = at-least-once, only for measuring what transactions cost.',
+    ),
+  };
+}
+
+export type ProcessorSettings = {
+  [K in keyof ReturnType<typeof processorSettings>]: ReturnType<typeof processorSettings>[K]['default'];
+};
