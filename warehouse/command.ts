@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../common/config.ts';
+import { OrderflowError } from '../common/errors.ts';
+import { createLogger } from '../common/logger.ts';
+import { formatResults, runChecks } from './check.ts';
+import { connectWarehouse } from './connection.ts';
+import { assertMigrated, migrate } from './migrate.ts';
+import { readGeneratorReferenceData, upsertLocations, upsertProducts } from './reference-data.ts';
+import { refreshWarehouse } from './refresh.ts';
+import { warehouseSettings } from './settings.ts';
+
+interface CommonOptions {
+  schema?: string;
+  databaseUrl?: string;
+}
+
+function settingsFrom(options: CommonOptions) {
+  return loadSettings(warehouseSettings, process.env, {
+    schema: options.schema,
+    databaseUrl: options.databaseUrl,
+  });
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--schema <name>', 'schema of the warehouse (env ORDERFLOW_WAREHOUSE_SCHEMA, default "public")')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL (env ORDERFLOW_DATABASE_URL, default postgres://orderflow@127.0.0.1:5544/orderflow)',
+    );
+}
+
+export function register(program: Command): void {
+  const warehouse = program
+    .command('warehouse')
+    .description(
+      'PostgreSQL side: migrations, reference data, the star schema, metric views and data-quality checks',
+    );
+
+  withCommonOptions(
+    warehouse
+      .command('migrate')
+      .description(
+        'Create or upgrade the warehouse schema (landing tables, dimensions, facts, metric views), then load the products and locations reference tables',
+      )
+      .option('--no-reference-data', 'skip loading products and locations from the generator'),
+  ).action(async (options: CommonOptions & { referenceData: boolean }) => {
+    const settings = settingsFrom(options);
+    const log = createLogger('warehouse');
+    const result = await migrate(settings.databaseUrl, settings.schema, log);
+    console.log(
+      `schema ${result.schema}: ${result.applied.length} migration(s) applied${
+        result.applied.length ? ` (${result.applied.join(', ')})` : ''
+      }, ${result.alreadyApplied} already applied`,
+    );
+    if (!options.referenceData) return;
+    const { products, locations } = await readGeneratorReferenceData();
+    const client = await connectWarehouse(settings.databaseUrl, settings.schema);
+    try {
+      const changedProducts = await upsertProducts(client, products);
+      const changedLocations = await upsertLocations(client, locations);
+      console.log(
+        `reference data: ${products.length} products (${changedProducts} changed), ${locations.length} locations (${changedLocations} changed)`,
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
+  withCommonOptions(
+    warehouse
+      .command('check')
+      .description(
+        'Run the data-quality assertions (keys, references, lifecycle invariants, fact totals, SCD2 history); exits 1 if any fails',
+      )
+      .option('--json', 'print the results as JSON'),
+  ).action(async (options: CommonOptions & { json?: boolean }) => {
+    const settings = settingsFrom(options);
+    const client = await connectWarehouse(settings.databaseUrl, settings.schema);
+    let results;
+    try {
+      await assertMigrated(client, settings.schema);
+      results = await runChecks(client);
+    } finally {
+      await client.end();
+    }
+    console.log(options.json ? JSON.stringify(results, null, 2) : formatResults(results));
+    const failed = results.filter((r) => !r.passed);
+    if (failed.length > 0) {
+      throw new OrderflowError(
+        'ORDERFLOW_CHECK_FAILED',
+        `${failed.length} of ${results.length} data-quality assertions failed in schema ${settings.schema}: ${failed
+          .map((r) => r.name)
+          .join(', ')}`,
+      );
+    }
+  });
+
+  withCommonOptions(
+    warehouse
+      .command('refresh')
+      .description(
+        'Extend the calendar over the data, refresh the materialized views (and optionally rebuild customer history)',
+      )
+      .option('--rebuild-customers', "recompute every customer's SCD2 history from the observations"),
+  ).action(async (options: CommonOptions & { rebuildCustomers?: boolean }) => {
+    const settings = settingsFrom(options);
+    const client = await connectWarehouse(settings.databaseUrl, settings.schema);
+    try {
+      await assertMigrated(client, settings.schema);
+      const r = await refreshWarehouse(client, { rebuildCustomers: options.rebuildCustomers === true });
+      console.log(
+        `schema ${settings.schema}: calendar ${r.calendarDays} days, materialized views refreshed: ${
+          r.materializedViews.join(', ') || 'none'
+        }${r.customersRebuilt === null ? '' : `, ${r.customersRebuilt} customers rebuilt`} (${r.ms} ms)`,
+      );
+    } finally {
+      await client.end();
+    }
+  });
+}
