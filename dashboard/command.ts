@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../common/config.ts';
+import { OrderflowError, describeError } from '../common/errors.ts';
+import { createLogger } from '../common/logger.ts';
+import { Shutdown } from '../common/shutdown.ts';
+import { PipelineWatcher } from './live/pipeline.ts';
+import { buildDashboard } from './server.ts';
+import { dashboardSettings } from './settings.ts';
+import { WarehouseReader } from './warehouse-reader.ts';
+
+interface DashboardFlags {
+  port?: string;
+  host?: string;
+  schema?: string;
+  databaseUrl?: string;
+  live: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('dashboard')
+    .description(
+      'Serve the dashboards: six analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location) and a live pipeline view',
+    )
+    .option('--port <port>', 'HTTP port (env ORDERFLOW_DASHBOARD_PORT, default 8088)')
+    .option('--host <address>', 'bind address (env ORDERFLOW_DASHBOARD_HOST, default 127.0.0.1)')
+    .option('--schema <name>', 'warehouse schema to read (env ORDERFLOW_WAREHOUSE_SCHEMA, default "public")')
+    .option('--database-url <url>', 'PostgreSQL URL (env ORDERFLOW_DATABASE_URL)')
+    .option('--no-live', 'serve the analysis tabs only (no Kafka, Connect or processor calls)')
+    .addHelpText(
+      'after',
+      "\nThe front end is built by `npm run build:web` (into dashboard/web/dist). Periods end at the newest order's Asia/Manila day.\nThe live tab reads topics with ORDERFLOW_TOPIC_PREFIX, Connect at ORDERFLOW_CONNECT_URL and processors at ORDERFLOW_DASHBOARD_PROCESSOR_URLS.",
+    )
+    .action(async (flags: DashboardFlags) => {
+      const s = loadSettings(dashboardSettings, process.env, {
+        port: flags.port,
+        host: flags.host,
+        schema: flags.schema,
+        databaseUrl: flags.databaseUrl,
+      });
+      const log = createLogger('dashboard');
+      const db = new WarehouseReader(s.databaseUrl, s.schema);
+      const watcher = flags.live
+        ? new PipelineWatcher({
+            kafkaBootstrap: s.kafkaBootstrap,
+            registryUrl: s.registryUrl,
+            connectUrl: s.connectUrl,
+            topicPrefix: s.topicPrefix,
+            processorUrls: s.processorUrls,
+            log,
+          })
+        : undefined;
+      const app = await buildDashboard({ db, watcher, log });
+      try {
+        await app.listen({ port: s.port, host: s.host });
+      } catch (error) {
+        await db.close();
+        await watcher?.close();
+        throw new OrderflowError(
+          'ORDERFLOW_CONFIG_INVALID',
+          `the dashboard cannot listen on ${s.host}:${s.port}: ${describeError(error)} (choose another with --port)`,
+          { cause: error },
+        );
+      }
+      console.log(`dashboard: http://${s.host}:${s.port}/ (warehouse schema "${s.schema}")`);
+      const shutdown = new Shutdown(log, 10_000).install();
+      shutdown.add('database pool', () => db.close());
+      if (watcher) shutdown.add('pipeline watcher', () => watcher.close());
+      shutdown.add('http server', () => app.close());
+    });
+}

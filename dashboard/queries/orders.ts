@@ -1,0 +1,125 @@
+import type { DataSpan, Db } from '../warehouse-reader.ts';
+import type { RangeWindow } from '../range.ts';
+import { byDayOfMonth, rollup, sumOf, within, type DayValues } from './rollup.ts';
+import { cents, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
+import { tile } from './tile.ts';
+
+/**
+ * Tab "orders": orders counted on the Manila day they were placed, whatever their outcome; AOV =
+ * delivered revenue / delivered orders. Day series from metric_orders, or from fact_orders when a
+ * province is chosen.
+ */
+const KEYS = ['orders', 'delivered', 'cancelled', 'returned', 'timedOut', 'failed', 'revenue'] as const;
+type Day = DayValues<(typeof KEYS)[number]>;
+
+interface Row {
+  day: string;
+  orders: string | null;
+  delivered: string | null;
+  cancelled: string | null;
+  returned: string | null;
+  timed_out: string | null;
+  failed: string | null;
+  revenue: string | null;
+}
+
+export async function orderDays(db: Db, span: DataSpan, province: string | null): Promise<Day[]> {
+  const rows =
+    province === null
+      ? await db.rows<Row>(
+          `select to_char(d.day, 'YYYY-MM-DD') as day, m.orders, m.delivered, m.cancelled, m.returned,
+                  m.timed_out, m.failed, m.revenue
+             from generate_series($1::date, $2::date, interval '1 day') as d (day)
+             left join metric_orders m on m.day = d.day::date
+            order by d.day`,
+          [span.firstDay, span.asOf],
+        )
+      : await db.rows<Row>(
+          `with per_day as (
+             select order_day, count(*) as orders,
+                    count(*) filter (where order_status = 'DELIVERED') as delivered,
+                    count(*) filter (where order_status = 'CANCELLED') as cancelled,
+                    count(*) filter (where order_status = 'RETURNED') as returned,
+                    count(*) filter (where order_status = 'TIMED_OUT') as timed_out,
+                    count(*) filter (where is_failed) as failed,
+                    sum(order_total) filter (where is_delivered) as revenue
+               from fact_orders
+              where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
+              group by order_day)
+           select to_char(d.day, 'YYYY-MM-DD') as day, p.orders, p.delivered, p.cancelled, p.returned,
+                  p.timed_out, p.failed, p.revenue
+             from generate_series($1::date, $2::date, interval '1 day') as d (day)
+             left join per_day p on p.order_day = d.day::date
+            order by d.day`,
+          [span.firstDay, span.asOf, province],
+        );
+  return rows.map((r) => ({
+    day: r.day,
+    orders: n0(r.orders),
+    delivered: n0(r.delivered),
+    cancelled: n0(r.cancelled),
+    returned: n0(r.returned),
+    timedOut: n0(r.timed_out),
+    failed: n0(r.failed),
+    revenue: cents(r.revenue),
+  }));
+}
+
+function figures(days: Day[]) {
+  const s = sumOf(days, KEYS);
+  return {
+    orders: s.orders,
+    delivered: s.delivered,
+    failed: s.failed,
+    aov: s.delivered === 0 ? null : ratio(s.revenue, s.delivered * 100, 2),
+    ordersPerDay: days.length === 0 ? null : ratio(s.orders, days.length, 2),
+    deliveredRate: ratio(s.delivered, s.orders),
+  };
+}
+
+export async function ordersTab(db: Db, span: DataSpan, range: RangeWindow, province: string | null) {
+  const all = await orderDays(db, span, province);
+  const current = within(all, range);
+  const now = figures(current);
+  const before = range.previous ? figures(within(all, range.previous)) : null;
+  const s = sumOf(current, KEYS);
+  return {
+    tiles: {
+      orders: tile(now.orders, before?.orders ?? null),
+      delivered: tile(now.delivered, before?.delivered ?? null),
+      failed: tile(now.failed, before?.failed ?? null),
+      aov: tile(now.aov, before?.aov ?? null),
+      ordersPerDay: tile(now.ordersPerDay, before?.ordersPerDay ?? null),
+      deliveredRate: tile(now.deliveredRate, before?.deliveredRate ?? null),
+    },
+    statuses: [
+      { status: 'Delivered', orders: s.delivered },
+      { status: 'Timed Out', orders: s.timedOut },
+      { status: 'Cancelled', orders: s.cancelled },
+      { status: 'Returned', orders: s.returned },
+      { status: 'In flight', orders: s.orders - s.delivered - s.timedOut - s.cancelled - s.returned },
+    ],
+    daily: current.map((d) => ({
+      day: d.day,
+      orders: d.orders,
+      delivered: d.delivered,
+      failed: d.failed,
+      aov: d.delivered === 0 ? null : ratio(d.revenue, d.delivered * 100, 2),
+    })),
+    monthly: rollup(current, KEYS, 'month').map((m) => ({
+      period: m.period,
+      orders: m.orders,
+      delivered: m.delivered,
+      failed: m.failed,
+      aov: m.delivered === 0 ? null : ratio(m.revenue, m.delivered * 100, 2),
+    })),
+    byDayOfMonth: byDayOfMonth(current, KEYS).map((d) => ({
+      dayOfMonth: d.dayOfMonth,
+      days: d.days,
+      orders: d.orders,
+      ordersPerDay: ratio(d.orders, d.days, 2),
+      aov: d.delivered === 0 ? null : ratio(d.revenue, d.delivered * 100, 2),
+      revenue: pesos(d.revenue),
+    })),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Small SQL and number helpers shared by the tab queries. Every value reaches SQL as a parameter;
+ * the only text spliced in is a column name chosen in code.
+ */
+
+/** `column` (timestamptz) falls on an Asia/Manila day between parameters $a and $b (ISO dates, inclusive). */
+export function manilaDays(column: string, a: number, b: number): string {
+  return `${column} >= ($${a}::date)::timestamp at time zone 'Asia/Manila'
+     and ${column} < ($${b}::date + 1)::timestamp at time zone 'Asia/Manila'`;
+}
+
+/** Optional province filter on parameter $p (null = every province). */
+export function provinceIs(column: string, p: number): string {
+  return `($${p}::text is null or ${column} = $${p}::text)`;
+}
+
+/** PostgreSQL numeric/bigint (text) to a JS number; null stays null. */
+export function num(value: string | number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  return Number(value);
+}
+
+/** Like num, but missing means 0 (counts and sums). */
+export function n0(value: string | number | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+/** A decimal amount ("1234.50", "0") to whole centavos; sums in centavos stay exact. */
+export function cents(value: string | number | null | undefined): number {
+  return value === null || value === undefined ? 0 : Math.round(Number(value) * 100);
+}
+
+export function pesos(centavos: number): number {
+  return centavos / 100;
+}
+
+/** a / b rounded to `digits`, or null when b is 0. */
+export function ratio(a: number, b: number, digits = 4): number | null {
+  if (b === 0) return null;
+  const f = 10 ** digits;
+  return Math.round((a / b) * f) / f;
+}
+
+export interface Filter {
+  from: string;
+  to: string;
+  province: string | null;
+}

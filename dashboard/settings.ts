@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { port, setting } from '../common/config.ts';
+import { connectionSettings } from '../common/settings.ts';
+import { warehouseSettings } from '../warehouse/settings.ts';
+
+const urlList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u !== ''),
+  )
+  .pipe(z.array(z.url()));
+
+/** Settings of `orderflow dashboard`; flags override the variables. */
+export const dashboardSettings = {
+  port: setting('ORDERFLOW_DASHBOARD_PORT', port, 8088, 'Port of the dashboard (HTTP).'),
+  host: setting(
+    'ORDERFLOW_DASHBOARD_HOST',
+    z.string().min(1),
+    '127.0.0.1',
+    'Address the dashboard binds to (127.0.0.1 = this machine only).',
+  ),
+  databaseUrl: connectionSettings.databaseUrl,
+  schema: warehouseSettings.schema,
+  kafkaBootstrap: connectionSettings.kafkaBootstrap,
+  registryUrl: connectionSettings.registryUrl,
+  connectUrl: connectionSettings.connectUrl,
+  topicPrefix: connectionSettings.topicPrefix,
+  processorUrls: setting(
+    'ORDERFLOW_DASHBOARD_PROCESSOR_URLS',
+    urlList as unknown as z.ZodType<string[]>,
+    ['http://127.0.0.1:9301', 'http://127.0.0.1:9302', 'http://127.0.0.1:9303'],
+    "Comma-separated base URLs of the processors' HTTP servers, read for /metrics by the live tab.",
+  ),
+};

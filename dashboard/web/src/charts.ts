@@ -1,0 +1,73 @@
+/// <reference lib="dom" />
+import { Chart, registerables, type ChartConfiguration, type ChartDataset } from 'chart.js';
+
+Chart.register(...registerables);
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+Chart.defaults.font.size = 11;
+Chart.defaults.animation = false;
+Chart.defaults.maintainAspectRatio = false;
+
+export const COLORS = [
+  '#0b6bcb',
+  '#f39c12',
+  '#16a085',
+  '#c0392b',
+  '#8e44ad',
+  '#7f8c8d',
+  '#2ecc71',
+  '#d35400',
+];
+
+/** Every chart on the page, by id, so a refresh updates in place (the live tab) or tears down. */
+const charts = new Map<string, Chart>();
+
+export function destroyCharts(): void {
+  for (const chart of charts.values()) chart.destroy();
+  charts.clear();
+}
+
+/**
+ * Draw (or redraw) a chart into the canvas with `id`. The canvas records how many data points it
+ * shows in data-points, which the browser tests read.
+ */
+export function drawChart(id: string, config: ChartConfiguration): void {
+  const canvas = document.getElementById(id) as HTMLCanvasElement | null;
+  if (!canvas) return;
+  const points = config.data.datasets.reduce((a, d) => a + d.data.filter((v) => v !== null).length, 0);
+  canvas.dataset.points = String(points);
+  const existing = charts.get(id);
+  if (existing && existing.canvas === canvas) {
+    existing.data = config.data;
+    if (config.options) existing.options = config.options;
+    existing.update('none');
+    return;
+  }
+  existing?.destroy();
+  charts.set(id, new Chart(canvas, config));
+}
+
+export function dataset(
+  label: string,
+  data: (number | null)[],
+  color: string,
+  extra: Partial<ChartDataset> = {},
+) {
+  return {
+    label,
+    data,
+    backgroundColor: color,
+    borderColor: color,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    ...extra,
+  } as ChartDataset;
+}
+
+/** Axis tick formatter for pesos: ₱1.2M, ₱350K. */
+export function pesoTick(value: number | string): string {
+  const v = Number(value);
+  const abs = Math.abs(v);
+  if (abs >= 1_000_000) return `₱${(v / 1_000_000).toFixed(1)}M`;
+  if (abs >= 1_000) return `₱${(v / 1_000).toFixed(0)}K`;
+  return `₱${v}`;
+}

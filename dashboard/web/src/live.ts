@@ -1,0 +1,142 @@
+/// <reference lib="dom" />
+import type { LiveSnapshot } from '../../live/pipeline.ts';
+import { COLORS, dataset, drawChart } from './charts.ts';
+import { escapeHtml, formatCount, formatManilaTime, formatPeso } from './format.ts';
+import { chartCard, tableCard, tileHtml } from './widgets.ts';
+
+function pill(state: string): string {
+  const kind = /RUNNING|up|yes/.test(state) ? 'ok' : /FAILED|down|no/.test(state) ? 'bad' : 'warn';
+  return `${kind}:${state}`;
+}
+
+const rate = (v: number | null) => (v === null ? '…' : `${v.toFixed(1)}/s`);
+
+/** The live pipeline tab: rendered whole on each refresh; charts update in place. */
+export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } {
+  const orderTopics = s.topics.filter((t) => t.kind !== 'dlq');
+  const runningConnectors = s.connect.connectors.filter((c) => c.state === 'RUNNING').length;
+  const totalLag = s.stages.reduce((a, st) => a + st.lag, 0);
+  const warnings: string[] = [];
+  if (!s.kafka.available) warnings.push(`Kafka: ${s.kafka.error ?? 'unavailable'}`);
+  if (!s.connect.available) warnings.push(`Connect: ${s.connect.error ?? 'unavailable'}`);
+  if (s.recentError) warnings.push(`Newest orders: ${s.recentError}`);
+  const html = `<p class="subtitle">Topics${s.prefix ? ` with prefix “${escapeHtml(s.prefix)}”` : ''} · refreshed ${formatManilaTime(Date.parse(s.at))} (Asia/Manila) · every 3 s</p>
+    ${warnings.map((w) => `<div class="empty error">${escapeHtml(w)}</div>`).join('')}
+    <div class="tiles">
+      ${tileHtml('Orders entered', { value: s.topics.find((t) => t.topic.endsWith('unpaid_orders') && t.kind === 'order')?.messages ?? 0 }, formatCount)}
+      ${tileHtml('Finished orders', { value: s.topics.find((t) => t.topic.endsWith('finished_orders') && t.kind === 'order')?.messages ?? 0 }, formatCount)}
+      ${tileHtml('Failed orders', { value: s.failures.failedOrders }, formatCount)}
+      ${tileHtml('Dead-lettered records', { value: s.failures.dlqTotal }, formatCount)}
+      ${tileHtml('Consumer lag (all stages)', { value: totalLag }, formatCount)}
+      ${tileHtml('Connectors running', { value: runningConnectors }, formatCount, { note: `of ${s.connect.connectors.length}` })}
+    </div>
+    <div class="grid">
+      ${chartCard('live-topics', 'Records per topic')}
+      ${chartCard('live-lag', 'Consumer lag per stage (records behind)')}
+      ${tableCard(
+        'Topics',
+        s.topics.filter((t) => t.exists),
+        [
+          { title: 'Topic', value: (t) => t.topic },
+          { title: 'Kind', value: (t) => t.kind },
+          { title: 'Partitions', value: (t) => String(t.partitions), numeric: true },
+          { title: 'Records', value: (t) => formatCount(t.messages), numeric: true },
+          { title: 'Rate', value: (t) => rate(t.ratePerSecond), numeric: true },
+        ],
+        {
+          id: 'live-topic-table',
+          empty: 'no pipeline topics yet: run `npx orderflow topics` or `npx orderflow run`',
+        },
+      )}
+      ${tableCard(
+        'Stages (consumer groups)',
+        s.stages,
+        [
+          { title: 'Stage', value: (t) => t.stage },
+          { title: 'Group', value: (t) => t.group },
+          {
+            title: 'Committed',
+            value: (t) => (t.active ? formatCount(t.committed) : 'not started'),
+            numeric: true,
+          },
+          { title: 'Lag', value: (t) => formatCount(t.lag), numeric: true },
+          { title: 'Throughput', value: (t) => rate(t.throughputPerSecond), numeric: true },
+        ],
+        { id: 'live-stage-table' },
+      )}
+      ${tableCard('Processors (/metrics)', s.processors, [
+        { title: 'Endpoint', value: (p) => p.url },
+        { title: 'Stage', value: (p) => p.stage ?? '–' },
+        { title: 'Reachable', value: (p) => (p.reachable ? 'yes' : 'no') },
+        { title: 'In', value: (p) => formatCount(p.recordsIn), numeric: true },
+        { title: 'Out', value: (p) => formatCount(p.recordsOut), numeric: true },
+        { title: 'Failed', value: (p) => formatCount(p.failed), numeric: true },
+        { title: 'DLQ', value: (p) => formatCount(p.dlq), numeric: true },
+      ])}
+      ${tableCard(
+        'Connect sink connectors',
+        s.connect.connectors,
+        [
+          { title: 'Connector', value: (c) => c.name },
+          { title: 'State', value: (c) => pill(c.state) },
+          { title: 'Tasks', value: (c) => c.tasks.map((t) => `${t.id}:${t.state}`).join(' ') || 'none' },
+        ],
+        {
+          empty: s.connect.available
+            ? 'no orderflow connectors deployed: npx orderflow connect deploy'
+            : 'Kafka Connect is not reachable',
+        },
+      )}
+      ${tableCard('Dead-letter topics', s.failures.dlq, [
+        { title: 'Topic', value: (d) => d.topic },
+        { title: 'Records', value: (d) => formatCount(d.messages), numeric: true },
+      ])}
+      ${tableCard(
+        'Newest orders (decoded from Avro)',
+        s.recentOrders,
+        [
+          { title: 'Topic', value: (o) => o.topic },
+          { title: 'Order', value: (o) => o.orderId },
+          { title: 'Placed (Manila)', value: (o) => formatManilaTime(o.orderDate) },
+          { title: 'Customer', value: (o) => o.customer },
+          { title: 'Province', value: (o) => o.province },
+          { title: 'Lines', value: (o) => String(o.items), numeric: true },
+          { title: 'Total', value: (o) => formatPeso(Number(o.total)), numeric: true },
+          { title: 'Status', value: (o) => o.status },
+          { title: 'Failure', value: (o) => o.failure ?? '' },
+        ],
+        { wide: true, id: 'live-recent', empty: 'no orders on the order topics yet' },
+      )}
+    </div>`;
+  const draw = () => {
+    drawChart('live-topics', {
+      type: 'bar',
+      data: {
+        labels: orderTopics.map((t) => t.topic),
+        datasets: [
+          dataset(
+            'Records',
+            orderTopics.map((t) => t.messages),
+            COLORS[0]!,
+          ),
+        ],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+    });
+    drawChart('live-lag', {
+      type: 'bar',
+      data: {
+        labels: s.stages.map((t) => t.stage),
+        datasets: [
+          dataset(
+            'Lag',
+            s.stages.map((t) => t.lag),
+            COLORS[3]!,
+          ),
+        ],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+    });
+  };
+  return { html: html.replace(/>(ok|bad|warn):([A-Z_]+)</g, '><span class="pill $1">$2</span><'), draw };
+}
