@@ -1,0 +1,192 @@
+/**
+ * Latency under a fixed offered load: the whole chain as in the end-to-end runs, with the generator
+ * paced at a fraction of the measured end-to-end maximum. Per order: generation (handed to the
+ * producer) to committed in finished_orders/failed_orders (a read_committed consumer in this
+ * process), and generation to present in PostgreSQL (the orders table polled).
+ */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { describeError } from '../common/errors.ts';
+import type { Logger } from '../common/logger.ts';
+import { KafkaOrderSink } from '../producer/kafka-sink.ts';
+import { topicName } from '../schemas/topics.ts';
+import { ensureTopics } from '../stack/topics.ts';
+import { startSplitterProcess, startStage, stopService, type ServiceProcess } from './children.ts';
+import { benchOrders } from './input.ts';
+import { bounded, deletePrefixTopics, kafkaClient, STAGE_CONSUMER, waitFor } from './kafka-io.ts';
+import { connectWarehouse, dropSchema, freshSchema } from './postgres-io.ts';
+import { latencySummary } from './stats.ts';
+import { makeContext, type BenchOptions, type Connections } from './suite.ts';
+import {
+  deleteConnectors,
+  deployConnectors,
+  prefixOf,
+  schemaOf,
+  sinkConnectors,
+  type BenchContext,
+} from './systems.ts';
+import type { LatencyRun } from './types.ts';
+
+const PG_POLL_MS = 500;
+/** Seconds of offered load per latency run. */
+const LOAD_SECONDS = 30;
+
+export async function runLatency(
+  conn: Connections,
+  o: BenchOptions,
+  maxRate: number,
+  log: Logger,
+  print: (line: string) => void,
+): Promise<LatencyRun[]> {
+  const ctx = await makeContext(
+    conn,
+    { ...o, orders: Math.min(o.orders, 1000), sinkOrders: Math.min(o.sinkOrders, 1000) },
+    log,
+    () => undefined,
+  );
+  const runs: LatencyRun[] = [];
+  for (const fraction of [0.5, 0.8]) {
+    const rate = Math.max(1, Math.round(maxRate * fraction));
+    const orders = Math.max(100, Math.min(o.e2eOrders, Math.round(rate * LOAD_SECONDS)));
+    let run: LatencyRun;
+    try {
+      run = await latencyRun(ctx, fraction, rate, orders);
+    } catch (error) {
+      run = {
+        fraction,
+        rate,
+        orders,
+        generationToFinished: null,
+        generationToPostgres: null,
+        postgresPollMs: PG_POLL_MS,
+        valid: false,
+        note: `failed: ${describeError(error).slice(0, 400)}`,
+      };
+    }
+    runs.push(run);
+    const f = run.generationToFinished;
+    const p = run.generationToPostgres;
+    print(
+      `latency ${Math.round(fraction * 100)}% (${rate} orders/s, ${orders} orders): finished p50/p95/p99 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}/${f.p99.toFixed(0)} ms` : 'n/a'}; ` +
+        `PostgreSQL ${p ? `${p.p50.toFixed(0)}/${p.p95.toFixed(0)}/${p.p99.toFixed(0)} ms` : 'n/a'}${run.valid ? '' : ` INVALID (${run.note ?? ''})`}`,
+    );
+  }
+  return runs;
+}
+
+async function latencyRun(
+  ctx: BenchContext,
+  fraction: number,
+  rate: number,
+  orders: number,
+): Promise<LatencyRun> {
+  const label = `lat-${Math.round(fraction * 100)}`;
+  const prefix = prefixOf(ctx, label);
+  const schema = schemaOf(ctx, label);
+  await ensureTopics({
+    bootstrap: ctx.kafka.bootstrap,
+    registryUrl: ctx.registryUrl,
+    prefix,
+    partitions: ctx.kafka.partitions,
+    replicationFactor: 1,
+    log: ctx.log,
+  });
+  await freshSchema(ctx.databaseUrl, schema, ctx.log);
+  const connectors = sinkConnectors(ctx, prefix, schema);
+  const services: ServiceProcess[] = [];
+  const generatedAt = new Map<string, number>();
+  const finishedAt = new Map<string, number>();
+  const landedAt = new Map<string, number>();
+  let duplicates = 0;
+  const consumer = kafkaClient(ctx.kafka, 'orderflow-bench-latency').consumer({
+    ...STAGE_CONSUMER,
+    'group.id': `${prefix}latency`,
+    'js.consumer.max.batch.size': 1000,
+    'fetch.wait.max.ms': 10,
+  } as KafkaJS.ConsumerConstructorConfig);
+  const client = await deployConnectors(ctx, connectors);
+  try {
+    for (const stage of ['payment', 'shipping', 'delivery'] as const) {
+      services.push(
+        await startStage(stage, { prefix, instance: `${label}-0`, seed: ctx.seed, batchSize: ctx.batchSize }),
+      );
+    }
+    services.push(await startSplitterProcess({ prefix, instance: label, batchSize: ctx.batchSize }));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topicName('finished', prefix), topicName('failed', prefix)] });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const now = performance.now();
+        for (const m of batch.messages) {
+          const id = m.key?.toString() ?? '';
+          if (finishedAt.has(id)) duplicates++;
+          else finishedAt.set(id, now);
+        }
+      },
+    });
+    const pg = await connectWarehouse(ctx.databaseUrl, schema);
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const { rows } = await pg.query<{ order_id: string }>('select order_id from orders');
+        const now = performance.now();
+        for (const r of rows) if (!landedAt.has(r.order_id)) landedAt.set(r.order_id, now);
+        await new Promise((r) => setTimeout(r, PG_POLL_MS));
+      }
+    })();
+    // Batches of one order: the pipeline's latency, without the generator's own batching linger.
+    const sink = await KafkaOrderSink.open({
+      kafkaBootstrap: ctx.kafka.bootstrap,
+      registryUrl: ctx.registryUrl,
+      topicPrefix: prefix,
+      retryBudgetMs: 30_000,
+      maxInFlight: 1000,
+      batchSize: 1,
+      log: ctx.log,
+    });
+    try {
+      const started = performance.now();
+      let n = 0;
+      for (const order of benchOrders(ctx.seed, orders)) {
+        const due = started + (n / rate) * 1000;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        generatedAt.set(order.order_id, performance.now());
+        const pending = sink.write(order);
+        if (pending) await pending;
+        n++;
+      }
+      await sink.flush();
+    } finally {
+      await sink.close();
+    }
+    await waitFor(() => finishedAt.size >= orders && landedAt.size >= orders, 120_000, 100);
+    polling = false;
+    await poller;
+    await pg.end();
+    const toFinished = [...generatedAt]
+      .filter(([id]) => finishedAt.has(id))
+      .map(([id, t]) => finishedAt.get(id)! - t);
+    const toPg = [...generatedAt].filter(([id]) => landedAt.has(id)).map(([id, t]) => landedAt.get(id)! - t);
+    const valid = finishedAt.size === orders && landedAt.size === orders && duplicates === 0;
+    return {
+      fraction,
+      rate,
+      orders,
+      generationToFinished: toFinished.length > 0 ? latencySummary(toFinished) : null,
+      generationToPostgres: toPg.length > 0 ? latencySummary(toPg) : null,
+      postgresPollMs: PG_POLL_MS,
+      valid,
+      ...(valid
+        ? {}
+        : {
+            note: `${finishedAt.size} finished/failed, ${landedAt.size} landed, ${duplicates} duplicates of ${orders}`,
+          }),
+    };
+  } finally {
+    await bounded(consumer.disconnect(), 30_000).catch(() => undefined);
+    for (const s of services) await stopService(s);
+    await deleteConnectors(ctx, client, connectors);
+    await dropSchema(ctx.databaseUrl, schema, ctx.log);
+    await deletePrefixTopics(ctx.kafka, prefix);
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * Rendering of benchmark results: the console table and BENCHMARKS.md. Pure: results in, text out.
+ */
+import { median, type Ratio } from './stats.ts';
+import type { BenchResult, RunSample, SweepResult, SystemResult } from './types.ts';
+
+function fmtRate(x: number | null | undefined): string {
+  if (x == null || !Number.isFinite(x)) return '-';
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function fmtRatio(x: number | null): string {
+  return x === null ? '-' : `${(x * 100).toFixed(0)}%`;
+}
+
+/** Median over runs of a process's CPU percent (processes matched by name). */
+export function medianCpu(runs: RunSample[], name: string): number | null {
+  const values = runs
+    .flatMap((r) => r.usage.filter((u) => u.name === name).map((u) => u.cpuPercent))
+    .filter(Number.isFinite);
+  return values.length > 0 ? median(values) : null;
+}
+
+export function peakRss(runs: RunSample[], name: string): number | null {
+  const values = runs
+    .flatMap((r) => r.usage.filter((u) => u.name === name).map((u) => u.peakRssMiB))
+    .filter(Number.isFinite);
+  return values.length > 0 ? Math.max(...values) : null;
+}
+
+function processNames(runs: RunSample[]): string[] {
+  const names: string[] = [];
+  for (const r of runs) for (const u of r.usage) if (!names.includes(u.name)) names.push(u.name);
+  return names;
+}
+
+/** A plain-text table with aligned columns. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function markdownTable(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  return [header, sep, ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n');
+}
+
+/**
+ * The processes whose CPU a system's work is charged to (the broker and the registry serve every
+ * engineer on a shared machine, so they are left out): this process for in-process systems, the
+ * stage children for a stage, Connect and PostgreSQL for the sink, PostgreSQL for COPY and upsert.
+ */
+export function ownProcesses(systemId: string, names: string[]): string[] {
+  if (systemId.startsWith('stage-')) {
+    const stage = systemId.slice('stage-'.length);
+    return names.filter((n) => n.startsWith(`${stage} `));
+  }
+  if (systemId.startsWith('passthrough')) return names.filter((n) => n === 'pass-through');
+  if (systemId === 'splitter' && names.includes('splitter')) return ['splitter'];
+  if (systemId === 'sink') return names.filter((n) => n === 'connect' || n === 'postgres');
+  if (systemId === 'copy' || systemId === 'upsert') return names.filter((n) => n === 'postgres');
+  if (systemId === 'end-to-end') return [];
+  return names.filter((n) => n === 'bench');
+}
+
+/**
+ * Records per CPU-second of the system's own processes, median over the valid runs: a figure the
+ * other tenants of a shared machine move much less than the wall-clock rate (null when not charged).
+ */
+export function perCpuSecond(s: SystemResult): number | null {
+  const values: number[] = [];
+  for (const r of s.runs) {
+    if (!r.valid || !Number.isFinite(r.seconds) || r.seconds <= 0) continue;
+    const own = ownProcesses(
+      s.id,
+      r.usage.map((u) => u.name),
+    );
+    if (own.length === 0) continue;
+    const cpuSeconds = r.usage
+      .filter((u) => own.includes(u.name))
+      .reduce((sum, u) => sum + (u.cpuPercent / 100) * r.seconds, 0);
+    if (cpuSeconds > 0) values.push(r.records / cpuSeconds);
+  }
+  return values.length > 0 ? median(values) : null;
+}
+
+/** A ratio recomputed from records per CPU-second of both sides (null when either is not charged). */
+export function cpuRatio(result: BenchResult, r: Ratio): number | null {
+  const num = result.systems.find((s) => s.id === r.numerator);
+  const den = result.systems.find((s) => s.id === r.denominator);
+  if (!num || !den) return null;
+  const a = perCpuSecond(num);
+  const b = perCpuSecond(den);
+  return a === null || b === null || b <= 0 ? null : a / b;
+}
+
+function systemRow(s: SystemResult): string[] {
+  const valid = s.runs.filter((r) => r.valid).length;
+  return [
+    s.id,
+    s.kind,
+    fmtRate(s.rate?.median),
+    fmtRate(s.rate?.min),
+    fmtRate(s.rate?.max),
+    s.unit,
+    `${valid}/${s.runs.length}`,
+    fmtRate(perCpuSecond(s)),
+  ];
+}
+
+const RESULT_HEADER = ['system', 'kind', 'median', 'min', 'max', 'unit', 'valid runs', 'per CPU-second'];
+
+/** The table `orderflow bench` prints at the end. */
+export function renderConsole(result: BenchResult): string {
+  const lines = [textTable(RESULT_HEADER, result.systems.map(systemRow)), ''];
+  lines.push(
+    textTable(
+      ['ratio', 'value', 'target', 'met'],
+      result.ratios.map((r) => [
+        r.name,
+        fmtRatio(r.value),
+        r.target === undefined ? '' : `>= ${fmtRatio(r.target)}`,
+        r.met === null ? '' : r.met ? 'yes' : 'NO',
+      ]),
+    ),
+  );
+  for (const l of result.latency) {
+    lines.push(
+      '',
+      `latency at ${fmtRatio(l.fraction)} of max (${fmtRate(l.rate)} orders/s, ${l.orders} orders): ` +
+        `generation->finished ${latencyText(l.generationToFinished)}; generation->PostgreSQL ${latencyText(l.generationToPostgres)}`,
+    );
+  }
+  const invalid = result.systems.flatMap((s) =>
+    s.runs.filter((r) => !r.valid).map((r) => `${s.id}: ${r.note ?? 'invalid'}`),
+  );
+  if (invalid.length > 0) lines.push('', 'invalid runs:', ...invalid.map((i) => `  ${i}`));
+  return lines.join('\n');
+}
+
+function latencyText(l: { p50: number; p95: number; p99: number } | null): string {
+  if (!l) return 'n/a';
+  return `p50 ${l.p50.toFixed(0)} ms, p95 ${l.p95.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms`;
+}
+
+function resourcesTable(result: BenchResult): string {
+  const rows: string[][] = [];
+  for (const s of result.systems) {
+    if (s.runs.length === 0) continue;
+    const names = processNames(s.runs).filter((n) => {
+      const c = medianCpu(s.runs, n);
+      return c !== null && c >= 3;
+    });
+    const cpu = names.map((n) => `${n} ${Math.round(medianCpu(s.runs, n)!)}%`).join(', ');
+    const rss = names
+      .filter((n) => !['kafka', 'connect', 'registry', 'postgres'].includes(n))
+      .map((n) => {
+        const peak = peakRss(s.runs, n);
+        return `${n} ${peak ? Math.round(peak) : '-'}`;
+      })
+      .join(', ');
+    const loops = s.runs
+      .map((r) => r.eventLoopP99Ms)
+      .filter((x): x is number => x !== undefined && Number.isFinite(x));
+    const loads = s.runs.map((r) => `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`);
+    rows.push([
+      s.id,
+      cpu || '-',
+      rss || '-',
+      loops.length > 0 ? median(loops).toFixed(0) : '-',
+      loads.length > 0 ? `${loads[0]} … ${loads[loads.length - 1]}` : '-',
+    ]);
+  }
+  return markdownTable(
+    [
+      'system',
+      'CPU, % of one core (median of runs)',
+      'peak RSS MiB (own processes)',
+      'event-loop p99 ms',
+      'load 1 min (first … last run)',
+    ],
+    rows,
+    ['l', 'l', 'l', 'r', 'l'],
+  );
+}
+
+function settingsText(settings: BenchResult['settings']): string {
+  const out: string[] = [];
+  for (const [group, values] of Object.entries(settings)) {
+    const pairs = Object.entries(values).map(([k, v]) => `\`${k}=${String(v)}\``);
+    out.push(`- **${group}**: ${pairs.length > 0 ? pairs.join(', ') : '(not used in this run)'}`);
+  }
+  return out.join('\n');
+}
+
+export function renderSweep(sweep: SweepResult): string {
+  const rows = sweep.points.map((p) => [
+    String(p.value),
+    fmtRate(p.rate?.median),
+    fmtRate(p.rate?.min),
+    fmtRate(p.rate?.max),
+    `${p.runs.filter((r) => r.valid).length}/${p.runs.length}`,
+    p.runs.length > 0 ? String(median(p.runs.map((r) => Number(r.extra?.recordsPerTransaction ?? 0)))) : '-',
+  ]);
+  return [
+    `Sweep of **${sweep.knob}** on \`${sweep.system}\` (${sweep.orders.toLocaleString('en-US')} orders per run, ${sweep.startedAt}):`,
+    '',
+    markdownTable(
+      ['value', `median ${sweep.unit}`, 'min', 'max', 'valid runs', 'records per transaction'],
+      rows,
+    ),
+  ].join('\n');
+}
+
+export interface ReportExtras {
+  /** Hand-written analysis (bench/analysis.md), included verbatim. */
+  analysis?: string;
+  sweeps?: SweepResult[];
+}
+
+/** BENCHMARKS.md from a result. */
+export function renderMarkdown(result: BenchResult, extras: ReportExtras = {}): string {
+  const m = result.machine;
+  const v = result.versions;
+  const o = result.options as Record<string, unknown>;
+  const lines: string[] = [];
+  lines.push(
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `npx orderflow bench report` from a result in bench/results/ (default latest.json); do not edit by hand: the analysis section comes from bench/analysis.md. -->',
+    '',
+    `Run ${result.startedAt} → ${result.finishedAt}${result.quick ? ' (quick run)' : ''}: ` +
+      `${Number(o.orders).toLocaleString('en-US')} orders for the produce side (raw produce, codec, generator), ` +
+      `${Number(o.stageOrders ?? o.orders).toLocaleString('en-US')} for the consuming systems (consume, pass-through, stages, splitter), ` +
+      `${Number(o.sinkOrders).toLocaleString('en-US')} orders (${Number(o.sinkRows).toLocaleString('en-US')} landed rows) for the sink and the PostgreSQL baselines, ` +
+      `${Number(o.e2eOrders).toLocaleString('en-US')} orders per end-to-end run; seed ${String(o.seed)}; ` +
+      `${o.warmup ? 'one warm-up, then ' : ''}${String(o.runs)} measured runs (${String(o.e2eRuns)} end-to-end).`,
+    '',
+    `**Machine:** ${m.cpuModel}, ${m.cores} cores, ${Math.round(m.memoryMiB / 1024)} GiB, ${m.os}. ` +
+      `The machine is **shared**: other engineers' tests and services ran at the same time, ` +
+      `so the 1-minute load average is recorded before and after every run (first and last below; all of them in the JSON). ` +
+      `Load before the whole run ${result.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${result.loadAfter.map((x) => x.toFixed(2)).join(' / ')}.`,
+    '',
+    `**Versions:** Node ${v.node}, @confluentinc/kafka-javascript ${v.kafkaJavascript} (librdkafka ${v.librdkafka}), ` +
+      `Kafka ${v.kafka} (KRaft, single node), PostgreSQL ${v.postgres}, Debezium JDBC sink ${v.debeziumJdbc}, Apicurio converter ${v.apicurioConverter}; orderflow at ${v.orderflowCommit ?? 'unknown'}.`,
+    '',
+    ...remeasuredNote(o),
+    '## Targets',
+    '',
+    markdownTable(
+      ['ratio (medians)', 'wall-clock', 'target', 'met', 'per CPU-second', 'met (per CPU-second)'],
+      result.ratios.map((r) => {
+        const cpu = cpuRatio(result, r);
+        return [
+          r.name,
+          fmtRatio(r.value),
+          r.target === undefined ? '' : `≥ ${fmtRatio(r.target)}`,
+          r.met === null ? '' : r.met ? 'yes' : '**no**',
+          fmtRatio(cpu),
+          r.target === undefined || cpu === null ? '' : cpu >= r.target ? 'yes' : '**no**',
+        ];
+      }),
+    ),
+    '',
+    'Wall-clock ratios compare medians of runs made minutes apart on a shared machine whose load changed under them; ' +
+      "the per-CPU-second ratios compare records per CPU-second of each side's own processes and are far less moved by the other tenants.",
+    '',
+  );
+  const invalid = result.systems.flatMap((s) =>
+    s.runs.filter((r) => !r.valid).map((r) => `${s.id}: ${r.note ?? 'invalid'}`),
+  );
+  lines.push(
+    invalid.length === 0
+      ? `Zero lost or duplicated records: every measured run passed its exact count check (${result.systems.reduce((n, s) => n + s.runs.length, 0)} runs).`
+      : `**Runs that failed their count check or did not complete** (left out of the medians):\n\n${invalid.map((i) => `- ${i}`).join('\n')}`,
+    '',
+    '## Results',
+    '',
+    markdownTable(RESULT_HEADER, result.systems.map(systemRow), ['l', 'l', 'r', 'r', 'r', 'l', 'r', 'r']),
+    '',
+    '### Resources',
+    '',
+    resourcesTable(result),
+    '',
+    'CPU is read from /proc/<pid>/stat over each measured run (100% = one core; PostgreSQL includes its backends). ' +
+      'Peak RSS is VmHWM from /proc/<pid>/status (the process peak so far; "bench" holds the pre-encoded input). ' +
+      'Event-loop p99: for in-process parts perf_hooks.monitorEventLoopDelay over the run; for child stages the highest ' +
+      "p99 of prom-client's event-loop histogram over the 100 ms scrapes.",
+    '',
+  );
+  if (result.latency.length > 0) {
+    lines.push(
+      '## Latency',
+      '',
+      markdownTable(
+        [
+          'offered load',
+          'orders/s',
+          'orders',
+          'gen→finished p50',
+          'p95',
+          'p99',
+          'gen→PostgreSQL p50',
+          'p95',
+          'p99',
+          'valid',
+        ],
+        result.latency.map((l) => [
+          fmtRatio(l.fraction),
+          fmtRate(l.rate),
+          String(l.orders),
+          ms(l.generationToFinished?.p50),
+          ms(l.generationToFinished?.p95),
+          ms(l.generationToFinished?.p99),
+          ms(l.generationToPostgres?.p50),
+          ms(l.generationToPostgres?.p95),
+          ms(l.generationToPostgres?.p99),
+          l.valid ? 'yes' : `no${l.note ? ` (${l.note})` : ''}`,
+        ]),
+      ),
+      '',
+      `Generation-to-PostgreSQL is measured by polling the orders table every ${result.latency[0]!.postgresPollMs} ms, so it carries up to that much extra.`,
+      '',
+    );
+  }
+  if (result.findings.length > 0) {
+    lines.push('## Notes on this run', '', ...result.findings.map((f) => `- ${f}`), '');
+  }
+  if (extras.sweeps && extras.sweeps.length > 0) {
+    lines.push('## Sweeps', '');
+    for (const s of extras.sweeps) lines.push(renderSweep(s), '');
+  }
+  if (extras.analysis) lines.push(extras.analysis.trim(), '');
+  lines.push('## Method', '');
+  lines.push(
+    "- Input: the generator's orders for a fixed seed and start date, built once in process; every later form (paid, shipped, finished/failed, split rows) comes from the stages' and the splitter's own pure code, encoded once in the Confluent wire format. Each system is fed the bytes its real upstream would write; each baseline moves the same bytes.",
+    '- Every run uses its own topic prefix, consumer groups and PostgreSQL schema; set-up (topics, filling inputs, migrations, starting processes) is not timed, and topics and schemas are deleted after the run.',
+    "- Consuming systems are timed from the first commit observed to the last (the first commit's records are left out of the rate, as their start is not observed); producing and in-process systems from the first send to the last acknowledgement.",
+    '- Every run ends with an exact count check (committed outputs read back with read_committed: count and distinct keys; landed rows counted); a run that fails it is invalid and left out of the medians.',
+    '- Median, min and max are over the valid measured runs; the warm-up is reported in the JSON only.',
+    '',
+    markdownTable(
+      ['system', 'how'],
+      result.systems.map((s) => [s.id, s.method]),
+      ['l', 'l'],
+    ),
+    '',
+    '## Settings',
+    '',
+    settingsText(result.settings),
+    '',
+    'Reproduce: `npx orderflow bench` (full) or `npx orderflow bench --quick`; sizes, runs and systems are flags (`npx orderflow bench --help`); then `npx orderflow bench report`.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function ms(x: number | undefined): string {
+  return x === undefined ? '-' : `${Math.round(x)} ms`;
+}
+
+function remeasuredNote(o: Record<string, unknown>): string[] {
+  const list = o.remeasured as { at: string; systems: string[] }[] | undefined;
+  if (!list || list.length === 0) return [];
+  return list.flatMap((r) => [
+    `**Re-measured** in a later run (${r.at}) and taking the place of the first run's figures: ${r.systems.join(', ')}.`,
+    '',
+  ]);
+}

@@ -1,0 +1,152 @@
+/**
+ * Orders per second of each order stage on this machine, exactly-once (transactions) vs
+ * at-least-once (no transactions), through the real stage service against the local stack.
+ *
+ * Method: for each stage, the same seeded input (N generator orders, pushed through the earlier
+ * stages in memory so each stage gets valid input) is written once to a fresh topic set; each run
+ * starts the stage in a fresh consumer group with fresh output topics (a new prefix), and the rate
+ * is measured from its first committed batch to its last (group join excluded). One warm-up run per
+ * configuration, then RUNS measured runs: median, min and max. Bounded: N orders per run.
+ *
+ *   npx tsx bench/stage-throughput.ts [N=10000] [RUNS=3]
+ */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { loadSettings } from '../common/config.ts';
+import { createKafka } from '../common/kafka.ts';
+import { createLogger } from '../common/logger.ts';
+import { AvroSerde, readSchema } from '../common/serde.ts';
+import { connectionSettings } from '../common/settings.ts';
+import { makeConfig } from '../producer/config.ts';
+import { generateOrders } from '../producer/model/generator.ts';
+import { PROFILES } from '../processors/profiles.ts';
+import { stageRng } from '../processors/rng.ts';
+import { startOrderStage } from '../processors/service.ts';
+import { processorSettings, type ProcessorSettings } from '../processors/settings.ts';
+import { STAGES, STAGE_NAMES } from '../processors/stages.ts';
+import type { Order, Stage } from '../schemas/types.generated.ts';
+import { topicName, valueSubject } from '../schemas/topics.ts';
+import { ensureTopics, topicPlan } from '../stack/topics.ts';
+
+const N = Number(process.argv[2] ?? 10_000);
+const RUNS = Number(process.argv[3] ?? 3);
+const conn = loadSettings(connectionSettings);
+const log = createLogger('bench-stage', 'warn');
+const schema = readSchema('order.avsc');
+
+/** Valid input for `stage`: generator orders moved through the earlier stages (forced to succeed). */
+function inputFor(stage: Stage): Order[] {
+  const config = makeConfig({ seed: 5, count: N, from: Date.UTC(2024, 0, 1), until: Date.UTC(2035, 0, 1) });
+  const always = {
+    payment: { ...PROFILES.default.payment, successRate: 1 },
+    shipping: { ...PROFILES.default.shipping, successRate: 1 },
+    delivery: PROFILES.default.delivery,
+  };
+  const before = STAGE_NAMES.slice(0, STAGE_NAMES.indexOf(stage));
+  return [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })].map((order) => {
+    let o = order;
+    for (const s of before) o = STAGES[s].transform(o, stageRng(5, s, o.order_id), always).order;
+    return o;
+  });
+}
+
+async function writeInput(prefix: string, stage: Stage, orders: Order[]): Promise<void> {
+  const topic = topicName(STAGES[stage].input, prefix);
+  const encoder = await new AvroSerde(conn.registryUrl).writer<Order>(valueSubject(topic), schema);
+  const producer = createKafka(conn.kafkaBootstrap, 'bench-input', log).producer({
+    'enable.idempotence': true,
+    'linger.ms': 20,
+    partitioner: 'murmur2_random',
+  } as KafkaJS.ProducerConstructorConfig);
+  await producer.connect();
+  for (let i = 0; i < orders.length; i += 2000) {
+    await producer.send({
+      topic,
+      messages: orders.slice(i, i + 2000).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
+    });
+  }
+  await producer.disconnect();
+}
+
+async function deleteTopics(prefix: string): Promise<void> {
+  const admin = createKafka(conn.kafkaBootstrap, 'bench-cleanup', log).admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const topics = topicPlan(prefix, 1)
+    .map((t) => t.topic)
+    .filter((t) => existing.has(t));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  await admin.disconnect();
+}
+
+/** One run: the stage reads `prefix`'s input topic (fresh group) and writes its output topics. Returns orders/s. */
+async function runOnce(stage: Stage, prefix: string, transactions: boolean): Promise<number> {
+  const base = loadSettings(processorSettings(stage), {}) as ProcessorSettings;
+  const settings: ProcessorSettings = {
+    ...base,
+    kafkaBootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    seed: 5,
+    topicPrefix: prefix,
+    group: `${prefix}group`,
+    instanceId: `${prefix}i`,
+    port: 0,
+    transactions,
+  };
+  const running = await startOrderStage(stage, settings, log);
+  let firstAt = 0;
+  let firstCount = 0;
+  const deadline = Date.now() + 300_000;
+  while (running.runtime.processedRecords < N && Date.now() < deadline) {
+    if (firstAt === 0 && running.runtime.processedRecords > 0) {
+      firstAt = performance.now();
+      firstCount = running.runtime.processedRecords;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const lastAt = performance.now();
+  const done = running.runtime.processedRecords;
+  await running.stop();
+  if (done < N) throw new Error(`${stage}: only ${done} of ${N} processed`);
+  return (N - firstCount) / ((lastAt - firstAt) / 1000);
+}
+
+const summary = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s[s.length - 1]! };
+};
+
+const rows: string[] = [];
+for (const stage of STAGE_NAMES) {
+  const inputs = inputFor(stage);
+  // Every run gets its own topic set (input written fresh, outputs empty), deleted afterwards.
+  for (const transactions of [true, false]) {
+    const rates: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const prefix = `bench_${randomBytes(4).toString('hex')}_`;
+      await ensureTopics({
+        bootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        prefix,
+        partitions: 6,
+        replicationFactor: 1,
+        log,
+      });
+      await writeInput(prefix, stage, inputs);
+      const rate = await runOnce(stage, prefix, transactions);
+      await deleteTopics(prefix);
+      if (run > 0) rates.push(rate); // run 0 is the warm-up
+      process.stderr.write(`${stage} tx=${transactions} run ${run}: ${rate.toFixed(0)} orders/s\n`);
+    }
+    const s = summary(rates);
+    rows.push(
+      `| ${stage} | ${transactions ? 'exactly-once' : 'at-least-once'} | ${s.median.toFixed(0)} | ${s.min.toFixed(0)} | ${s.max.toFixed(0)} |`,
+    );
+  }
+}
+console.log(
+  `\nStage throughput, ${N} orders per run, ${RUNS} runs after a warm-up, batch size 1000, ${cpus().length} cores (shared)\n`,
+);
+console.log('| stage | mode | median orders/s | min | max |\n|---|---|---|---|---|');
+console.log(rows.join('\n'));
