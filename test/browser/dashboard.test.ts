@@ -1,0 +1,249 @@
+/**
+ * The dashboard in Debian's Chromium (playwright-core): every tab renders non-empty charts with no
+ * console errors on a seeded two-year warehouse; filters reload the data; a fresh schema shows the
+ * "no data yet" state; the live tab shows orders produced to real topics, decoded from Avro.
+ * Screenshots of every tab go to test-artifacts/dashboard/. Needs `npm run build:web` first.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka } from '../../common/kafka.ts';
+import { AvroSerde, readSchema } from '../../common/serde.ts';
+import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
+import { DEFAULT_ASSETS_DIR, TABS, buildDashboard } from '../../dashboard/server.ts';
+import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
+import { makeConfig } from '../../producer/config.ts';
+import { generateOrders } from '../../producer/model/generator.ts';
+import type { Order } from '../../schemas/types.generated.ts';
+import { topicName, valueSubject } from '../../schemas/topics.ts';
+import {
+  seededWarehouse,
+  databaseUrl,
+  type SeededWarehouse,
+} from '../integration/dashboard/seeded-warehouse.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type App = Awaited<ReturnType<typeof buildDashboard>>;
+
+async function serve(
+  schema: string,
+  watcher?: PipelineWatcher,
+): Promise<{ app: App; db: WarehouseReader; url: string }> {
+  const db = new WarehouseReader(databaseUrl, schema);
+  const app = await buildDashboard({ db, watcher, log });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return { app, db, url: `http://127.0.0.1:${address.port}` };
+}
+
+/** Open a page that records console errors and failed requests. */
+async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  return { page, errors };
+}
+
+async function ready(page: Page, tab: string): Promise<void> {
+  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
+}
+
+/** data-points of every canvas in the view (set when a chart is drawn). */
+function chartPoints(page: Page): Promise<{ id: string; points: number }[]> {
+  return page.$$eval('#view canvas', (canvases) =>
+    canvases.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
+  );
+}
+
+describe('dashboard in Chromium', () => {
+  let seeded: SeededWarehouse;
+  let empty: SeededWarehouse;
+  let main: { app: App; db: WarehouseReader; url: string };
+  let fresh: { app: App; db: WarehouseReader; url: string };
+  let watcher: PipelineWatcher;
+  let browser: Browser;
+  const prefix = uniquePrefix('dash');
+  let produced: Order[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(`${DEFAULT_ASSETS_DIR}/index.html`)) {
+      throw new Error('the front end is not built: run `npm run build:web` (npm run test:browser does it)');
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    seeded = await seededWarehouse('browser', { orders: 4000 });
+    empty = await seededWarehouse('browser_empty', { orders: 0 });
+
+    // Real topics with a few generated orders on unpaid_orders, for the live tab.
+    await createTopics(prefix, 2);
+    produced = [
+      ...generateOrders(
+        makeConfig({ seed: 41, from: Date.UTC(2026, 9, 1), until: Date.UTC(2026, 9, 3), count: 5 }),
+        {
+          now: () => Date.UTC(2026, 9, 3),
+        },
+      ),
+    ];
+    const serde = new AvroSerde(conn.registryUrl);
+    const topic = topicName('unpaid', prefix);
+    const encoder = await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc'));
+    const producer = createKafka(conn.kafkaBootstrap, 'dashboard-test', log).producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: produced.map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
+    });
+    await producer.disconnect();
+
+    watcher = new PipelineWatcher({
+      kafkaBootstrap: conn.kafkaBootstrap,
+      registryUrl: conn.registryUrl,
+      connectUrl: conn.connectUrl,
+      topicPrefix: prefix,
+      processorUrls: ['http://127.0.0.1:9'],
+      log,
+    });
+    main = await serve(seeded.schema, watcher);
+    fresh = await serve(empty.schema);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of [main, fresh]) {
+      await s?.app.close();
+      await s?.db.close();
+    }
+    await watcher?.close();
+    await seeded?.drop();
+    await empty?.drop();
+    await deleteTopics(prefix).catch(() => undefined);
+  });
+
+  for (const tab of Object.keys(TABS)) {
+    it(`tab ${tab} renders non-empty charts without console errors`, async () => {
+      const { page, errors } = await openPage(browser);
+      try {
+        await page.goto(`${main.url}/?tab=${tab}&range=year`);
+        await ready(page, tab);
+        const charts = await chartPoints(page);
+        expect(charts.length).toBeGreaterThanOrEqual(1);
+        for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
+        expect(await page.locator('#view .tile').count()).toBeGreaterThanOrEqual(3);
+        expect(await page.locator('#view [data-empty]').count()).toBe(0);
+        await page.screenshot({ path: `${ARTIFACTS}${tab}.png`, fullPage: true });
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(`${main.url}/?tab=items&range=all`);
+      await ready(page, 'items');
+      expect(await page.locator('#basket-pairs tbody tr').count()).toBeGreaterThanOrEqual(5);
+      await page.goto(`${main.url}/?tab=payment-delivery&range=all`);
+      await ready(page, 'payment-delivery');
+      const stages = await page.locator('#failure-funnel tbody td:first-child').allTextContents();
+      expect(stages.filter((s) => s !== '')).toEqual(['payment', 'shipping', 'delivery']);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the period and province filters reload the tab and stay in the URL', async () => {
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(`${main.url}/?tab=revenue`);
+      await ready(page, 'revenue');
+      expect(await page.locator('.subtitle').first().textContent()).toContain('Last 30 days');
+      await page.selectOption('#range', 'quarter');
+      await page.waitForFunction(() =>
+        document.querySelector('.subtitle')?.textContent?.includes('Quarter to date'),
+      );
+      await page.selectOption('#province', 'PH-CEB');
+      await page.waitForFunction(() =>
+        document.querySelector('.subtitle')?.textContent?.includes('province PH-CEB'),
+      );
+      expect(page.url()).toContain('range=quarter');
+      expect(page.url()).toContain('province=PH-CEB');
+      await page.click('button[data-tab="location"]');
+      await ready(page, 'location');
+      expect(await page.locator('#province-label').isVisible()).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the live tab shows the topics, stages and the newest orders decoded from Avro', async () => {
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(`${main.url}/?tab=live`);
+      await ready(page, 'live');
+      const recent = page.locator('#live-recent tbody');
+      // The newest record of each partition is always among the newest orders shown.
+      await expect.poll(() => recent.textContent(), { timeout: 30_000 }).toContain(produced.at(-1)!.order_id);
+      const shown = await page.locator('#live-recent tbody tr td:nth-child(2)').allTextContents();
+      expect(shown.length).toBeGreaterThanOrEqual(2);
+      for (const id of shown) expect(produced.map((o) => o.order_id)).toContain(id);
+      expect(await page.locator('#live-topic-table tbody').textContent()).toContain(
+        topicName('unpaid', prefix),
+      );
+      expect(await page.locator('#live-stage-table tbody').textContent()).toContain(
+        `${prefix}orderflow-payment`,
+      );
+      const charts = await chartPoints(page);
+      expect(charts.find((c) => c.id === 'live-topics')?.points).toBeGreaterThan(0);
+      // It refreshes without a reload: the footer's time changes.
+      const before = await page.locator('#status').textContent();
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).not.toBe(before);
+      await page.screenshot({ path: `${ARTIFACTS}live.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a fresh warehouse shows "no data yet" instead of charts', async () => {
+    const { page, errors } = await openPage(browser);
+    try {
+      for (const tab of ['revenue', 'location']) {
+        await page.goto(`${fresh.url}/?tab=${tab}`);
+        await ready(page, tab);
+        expect(await page.locator('#view [data-empty]').textContent()).toBe(
+          'no data yet, run npx orderflow run',
+        );
+        expect(await page.locator('#view canvas').count()).toBe(0);
+      }
+      await page.click('button[data-tab="items"]');
+      await ready(page, 'items');
+      expect(await page.locator('#view [data-empty]').count()).toBe(1);
+      await page.screenshot({ path: `${ARTIFACTS}empty.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});

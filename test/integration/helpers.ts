@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { loadSettings } from '../../common/config.ts';
+import { createKafka } from '../../common/kafka.ts';
+import { createLogger } from '../../common/logger.ts';
+import { connectionSettings } from '../../common/settings.ts';
+import { ensureTopics, topicPlan } from '../../stack/topics.ts';
+
+/** Connection settings of the local stack (or of ORDERFLOW_* overrides). */
+export const conn = loadSettings(connectionSettings);
+export const log = createLogger('test', process.env.ORDERFLOW_TEST_LOG_LEVEL ?? 'warn');
+export const ORDERFLOW_BIN = fileURLToPath(new URL('../../bin/orderflow.mjs', import.meta.url));
+
+/** A topic prefix no other test or run uses: each test gets its own topics and consumer groups. */
+export function uniquePrefix(tag = 't'): string {
+  return `${tag}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}_`;
+}
+
+/** Create every pipeline topic (and .dlq twin) for `prefix`, registering the value schemas. */
+export async function createTopics(prefix: string, partitions = conn.partitions): Promise<void> {
+  await ensureTopics({
+    bootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    prefix,
+    partitions,
+    replicationFactor: 1,
+    log,
+  });
+}
+
+/** Delete the topics of `prefix` (test clean-up). */
+export async function deleteTopics(prefix: string): Promise<void> {
+  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const topics = topicPlan(prefix, 1)
+      .map((t) => t.topic)
+      .filter((t) => existing.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

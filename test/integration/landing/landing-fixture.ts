@@ -1,0 +1,163 @@
+/**
+ * A landing pipeline for one test file: its own topics (unique prefix), its own warehouse schema,
+ * its own sink connectors and an in-process splitter. Orders come from the seeded generator and
+ * the stage transforms, so they are what the processors would put on finished/failed_orders.
+ */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { randomBytes } from 'node:crypto';
+import { createKafka, type Producer } from '../../../common/kafka.ts';
+import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
+import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
+import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
+import type { SinkValues } from '../../../connect/sink-config.ts';
+import { PROFILES } from '../../../processors/profiles.ts';
+import { stageRng } from '../../../processors/rng.ts';
+import type { StageRuntime } from '../../../processors/runtime/index.ts';
+import { STAGES, STAGE_NAMES } from '../../../processors/stages.ts';
+import { makeConfig } from '../../../producer/config.ts';
+import { generateOrders } from '../../../producer/model/generator.ts';
+import { checkOrder } from '../../../schemas/invariants.ts';
+import { topicName, valueSubject } from '../../../schemas/topics.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { startSplitter } from '../../../splitter/service.ts';
+import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { migrate } from '../../../warehouse/migrate.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+
+/** Orders at the end of their lifecycle: `finished` (delivered) and `failed`, all invariant-clean. */
+export function finalOrders(count: number, seed: number): { finished: Order[]; failed: Order[] } {
+  const finished: Order[] = [];
+  const failed: Order[] = [];
+  const orders = generateOrders(makeConfig({ seed, count, from: Date.UTC(2025, 0, 1) }), {
+    now: () => Date.UTC(2026, 0, 1),
+  });
+  for (const unpaid of orders) {
+    let order = unpaid;
+    let ended = false;
+    for (const stage of STAGE_NAMES) {
+      const outcome = STAGES[stage].transform(order, stageRng(seed, stage, order.order_id), PROFILES.default);
+      order = outcome.order;
+      if (outcome.kind === 'failed') {
+        failed.push(order);
+        ended = true;
+        break;
+      }
+    }
+    if (!ended) finished.push(order);
+  }
+  for (const o of finished)
+    if (checkOrder(o, 'finished').length) throw new Error(`bad fixture ${o.order_id}`);
+  for (const o of failed) if (checkOrder(o, 'failed').length) throw new Error(`bad fixture ${o.order_id}`);
+  return { finished, failed };
+}
+
+export interface LandingPipeline {
+  prefix: string;
+  schema: string;
+  sinkValues: SinkValues;
+  splitter: StageRuntime<Order>;
+  /** Write orders to <prefix>finished_orders / <prefix>failed_orders. */
+  send(orders: { finished: Order[]; failed: Order[] }): Promise<void>;
+  sendRaw(topic: string, messages: KafkaJS.Message[]): Promise<void>;
+  query<R extends object>(sql: string): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+export async function startLanding(label: string): Promise<LandingPipeline> {
+  const prefix = uniquePrefix(label);
+  const schema = `${prefix}wh`.toLowerCase();
+  await createTopics(prefix);
+  await migrate(conn.databaseUrl, schema);
+  const sinkValues: SinkValues = {
+    topicPrefix: prefix,
+    warehouseSchema: schema,
+    replicationFactor: 1,
+    valueConverter: APICURIO_CONVERTER,
+    registryUrl: conn.registryUrl,
+    converterRegistryUrl: '',
+    databaseUrl: conn.databaseUrl,
+    jdbcUrl: '',
+    jdbcUser: '',
+    jdbcPassword: '',
+  };
+  const deployed = await deploySinks(conn.connectUrl, sinkValues, 120_000);
+  if (!deployed.healthy) {
+    await deleteSinks(conn.connectUrl, sinkValues).catch(() => undefined);
+    const db = await connectWarehouse(conn.databaseUrl, schema);
+    await db.query(`drop schema if exists "${schema}" cascade`).finally(() => db.end());
+    await deleteTopics(prefix).catch(() => undefined);
+    throw new Error(`sinks not RUNNING: ${JSON.stringify([...deployed.statuses])}`);
+  }
+
+  const splitter = await startSplitter({
+    kafkaBootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    topicPrefix: prefix,
+    instanceId: `test-${randomBytes(3).toString('hex')}`,
+    batchSize: 500,
+    log,
+    onFatal: (error) => log.error({ err: error }, 'splitter failed'),
+  });
+
+  const serde = new AvroSerde(conn.registryUrl);
+  const encoders = new Map<string, Encoder<Order>>();
+  for (const key of ['finished', 'failed'] as const) {
+    const topic = topicName(key, prefix);
+    encoders.set(topic, await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc')));
+  }
+  const producer: Producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-landing', log).producer({
+    'enable.idempotence': true,
+    'linger.ms': 5,
+    partitioner: 'murmur2_random',
+  } as KafkaJS.ProducerConstructorConfig);
+  await producer.connect();
+  const db = await connectWarehouse(conn.databaseUrl, schema);
+
+  return {
+    prefix,
+    schema,
+    sinkValues,
+    splitter,
+    async send(orders) {
+      for (const [key, list] of [
+        ['finished', orders.finished],
+        ['failed', orders.failed],
+      ] as const) {
+        const topic = topicName(key, prefix);
+        const encoder = encoders.get(topic)!;
+        for (let i = 0; i < list.length; i += 500) {
+          const messages = list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) }));
+          await producer.send({ topic, messages });
+        }
+      }
+    },
+    async sendRaw(topic, messages) {
+      await producer.send({ topic, messages });
+    },
+    async query<R extends object>(sql: string) {
+      return (await db.query<R>(sql)).rows;
+    },
+    async close() {
+      await splitter.stop().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      await deleteSinks(conn.connectUrl, sinkValues).catch(() => undefined);
+      await db.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
+      await db.end().catch(() => undefined);
+      await deleteTopics(prefix).catch(() => undefined);
+    },
+  };
+}
+
+/** Poll `probe` until it returns true or `timeoutMs` passes; returns the last answer. */
+export async function eventually(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  pollMs = 500,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

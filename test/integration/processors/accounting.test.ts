@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { counterValue, stageMetrics } from '../../../common/metrics.ts';
+import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
+import { topicName } from '../../../schemas/topics.ts';
+import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import {
+  decodeOrder,
+  inputProducer,
+  readTopics,
+  sampleOrders,
+  startStage,
+  testSettings,
+  total,
+} from './pipeline.ts';
+import type { RunningStage } from '../../../processors/service.ts';
+
+const N = 2000;
+
+describe('order stages: accounting', () => {
+  const prefix = uniquePrefix('acct');
+  const running: RunningStage[] = [];
+
+  afterAll(async () => {
+    for (const r of running) await r.stop();
+    await deleteTopics(prefix);
+  });
+
+  it(`turns ${N} unpaid orders into exactly ${N} finished or failed orders, each once and valid`, async () => {
+    await createTopics(prefix);
+    const orders = sampleOrders(N);
+    const input = await inputProducer(prefix);
+    await input.send(orders);
+    await input.close();
+    for (const stage of ['payment', 'shipping', 'delivery'] as const) {
+      running.push(await startStage(stage, testSettings(stage, prefix, { batchSize: 200 })));
+    }
+
+    const finished = topicName('finished', prefix);
+    const failed = topicName('failed', prefix);
+    const records = await readTopics([finished, failed], (r) => total(r) >= N);
+    expect(total(records)).toBe(N);
+
+    const ids = new Set<string>();
+    const statuses: Record<string, number> = {};
+    for (const [topic, list] of records) {
+      for (const record of list) {
+        const order = decodeOrder(input.encoder, record.value);
+        expect(record.key).toBe(order.order_id);
+        ids.add(order.order_id);
+        expect(describeViolations(checkOrder(order, topic === finished ? 'finished' : 'failed'))).toBe('');
+        statuses[order.shipping_info.order_status] = (statuses[order.shipping_info.order_status] ?? 0) + 1;
+      }
+    }
+    expect(ids).toEqual(new Set(orders.map((o) => o.order_id)));
+
+    // Default profile, seed 7, N=2000: each share within 4 points (about 4 standard deviations).
+    const share = (s: string) => (statuses[s] ?? 0) / N;
+    expect(Math.abs(share('TIMED_OUT') - 0.23)).toBeLessThan(0.04);
+    expect(Math.abs(share('DELIVERED') - 0.77 * 0.95 * 0.95)).toBeLessThan(0.04);
+    expect(Math.abs(share('CANCELLED') - (0.77 * 0.05 + 0.77 * 0.95 * 0.035))).toBeLessThan(0.04);
+    expect(Math.abs(share('RETURNED') - 0.77 * 0.95 * 0.015)).toBeLessThan(0.04);
+
+    // The metrics module saw the same flow.
+    expect(await counterValue(stageMetrics.recordsIn, { stage: 'payment' })).toBeGreaterThanOrEqual(N);
+    expect(await counterValue(stageMetrics.recordsOut, { stage: 'delivery', topic: finished })).toBe(
+      statuses.DELIVERED,
+    );
+    expect(
+      await counterValue(stageMetrics.transactions, { stage: 'payment', outcome: 'committed' }),
+    ).toBeGreaterThan(0);
+
+    // Readiness and metrics over HTTP.
+    const port = running[0]!.server.port;
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/orderflow_stage_records_in_total\{stage="payment"\} \d+/);
+    expect(metrics).toMatch(/orderflow_stage_consumer_lag\{stage="payment",topic="[^"]+",partition="\d"\} 0/);
+  });
+});

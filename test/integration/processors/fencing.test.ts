@@ -1,0 +1,64 @@
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createKafka } from '../../../common/kafka.ts';
+import { counterValue, stageMetrics } from '../../../common/metrics.ts';
+import type { RunningStage } from '../../../processors/service.ts';
+import { topicName } from '../../../schemas/topics.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import {
+  decodeOrder,
+  inputProducer,
+  readTopics,
+  sampleOrders,
+  startStage,
+  testSettings,
+  total,
+} from './pipeline.ts';
+
+const N = 4000;
+
+describe('payment stage: fenced producer', () => {
+  const prefix = uniquePrefix('fence');
+  let stage: RunningStage | undefined;
+
+  afterAll(async () => {
+    await stage?.stop();
+    await deleteTopics(prefix);
+  });
+
+  it('recovers from being fenced mid-stream by recreating its producer, and stays exact', async () => {
+    await createTopics(prefix);
+    const orders = sampleOrders(N, 71);
+    const input = await inputProducer(prefix);
+    await input.send(orders);
+    await input.close();
+
+    const instanceId = `${prefix}fence`;
+    stage = await startStage('payment', testSettings('payment', prefix, { batchSize: 20, instanceId }));
+    while (stage.runtime.processedRecords === 0) await new Promise((r) => setTimeout(r, 50));
+    const abortedBefore = await counterValue(stageMetrics.transactions, {
+      stage: 'payment',
+      outcome: 'aborted',
+    });
+
+    // Another producer claims the same transactional id: the stage's producer is fenced.
+    const usurper = createKafka(conn.kafkaBootstrap, 'orderflow-test-usurper', log).producer({
+      'transactional.id': `orderflow-payment-${instanceId}`,
+    } as KafkaJS.ProducerConstructorConfig);
+    await usurper.connect();
+    await usurper.disconnect();
+    expect(stage.runtime.processedRecords).toBeLessThan(N); // fenced mid-stream
+
+    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 180_000 });
+    expect(total(records)).toBe(N);
+    const ids = new Set<string>();
+    for (const list of records.values())
+      for (const r of list) ids.add(decodeOrder(input.encoder, r.value).order_id);
+    expect(ids.size).toBe(N);
+    // The fenced transaction was counted as aborted, and the stage went on with a new producer.
+    expect(
+      await counterValue(stageMetrics.transactions, { stage: 'payment', outcome: 'aborted' }),
+    ).toBeGreaterThan(abortedBefore);
+  });
+});

@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pendingTopicName } from '../../../processors/runtime/pending.ts';
+import { topicName } from '../../../schemas/topics.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import {
+  decodeOrder,
+  deletePendingTopics,
+  dueAtSpeed,
+  inputProducer,
+  paymentEventTime,
+  readTopics,
+  sampleOrders,
+  total,
+} from './pipeline.ts';
+
+const N = 300;
+const SPEED = 100_000;
+const SPREAD_MS = 20_000; // order dates spread over 20 real seconds after the anchor
+
+interface Run {
+  child: ChildProcess;
+  /** Resolves when the log has shown `count` lines with this message. */
+  logged(message: string, count?: number): Promise<void>;
+  /** Sum of a numeric field over the log lines with this message. */
+  sum(message: string, field: string): number;
+  exit: Promise<number | null>;
+}
+
+/** The payment stage as a child process in live mode, with a fixed instance id. */
+function spawnPayment(prefix: string, anchor: number): Run {
+  const child = spawn(
+    process.execPath,
+    [
+      ORDERFLOW_BIN,
+      'process',
+      'payment',
+      '--topic-prefix',
+      prefix,
+      '--group',
+      `${prefix}payment`,
+      '--instance-id',
+      'pacing-crash-1',
+      '--port',
+      '0',
+      '--batch-size',
+      '50',
+      '--seed',
+      '7',
+      '--speed',
+      String(SPEED),
+      '--anchor',
+      String(anchor),
+    ],
+    { env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines: { msg?: string; [field: string]: unknown }[] = [];
+  const waiters: { message: string; count: number; resolve: () => void }[] = [];
+  const countOf = (message: string) => lines.filter((l) => l.msg === message).length;
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    for (const part of parts) {
+      try {
+        lines.push(JSON.parse(part) as { msg?: string });
+      } catch {
+        // not a log line
+      }
+    }
+    for (const w of waiters) if (countOf(w.message) >= w.count) w.resolve();
+  });
+  child.stderr!.on('data', () => undefined);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exit,
+    logged: (message, count = 1) =>
+      new Promise<void>((resolve, reject) => {
+        if (countOf(message) >= count) return resolve();
+        waiters.push({ message, count, resolve });
+        void exit.then(() => reject(new Error(`the stage exited before logging "${message}" x${count}`)));
+      }),
+    sum: (message, field) =>
+      lines.filter((l) => l.msg === message).reduce((n, l) => n + Number(l[field] ?? 0), 0),
+  };
+}
+
+describe('payment stage: killed while holding pending outputs', () => {
+  const prefix = uniquePrefix('pcrash');
+  let current: ChildProcess | undefined;
+
+  afterAll(async () => {
+    current?.kill('SIGKILL');
+    await deleteTopics(prefix);
+    await deletePendingTopics(prefix);
+  });
+
+  it('restores every pending output after kill -9 and releases each exactly once, never early', async () => {
+    await createTopics(prefix);
+    const anchor = Date.now() + 5000; // the child needs a few seconds to start
+    const orders: Order[] = sampleOrders(N, 97).map((o, i) => ({
+      ...o,
+      order_date: anchor + Math.floor((i * SPREAD_MS * SPEED) / N),
+    }));
+    const input = await inputProducer(prefix);
+    await input.send(orders);
+    await input.close();
+    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+
+    // Run 1: consume everything into the pending topic, release a little, then kill -9.
+    const first = spawnPayment(prefix, anchor);
+    current = first.child;
+    await first.logged('pending outputs released', 2);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const soFar = await readTopics(outputs, () => true, { settleMs: 1000, timeoutMs: 15_000 });
+    expect(total(soFar)).toBeLessThan(N); // killed while outputs were still held
+    const held = await readTopics([pendingTopicName(prefix, 'payment')], () => true, {
+      settleMs: 1000,
+      timeoutMs: 15_000,
+    });
+    expect(total(held)).toBeGreaterThan(N / 2); // most outputs went through the pending topic
+
+    // Run 2: restores what run 1 committed as pending, releases some, and is killed -9 again.
+    const second = spawnPayment(prefix, anchor);
+    current = second.child;
+    await second.logged('pending outputs released', 2);
+    second.child.kill('SIGKILL');
+    await second.exit;
+    expect(second.sum('pending partition restored', 'restored')).toBeGreaterThan(0);
+
+    // Run 3: restores the rest and releases it; then a graceful stop.
+    const last = spawnPayment(prefix, anchor);
+    current = last.child;
+    const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
+    last.child.kill('SIGTERM');
+    expect(await last.exit).toBe(0);
+    current = undefined;
+    expect(last.sum('pending partition restored', 'restored')).toBeGreaterThan(0);
+
+    expect(total(records)).toBe(N); // none lost, none twice
+    const ids = new Set<string>();
+    for (const list of records.values()) {
+      for (const r of list) {
+        const order = decodeOrder(input.encoder, r.value);
+        ids.add(order.order_id);
+        expect(r.timestamp).toBeGreaterThanOrEqual(
+          Math.floor(dueAtSpeed(paymentEventTime(order), anchor, SPEED)),
+        );
+      }
+    }
+    expect(ids.size).toBe(N);
+  });
+});

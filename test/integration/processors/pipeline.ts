@@ -1,0 +1,182 @@
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { randomBytes } from 'node:crypto';
+import { createKafka } from '../../../common/kafka.ts';
+import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
+import { makeConfig } from '../../../producer/config.ts';
+import { generateOrders } from '../../../producer/model/generator.ts';
+import { startOrderStage, type RunningStage } from '../../../processors/service.ts';
+import { pendingTopicName } from '../../../processors/runtime/pending.ts';
+import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
+import { STAGE_NAMES } from '../../../processors/stages.ts';
+import { loadSettings } from '../../../common/config.ts';
+import { topicName, valueSubject } from '../../../schemas/topics.ts';
+import type { Order, Stage } from '../../../schemas/types.generated.ts';
+import { conn, log } from '../helpers.ts';
+
+export const ORDER_SCHEMA = readSchema('order.avsc');
+
+/** `count` generator orders (seeded), as the producer service would emit them. */
+export function sampleOrders(count: number, seed = 17): Order[] {
+  const config = makeConfig({ seed, count, from: Date.UTC(2025, 0, 1), until: Date.UTC(2035, 0, 1) });
+  const orders = [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })];
+  if (orders.length !== count) throw new Error(`the generator made ${orders.length} orders, not ${count}`);
+  return orders;
+}
+
+export interface TestRecord {
+  key: string;
+  value: Buffer | null;
+  headers: KafkaJS.IHeaders;
+  partition: number;
+  offset: string;
+  /** Kafka timestamp (create time, UTC ms). */
+  timestamp: number;
+}
+
+/** A plain (idempotent, non-transactional) producer for test input. */
+export async function inputProducer(prefix: string): Promise<{
+  encoder: Encoder<Order>;
+  send(orders: Order[]): Promise<void>;
+  sendRaw(topic: string, messages: KafkaJS.Message[]): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const serde = new AvroSerde(conn.registryUrl);
+  const topic = topicName('unpaid', prefix);
+  const encoder = await serde.writer<Order>(valueSubject(topic), ORDER_SCHEMA);
+  const producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-input', log).producer({
+    'enable.idempotence': true,
+    'linger.ms': 5,
+    partitioner: 'murmur2_random',
+  } as KafkaJS.ProducerConstructorConfig);
+  await producer.connect();
+  return {
+    encoder,
+    async send(orders) {
+      for (let i = 0; i < orders.length; i += 1000) {
+        const messages = orders
+          .slice(i, i + 1000)
+          .map((o) => ({ key: o.order_id, value: encoder.encode(o) }));
+        await producer.send({ topic, messages });
+      }
+    },
+    async sendRaw(t, messages) {
+      await producer.send({ topic: t, messages });
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+/**
+ * Read `topics` from the beginning (read_committed, a fresh group) until `done(records)` holds and
+ * nothing new arrived for `settleMs` since the partitions were assigned (so late duplicates would
+ * still be seen), or `timeoutMs` passes.
+ */
+export async function readTopics(
+  topics: string[],
+  done: (records: Map<string, TestRecord[]>) => boolean,
+  { timeoutMs = 120_000, settleMs = 3000 } = {},
+): Promise<Map<string, TestRecord[]>> {
+  const records = new Map<string, TestRecord[]>(topics.map((t) => [t, []]));
+  const consumer = createKafka(conn.kafkaBootstrap, 'orderflow-test-reader', log).consumer({
+    'group.id': `test-reader-${randomBytes(4).toString('hex')}`,
+    'auto.offset.reset': 'earliest',
+    'enable.auto.commit': false,
+    'isolation.level': 'read_committed',
+    'js.consumer.max.batch.size': 1000,
+  } as KafkaJS.ConsumerConstructorConfig);
+  await consumer.connect();
+  await consumer.subscribe({ topics });
+  let lastArrival = Date.now();
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const list = records.get(batch.topic)!;
+      for (const m of batch.messages) {
+        list.push({
+          key: m.key?.toString() ?? '',
+          value: m.value,
+          headers: m.headers ?? {},
+          partition: batch.partition,
+          offset: m.offset,
+          timestamp: Number(m.timestamp),
+        });
+      }
+      lastArrival = Date.now();
+    },
+  });
+  const deadline = Date.now() + timeoutMs;
+  let assignedAt = 0;
+  try {
+    while (Date.now() < deadline) {
+      // Settling counts only from the moment partitions are assigned (joining a group takes seconds).
+      if (assignedAt === 0 && consumer.assignment().length > 0) assignedAt = Date.now();
+      const quietSince = Math.max(lastArrival, assignedAt);
+      if (assignedAt > 0 && done(records) && Date.now() - quietSince >= settleMs) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** Total records across topics. */
+export function total(records: Map<string, TestRecord[]>, topics?: string[]): number {
+  let n = 0;
+  for (const [t, list] of records) if (!topics || topics.includes(t)) n += list.length;
+  return n;
+}
+
+/** Settings for an in-process stage in a test: fresh group, random port, given prefix. */
+export function testSettings(
+  stage: Stage,
+  prefix: string,
+  overrides: Partial<ProcessorSettings> = {},
+): ProcessorSettings {
+  const base = loadSettings(processorSettings(stage), {}) as ProcessorSettings;
+  return {
+    ...base,
+    kafkaBootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    topicPrefix: prefix,
+    port: 0,
+    group: `${prefix}group-${stage}`,
+    instanceId: `${prefix}${stage}-${randomBytes(3).toString('hex')}`,
+    seed: 7,
+    ...overrides,
+  };
+}
+
+/** Start a stage in this process (fatal errors fail the test loudly). */
+export async function startStage(stage: Stage, settings: ProcessorSettings): Promise<RunningStage> {
+  return startOrderStage(stage, settings, log.child({ stage }), (error) => {
+    throw error;
+  });
+}
+
+/** Decode an order value (Confluent framing) with the order schema. */
+export function decodeOrder(encoder: Encoder<Order>, value: Buffer | null): Order {
+  return encoder.type.fromBuffer(value!.subarray(5)) as Order;
+}
+
+/** Delete the stages' internal pending topics of `prefix` (live pacing creates them). */
+export async function deletePendingTopics(prefix: string): Promise<void> {
+  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
+  await admin.connect();
+  try {
+    const wanted = new Set(STAGE_NAMES.map((stage) => pendingTopicName(prefix, stage)));
+    const topics = (await admin.listTopics()).filter((t) => wanted.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The wall time at which a stage output is due at `speed` from `anchor` (as the runtime computes it). */
+export function dueAtSpeed(eventTime: number, anchor: number, speed: number): number {
+  return eventTime <= anchor ? eventTime : anchor + (eventTime - anchor) / speed;
+}
+
+/** The event time of a payment-stage output (payment_date, or failed_at for a failed order). */
+export function paymentEventTime(order: Order): number {
+  return order.failure ? order.failure.failed_at : order.payment_info.payment_date!;
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { loadSettings } from '../../../common/config.ts';
+import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { migrate } from '../../../warehouse/migrate.ts';
+import { warehouseSettings } from '../../../warehouse/settings.ts';
+
+export const databaseUrl = loadSettings(warehouseSettings).databaseUrl;
+
+export interface FreshSchema {
+  schema: string;
+  client: pg.Client;
+  drop: () => Promise<void>;
+}
+
+/** A throw-away, fully migrated schema for one test file (ORDERFLOW_DATABASE_URL picks the server). */
+export async function freshSchema(label: string): Promise<FreshSchema> {
+  const schema = `wh_${label}_${randomBytes(4).toString('hex')}`;
+  await migrate(databaseUrl, schema);
+  const client = await connectWarehouse(databaseUrl, schema);
+  return {
+    schema,
+    client,
+    drop: async () => {
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ORDERFLOW_BIN } from '../integration/helpers.ts';
+import { loadStack } from '../../stack/stack.ts';
+import { postgresPaths } from '../../stack/components.ts';
+
+/**
+ * The stack's own life cycle. Runs after the integration tier (it stops the stack they use) and
+ * leaves the stack running again at the end.
+ */
+function orderflow(...args: string[]) {
+  const r = spawnSync(process.execPath, [ORDERFLOW_BIN, ...args], { encoding: 'utf8', timeout: 10 * 60_000 });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+/** Every process on the machine that belongs to this stack: its command line names the stack's home. */
+function stackProcesses(): string[] {
+  const { paths } = loadStack();
+  const pgData = postgresPaths(paths).dataDir;
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(paths.home + '/') || cmdline.includes(pgData)) found.push(`${entry}: ${cmdline}`);
+  }
+  return found;
+}
+
+describe('orderflow stack', () => {
+  it('up twice in a row is harmless: the second run starts nothing and keeps the same processes', () => {
+    const first = orderflow('stack', 'up', '--no-topics');
+    expect(first.code, first.out).toBe(0);
+    const before = JSON.parse(orderflow('stack', 'status', '--json').out) as {
+      name: string;
+      pid: number;
+      healthy: boolean;
+    }[];
+    expect(before.every((c) => c.healthy)).toBe(true);
+
+    const second = orderflow('stack', 'up', '--no-topics');
+    expect(second.code, second.out).toBe(0);
+    expect(second.out.match(/already running/g)).toHaveLength(4);
+    const after = JSON.parse(orderflow('stack', 'status', '--json').out) as { name: string; pid: number }[];
+    expect(after.map((c) => c.pid)).toEqual(before.map((c) => c.pid));
+  });
+
+  it('down leaves no process of the stack behind, and up brings it back', () => {
+    expect(stackProcesses().length).toBeGreaterThanOrEqual(4);
+    const down = orderflow('stack', 'down');
+    expect(down.code, down.out).toBe(0);
+    expect(stackProcesses()).toEqual([]);
+    const status = orderflow('stack', 'status');
+    expect(status.code).toBe(3);
+
+    const up = orderflow('stack', 'up');
+    expect(up.code, up.out).toBe(0);
+    expect(orderflow('stack', 'status').code).toBe(0);
+  });
+});

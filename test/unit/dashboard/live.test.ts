@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parsePrometheusText, total } from '../../../dashboard/live/prometheus-text.ts';
+import { RateTracker, partitionLag } from '../../../dashboard/live/rates.ts';
+
+const METRICS = `# HELP orderflow_stage_records_in_total Records consumed and processed by a stage.
+# TYPE orderflow_stage_records_in_total counter
+orderflow_stage_records_in_total{stage="payment"} 1200
+# TYPE orderflow_stage_records_out_total counter
+orderflow_stage_records_out_total{stage="payment",topic="paid_orders"} 920
+orderflow_stage_records_out_total{stage="payment",topic="failed_orders"} 276
+orderflow_stage_records_dlq_total{stage="payment",code="ORDERFLOW_DECODE_FAILED"} 3
+orderflow_stage_records_dlq_total{stage="payment",code="ORDERFLOW_INVARIANT_VIOLATED"} 1
+orderflow_stage_batch_seconds_bucket{le="+Inf",stage="payment"} 40
+orderflow_weird{reason="say \\"hi\\", ok"} 1.5e3
+not a metric line
+`;
+
+describe('reading the processors /metrics', () => {
+  it('sums counters across label sets and filters by labels', () => {
+    const samples = parsePrometheusText(METRICS);
+    expect(total(samples, 'orderflow_stage_records_in_total')).toBe(1200);
+    expect(total(samples, 'orderflow_stage_records_out_total')).toBe(1196);
+    expect(total(samples, 'orderflow_stage_records_out_total', { topic: 'failed_orders' })).toBe(276);
+    expect(total(samples, 'orderflow_stage_records_dlq_total', { stage: 'payment' })).toBe(4);
+    expect(total(samples, 'orderflow_stage_records_dlq_total', { stage: 'shipping' })).toBe(0);
+    expect(samples.find((s) => s.name === 'orderflow_weird')).toEqual({
+      name: 'orderflow_weird',
+      labels: { reason: 'say "hi", ok' },
+      value: 1500,
+    });
+    expect(samples.find((s) => s.name === 'orderflow_stage_batch_seconds_bucket')?.labels.le).toBe('+Inf');
+  });
+});
+
+describe('rates and lag', () => {
+  it('turns successive readings into a per-second rate', () => {
+    const rates = new RateTracker();
+    expect(rates.update('t', 100, 1_000)).toBeNull();
+    expect(rates.update('t', 160, 4_000)).toBe(20);
+    expect(rates.update('t', 160, 5_000)).toBe(0);
+    // A counter that went backwards (topic recreated) restarts instead of giving a negative rate.
+    expect(rates.update('t', 10, 6_000)).toBeNull();
+    expect(rates.update('t', 15, 8_000)).toBe(2.5);
+    expect(rates.update('other', 1, 8_000)).toBeNull();
+  });
+
+  it('lag is end minus committed, or everything retained when nothing was committed', () => {
+    expect(partitionLag(500, 0, 480)).toBe(20);
+    expect(partitionLag(500, 100, -1)).toBe(400);
+    expect(partitionLag(500, 0, 500)).toBe(0);
+    // A committed offset past a truncated end never gives negative lag.
+    expect(partitionLag(10, 0, 12)).toBe(0);
+  });
+});

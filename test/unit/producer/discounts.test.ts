@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, productBySku } from '../../../producer/catalogue.ts';
+import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
+import { localDay } from '../../../producer/model/calendar.ts';
+import { DiscountCalendar, maxDiscountAtCost } from '../../../producer/model/discounts.ts';
+
+const manila = (y: number, m: number, d: number, hour = 12): number => Date.UTC(y, m - 1, d, hour - 8);
+
+function eventOn(t: number, config = DEFAULT_CONFIG, seed = 1) {
+  return new DiscountCalendar(config, seed).eventOn(localDay(t, config));
+}
+
+describe('sale events', () => {
+  it('baseline on ordinary days: 16 SKUs, up to 20%', () => {
+    const e = eventOn(manila(2025, 3, 5));
+    expect(e.kind).toBe('ordinary');
+    expect(e.key).toBe('ordinary:2025-03');
+    expect(e.discounts.size).toBe(16);
+    for (const d of e.discounts.values()) expect(d).toBeLessThanOrEqual(2000);
+  });
+
+  it('payday (14th-15th): 30 SKUs up to 20% or 44 SKUs up to 50%', () => {
+    const seen = new Set<number>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const e = eventOn(manila(2025, 3, 14), DEFAULT_CONFIG, seed);
+      expect(e.kind).toBe('payday');
+      seen.add(e.discounts.size);
+      const max = Math.max(...e.discounts.values());
+      expect(max).toBeLessThanOrEqual(e.discounts.size === 30 ? 2000 : 5000);
+    }
+    expect([...seen].sort()).toEqual([30, 44]);
+  });
+
+  it('month-end (last 2 days): 44 SKUs up to 50% or 51 SKUs up to 65%', () => {
+    const seen = new Set<number>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const e = eventOn(manila(2025, 4, 30), DEFAULT_CONFIG, seed);
+      expect(e.kind).toBe('monthEnd');
+      seen.add(e.discounts.size);
+      expect(Math.max(...e.discounts.values())).toBeLessThanOrEqual(6500);
+    }
+    expect([...seen].sort()).toEqual([44, 51]);
+  });
+
+  it('a sale ends when its last day ends: the 16th and the 1st are back on the baseline', () => {
+    const cal = new DiscountCalendar(DEFAULT_CONFIG, 1);
+    expect(cal.eventOn(localDay(manila(2025, 3, 15, 23), DEFAULT_CONFIG)).kind).toBe('payday');
+    expect(cal.eventOn(localDay(manila(2025, 3, 16, 0), DEFAULT_CONFIG)).kind).toBe('ordinary');
+    expect(cal.eventOn(localDay(manila(2025, 3, 31, 23), DEFAULT_CONFIG)).kind).toBe('monthEnd');
+    const april = cal.eventOn(localDay(manila(2025, 4, 1, 0), DEFAULT_CONFIG));
+    expect(april.kind).toBe('ordinary');
+    expect(april.discounts.size).toBe(16);
+    // one month's sale is not the next month's
+    expect(eventOn(manila(2025, 5, 31)).key).toBe('monthEnd:2025-05');
+  });
+
+  it('events are the same whatever came before (keyed by the event, not the order count)', () => {
+    const a = new DiscountCalendar(DEFAULT_CONFIG, 9);
+    a.eventOn(localDay(manila(2025, 1, 3), DEFAULT_CONFIG));
+    a.eventOn(localDay(manila(2025, 2, 14), DEFAULT_CONFIG));
+    const fromA = a.eventOn(localDay(manila(2025, 3, 14), DEFAULT_CONFIG));
+    const fresh = new DiscountCalendar(DEFAULT_CONFIG, 9).eventOn(
+      localDay(manila(2025, 3, 14), DEFAULT_CONFIG),
+    );
+    expect([...fromA.discounts]).toEqual([...fresh.discounts]);
+  });
+
+  it('never prices below unit cost (all months of 2025, 10 seeds)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      for (let m = 1; m <= 12; m++) {
+        for (const d of [5, 14, 28]) {
+          const e = eventOn(manila(2025, m, d), DEFAULT_CONFIG, seed);
+          for (const [sku, hundredths] of e.discounts) {
+            const p = productBySku(sku);
+            expect(p.priceCents * (10000 - hundredths)).toBeGreaterThanOrEqual(p.costCents * 10000);
+          }
+        }
+      }
+    }
+  });
+
+  it('allowBelowCost lets a deep sale go under cost', () => {
+    const config = makeConfig({ discounts: { allowBelowCost: true } });
+    let below = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      for (const [sku, h] of eventOn(manila(2025, 4, 30), config, seed).discounts)
+        if (h > maxDiscountAtCost(productBySku(sku))) below++;
+    }
+    expect(below).toBeGreaterThan(0);
+  });
+
+  it('maxDiscountAtCost is the margin, floored to a hundredth of a percent', () => {
+    const p = CATALOGUE[0]!; // 78.00, cost 56.16: margin 28%
+    expect(maxDiscountAtCost(p)).toBe(2800);
+    expect(maxDiscountAtCost({ priceCents: 300, costCents: 200 })).toBe(3333);
+  });
+});

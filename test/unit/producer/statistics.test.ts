@@ -1,0 +1,59 @@
+/**
+ * The generated stream against the figures in SPEC section 3, over a 24-month backfill
+ * (2024-11-21 to 2026-11-21, seed 7). Tolerances are stated per figure; they allow for the
+ * random walk of the volume adjuster and for top customers concentrating orders.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeConfig } from '../../../producer/config.ts';
+import { generateOrders } from '../../../producer/model/generator.ts';
+import { summarise } from '../../../producer/model/statistics.ts';
+
+const config = makeConfig({ seed: 7, from: Date.UTC(2024, 10, 21), until: Date.UTC(2026, 10, 21) });
+const orders = [...generateOrders(config, { now: () => Date.UTC(2026, 10, 21) })];
+const s = summarise(orders, config);
+
+describe('24-month backfill statistics (seed 7)', () => {
+  it('~11 orders/day at the start (first 30 whole days, 9-13), growing (last 30 days above the first)', () => {
+    expect(s.perDayFirst30).toBeGreaterThan(9);
+    expect(s.perDayFirst30).toBeLessThan(13);
+    expect(s.perDayLast30).toBeGreaterThan(s.perDayFirst30 * 1.1);
+  });
+
+  it('payday days ~2.5x an ordinary day (2.1-2.9)', () => {
+    expect(s.paydayRatio).toBeGreaterThan(2.1);
+    expect(s.paydayRatio).toBeLessThan(2.9);
+  });
+
+  it('month-end days 3-6x an ordinary day', () => {
+    expect(s.monthEndRatio).toBeGreaterThan(3);
+    expect(s.monthEndRatio).toBeLessThan(6);
+  });
+
+  it('repeat-customer rate by true identity 22% +- 3 (customers with 2+ orders / customers)', () => {
+    expect(Math.abs(s.repeatCustomerRate - 0.22)).toBeLessThan(0.03);
+  });
+
+  it('location tiers 4 / 27 / 25 / 32 / 12 % (each +- 3 points)', () => {
+    const target = { metro_manila: 0.04, large: 0.27, medium: 0.25, small: 0.32, poor: 0.12 };
+    for (const [tier, share] of Object.entries(target)) {
+      expect(Math.abs(s.tierShares[tier as keyof typeof target] - share)).toBeLessThan(0.03);
+    }
+  });
+
+  it('express shipping 40% +- 2', () => {
+    expect(Math.abs(s.expressShare - 0.4)).toBeLessThan(0.02);
+  });
+
+  it('mean basket ~2.9 lines (+- 0.1)', () => {
+    expect(Math.abs(s.meanLines - 2.9)).toBeLessThan(0.1);
+  });
+
+  it('repeat customers leave address/email history for SCD type 2', () => {
+    expect(s.customersWithHistory).toBeGreaterThan(50);
+  });
+
+  it('covers the whole window', () => {
+    expect(s.days).toBeGreaterThanOrEqual(730);
+    expect(s.orders).toBeGreaterThan(7000);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { subtotalCents, toBasisHundredths, toCents } from '../../../common/money.ts';
+import { sampleData } from '../../../warehouse/sample-data.ts';
+
+const options = {
+  seed: 11,
+  orders: 400,
+  start: Date.UTC(2025, 0, 1),
+  days: 60,
+  customers: 100,
+  moveRate: 0.3,
+};
+
+describe('sample landing data', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    expect(sampleData(options)).toEqual(sampleData(options));
+    expect(sampleData({ ...options, seed: 12 }).orders[0]).not.toEqual(sampleData(options).orders[0]);
+  });
+
+  it('obeys the lifecycle invariants the warehouse checks', () => {
+    const data = sampleData(options);
+    const lines = new Map<string, typeof data.items>();
+    for (const i of data.items) lines.set(i.order_id!, [...(lines.get(i.order_id!) ?? []), i]);
+    for (const o of data.orders) {
+      const ls = lines.get(o.order_id!)!;
+      for (const i of ls) {
+        expect(toCents(i.subtotal!)).toBe(
+          subtotalCents(toCents(i.unit_price!), i.quantity!, toBasisHundredths(i.discount_percent!)),
+        );
+        expect(i.order_status).toBe(o.order_status);
+      }
+      expect(toCents(o.order_total!)).toBe(ls.reduce((s, i) => s + toCents(i.subtotal!), 0));
+      expect(o.item_variety).toBe(ls.length);
+      const dates = [o.order_date, o.payment_date, o.shipped_date, o.finished_date].filter((d) => d !== null);
+      expect([...dates].sort((a, b) => a! - b!)).toEqual(dates);
+      if (o.payment_date !== null) expect(o.eta!).toBeGreaterThan(o.payment_date);
+      expect(o.failure_stage !== null).toBe(o.order_status !== 'DELIVERED');
+    }
+  });
+
+  it('delivers customers in finish-time order, with some customers moving', () => {
+    const data = sampleData(options);
+    const finished = new Map(data.orders.map((o) => [o.order_id, o.finished_date!]));
+    const order = data.customers.map((c) => finished.get(c.last_order_id)!);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Finish order is not order-time order: at least one customer row arrives after a newer one.
+    expect(data.customers.some((c, i) => i > 0 && c.as_of! < data.customers[i - 1]!.as_of!)).toBe(true);
+    const addresses = new Map<string, Set<string>>();
+    for (const c of data.customers) {
+      addresses.set(c.customer_id!, (addresses.get(c.customer_id!) ?? new Set()).add(c.street_address!));
+    }
+    expect([...addresses.values()].filter((s) => s.size > 1).length).toBeGreaterThan(5);
+  });
+});
