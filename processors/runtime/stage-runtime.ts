@@ -240,9 +240,12 @@ export class StageRuntime<In> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.releaseTimer) clearInterval(this.releaseTimer);
+    // A transaction in progress (batch or release) finishes before the consumer disconnects: its
+    // sendOffsets reads the consumer's group metadata, and the native client dereferences a
+    // disconnected consumer (a segfault, not an error). Nothing new starts once `stopping` is set.
+    await this.exclusive(async () => undefined);
     await this.consumer.disconnect();
     this.running = false;
-    await this.exclusive(async () => undefined); // a release in progress finishes first
     const producer = this.producer;
     if (producer) {
       if (producer.isActive())
