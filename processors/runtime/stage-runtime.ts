@@ -228,6 +228,11 @@ export class StageRuntime<In> {
     return this.processedTotal;
   }
 
+  /** Live pacing: a release transaction is in progress right now. */
+  get releaseInProgress(): boolean {
+    return this.releasing;
+  }
+
   get assignedPartitions(): string[] {
     return [...this.assigned].sort();
   }
