@@ -28,9 +28,10 @@ import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.
 export function finalOrders(count: number, seed: number): { finished: Order[]; failed: Order[] } {
   const finished: Order[] = [];
   const failed: Order[] = [];
-  const orders = generateOrders(makeConfig({ seed, count, from: Date.UTC(2025, 0, 1) }), {
-    now: () => Date.UTC(2026, 0, 1),
-  });
+  // The generator stops at `until` (or now), whichever comes first: leave room for `count` orders.
+  const config = makeConfig({ seed, count, from: Date.UTC(2025, 0, 1), until: Date.UTC(2035, 0, 1) });
+  const orders = [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })];
+  if (orders.length !== count) throw new Error(`the generator made ${orders.length} orders, not ${count}`);
   for (const unpaid of orders) {
     let order = unpaid;
     let ended = false;
