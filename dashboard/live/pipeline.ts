@@ -4,7 +4,7 @@ import type { Logger } from '../../common/logger.ts';
 import { ConnectClient } from '../../connect/connect-client.ts';
 import { TOPICS, SINK_DLQ_TOPIC, dlqTopic, topicName, type TopicKey } from '../../schemas/topics.ts';
 import { parsePrometheusText, total } from './prometheus-text.ts';
-import { RateTracker, partitionLag } from './rates.ts';
+import { RateTracker, gapsToCount, lagOf, partitionLag, type PartitionGap } from './rates.ts';
 import { RecentOrdersReader, type RecentOrder, type TopicTail } from './recent-orders.ts';
 
 export interface PipelineOptions {
@@ -57,6 +57,11 @@ export interface StageView {
   group: string;
   inputs: string[];
   committed: number;
+  /**
+   * Records behind the end of the inputs. Gaps of up to MARKER_PROBE_MAX offsets are counted record
+   * by record (read_committed), so the transaction markers at the end of a caught-up partition do not
+   * read as lag; larger gaps are end offset minus committed offset.
+   */
   lag: number;
   throughputPerSecond: number | null;
   active: boolean;
@@ -156,7 +161,20 @@ export class PipelineWatcher {
     ]);
     let recentOrders: RecentOrder[] = [];
     let recentError: string | undefined;
+    let stages: StageView[] = [];
     if (kafka.ok) {
+      // Small gaps are often only transaction markers: count the records in them instead.
+      let counted: ReadonlyMap<string, number> = new Map();
+      try {
+        counted = await timeout(
+          this.recent.countRecords(gapsToCount(kafka.stages.flatMap((st) => st.gaps))),
+          5000,
+          'counting the records behind each group',
+        );
+      } catch (error) {
+        this.o.log.debug({ err: describeError(error) }, 'lag by offsets only');
+      }
+      stages = kafka.stages.map(({ gaps, ...st }) => ({ ...st, lag: lagOf(gaps, counted) }));
       try {
         recentOrders = await timeout(this.recent.read(kafka.tails), 8000, 'reading the newest orders');
       } catch (error) {
@@ -170,7 +188,7 @@ export class PipelineWatcher {
       prefix,
       kafka: kafka.ok ? { available: true } : { available: false, error: kafka.error },
       topics,
-      stages: kafka.ok ? kafka.stages : [],
+      stages,
       failures: {
         failedOrders: topics.find((t) => t.topic === topicName('failed', prefix))?.messages ?? 0,
         dlq,
@@ -230,12 +248,13 @@ export class PipelineWatcher {
       }),
     );
 
-    const stages: StageView[] = await Promise.all(
+    const stages: (StageView & { gaps: PartitionGap[] })[] = await Promise.all(
       consumersOf(prefix).map(async (c) => {
         const inputs = c.inputs.filter((t) => existing.has(t));
         let committed = 0;
         let lag = 0;
         let active = false;
+        const gaps: PartitionGap[] = [];
         if (inputs.length > 0) {
           const fetched = await timeout(
             admin.fetchOffsets({ groupId: c.group, topics: inputs }),
@@ -257,6 +276,12 @@ export class PipelineWatcher {
                 active = true;
               }
               lag += partitionLag(end.high, end.low, offset);
+              gaps.push({
+                topic,
+                partition: end.partition,
+                from: offset >= 0 ? offset : end.low,
+                to: end.high,
+              });
             }
           }
         }
@@ -268,6 +293,7 @@ export class PipelineWatcher {
           lag,
           throughputPerSecond: active ? this.rates.update(`group:${c.group}`, committed, at) : null,
           active,
+          gaps,
         };
       }),
     );

@@ -3,6 +3,7 @@ import type { KafkaConsumer, Message } from '@confluentinc/kafka-javascript';
 import { describeError } from '../../common/errors.ts';
 import { AvroSerde, readSchema, type Decoder } from '../../common/serde.ts';
 import type { Order } from '../../schemas/types.generated.ts';
+import { gapKey, type PartitionGap } from './rates.ts';
 
 /** One order as the live view shows it: where it is now and what it looks like. */
 export interface RecentOrder {
@@ -54,6 +55,9 @@ export class RecentOrdersReader {
           'client.id': 'orderflow-dashboard',
           'enable.auto.commit': false,
           'isolation.level': 'read_committed',
+          'enable.partition.eof': true,
+          // Short reads at the end of a partition: the broker answers an empty fetch at once.
+          'fetch.wait.max.ms': 50,
         },
         { 'auto.offset.reset': 'latest' },
       );
@@ -137,6 +141,52 @@ export class RecentOrdersReader {
     }
     orders.sort((a, b) => (b.writtenAt ?? 0) - (a.writtenAt ?? 0) || b.orderDate - a.orderDate);
     return orders.slice(0, limit);
+  }
+
+  /**
+   * The committed records in each gap (read_committed: transaction markers and aborted records are not
+   * records). A partition counts once it is read to its end; offsets past the point where the read
+   * stops (an open transaction) count as records still to come. Partitions not read to their end
+   * within `waitMs` are left out, and their caller falls back to offsets.
+   */
+  async countRecords(gaps: PartitionGap[], waitMs = 2000): Promise<Map<string, number>> {
+    const counted = new Map<string, number>();
+    if (gaps.length === 0) return counted;
+    const open = new Map(gaps.map((g) => [gapKey(g), { gap: g, seen: 0, eofAt: -1 }]));
+    const consumer = await this.connect();
+    // The client emits a batch's end-of-partition events before handing over its messages: note
+    // them here and settle the partitions after counting the batch.
+    const onEof = (eof: { topic: string; partition: number; offset: number }) => {
+      const entry = open.get(gapKey(eof));
+      if (entry) entry.eofAt = eof.offset;
+    };
+    consumer.on('partition.eof', onEof);
+    consumer.assign(gaps.map((g) => ({ topic: g.topic, partition: g.partition, offset: g.from })));
+    consumer.setDefaultConsumeTimeout(50); // short polls: a gap of markers only yields no message at all
+    try {
+      const deadline = Date.now() + waitMs;
+      while (open.size > 0 && Date.now() < deadline) {
+        const batch = await new Promise<Message[]>((resolve, reject) =>
+          consumer.consume(100, (error, got) => (error ? reject(error) : resolve(got))),
+        );
+        for (const m of batch) {
+          const entry = open.get(gapKey(m));
+          if (entry && m.offset < entry.gap.to) entry.seen++;
+        }
+        for (const [key, entry] of open) {
+          if (entry.eofAt >= 0) {
+            // Offsets past where the read ended belong to a transaction still open: records to come.
+            counted.set(key, entry.seen + Math.max(0, entry.gap.to - Math.max(entry.eofAt, entry.gap.from)));
+            open.delete(key);
+          }
+        }
+      }
+    } finally {
+      consumer.removeListener('partition.eof', onEof);
+      consumer.setDefaultConsumeTimeout(500);
+      consumer.unassign();
+    }
+    return counted;
   }
 
   async close(): Promise<void> {

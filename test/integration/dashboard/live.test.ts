@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import rdkafka from '@confluentinc/kafka-javascript';
+import rdkafka, { type KafkaJS } from '@confluentinc/kafka-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, type Producer } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
@@ -43,6 +43,7 @@ describe('live pipeline view', () => {
   let encoder: Encoder<Order>;
   let metrics: Server;
   let watcher: PipelineWatcher;
+  let withData = 0;
   const first = orders(5, 6);
   const failures = orders(6, 2).map(
     (o): Order => ({
@@ -90,6 +91,7 @@ describe('live pipeline view', () => {
       {},
     );
     await new Promise<void>((resolve, reject) => consumer.connect({}, (e) => (e ? reject(e) : resolve())));
+    withData = ends.filter((p) => Number(p.high) > 0).length;
     const commits = ends
       .filter((p) => Number(p.high) > 0)
       .map((p) => ({ topic: unpaid, partition: p.partition, offset: Number(p.high) - 1 }));
@@ -129,7 +131,8 @@ describe('live pipeline view', () => {
     const payment = s.stages.find((x) => x.stage === 'payment')!;
     const nonEmpty = s.topics.find((t) => t.topic === unpaid)!.partitions;
     expect(payment.active).toBe(true);
-    expect(payment.lag).toBeGreaterThanOrEqual(1);
+    // One record (no transaction marker: a plain producer) is left on each partition with data.
+    expect(payment.lag).toBe(withData);
     expect(payment.lag).toBeLessThanOrEqual(nonEmpty);
     expect(payment.committed).toBe(7 - payment.lag);
     // The splitter never committed: behind by everything on finished + failed.
@@ -215,5 +218,69 @@ describe('live pipeline view', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('live pipeline view: lag on transactional topics', () => {
+  const prefix = uniquePrefix('dlag');
+  const paid = topicName('paid', prefix);
+  let watcher: PipelineWatcher;
+
+  beforeAll(async () => {
+    await createTopics(prefix, 2);
+    const serde = new AvroSerde(conn.registryUrl);
+    const encoder = await serde.writer<Order>(valueSubject(paid), readSchema('order.avsc'));
+    // One transaction, as a stage writes: two records on partition 0, one on partition 1, then the
+    // commit marker on each.
+    const producer = createKafka(conn.kafkaBootstrap, 'dashboard-lag-test', log).producer({
+      'transactional.id': `${prefix}tx`,
+    } as KafkaJS.ProducerConstructorConfig);
+    await producer.connect();
+    const [a, b, c] = orders(8, 3);
+    await producer.transaction();
+    await producer.send({
+      topic: paid,
+      messages: [
+        { key: a!.order_id, value: encoder.encode(a!), partition: 0 },
+        { key: b!.order_id, value: encoder.encode(b!), partition: 0 },
+        { key: c!.order_id, value: encoder.encode(c!), partition: 1 },
+      ],
+    });
+    await producer.commit();
+    await producer.disconnect();
+
+    // The shipping group has read nothing of partition 0 and everything of partition 1: its position
+    // there is the marker's offset, one short of the end.
+    const consumer = new rdkafka.KafkaConsumer(
+      { 'bootstrap.servers': conn.kafkaBootstrap, 'group.id': `${prefix}orderflow-shipping` },
+      {},
+    );
+    await new Promise<void>((resolve, reject) => consumer.connect({}, (e) => (e ? reject(e) : resolve())));
+    consumer.commitSync([
+      { topic: paid, partition: 0, offset: 0 },
+      { topic: paid, partition: 1, offset: 1 },
+    ]);
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    watcher = new PipelineWatcher({
+      kafkaBootstrap: conn.kafkaBootstrap,
+      registryUrl: conn.registryUrl,
+      connectUrl: conn.connectUrl,
+      topicPrefix: prefix,
+      processorUrls: [],
+      log,
+    });
+  });
+
+  afterAll(async () => {
+    await watcher?.close();
+    await deleteTopics(prefix).catch(() => undefined);
+  });
+
+  it('counts records, not transaction markers: 2 behind, where the offsets say 4', async () => {
+    const s = await watcher.snapshot(0);
+    const topic = s.topics.find((t) => t.topic === paid)!;
+    expect(topic.endOffset).toBe(5); // 3 records + 2 markers
+    const shipping = s.stages.find((x) => x.stage === 'shipping')!;
+    expect(shipping).toMatchObject({ active: true, committed: 1, lag: 2 });
   });
 });

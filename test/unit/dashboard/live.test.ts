@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText, total } from '../../../dashboard/live/prometheus-text.ts';
-import { RateTracker, partitionLag } from '../../../dashboard/live/rates.ts';
+import {
+  MARKER_PROBE_MAX,
+  RateTracker,
+  gapKey,
+  gapsToCount,
+  lagOf,
+  partitionLag,
+} from '../../../dashboard/live/rates.ts';
 
 const METRICS = `# HELP orderflow_stage_records_in_total Records consumed and processed by a stage.
 # TYPE orderflow_stage_records_in_total counter
@@ -50,5 +57,24 @@ describe('rates and lag', () => {
     expect(partitionLag(500, 0, 500)).toBe(0);
     // A committed offset past a truncated end never gives negative lag.
     expect(partitionLag(10, 0, 12)).toBe(0);
+  });
+
+  it('counts small gaps record by record (they may be transaction markers) and trusts offsets for large ones', () => {
+    const gaps = [
+      { topic: 't', partition: 0, from: 10, to: 11 }, // one offset: a marker, or one record
+      { topic: 't', partition: 1, from: 5, to: 5 }, // caught up
+      { topic: 't', partition: 2, from: 0, to: MARKER_PROBE_MAX + 1 }, // too far behind to count
+      { topic: 'u', partition: 0, from: 3, to: 3 + MARKER_PROBE_MAX },
+    ];
+    expect(gapsToCount(gaps).map(gapKey)).toEqual([gapKey(gaps[0]!), gapKey(gaps[3]!)]);
+    // Nothing counted: the offsets.
+    expect(lagOf(gaps, new Map())).toBe(1 + 0 + (MARKER_PROBE_MAX + 1) + MARKER_PROBE_MAX);
+    // Counted: partition 0 held only a marker, u/0 held 4 records among its markers.
+    const counted = new Map([
+      [gapKey(gaps[0]!), 0],
+      [gapKey(gaps[3]!), 4],
+    ]);
+    expect(lagOf(gaps, counted)).toBe(0 + 0 + (MARKER_PROBE_MAX + 1) + 4);
+    expect(gapKey({ topic: 't', partition: 1 })).not.toBe(gapKey({ topic: 't1', partition: 0 }));
   });
 });
