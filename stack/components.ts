@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import net from 'node:net';
 import path from 'node:path';
 import { OrderflowError } from '../common/errors.ts';
-import { isAlive, launch, runningPid, stopPid } from './process.ts';
+import { isAlive, launch, launchedProcessGone, runningPid, stopPid } from './process.ts';
 import type { StackPaths, StackSettings } from './settings.ts';
 
 const PG_BIN = process.env.ORDERFLOW_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -18,6 +18,11 @@ export interface Component {
   healthy(): Promise<boolean>;
   /** The pid of the process `start` launched, if it is still running. */
   pid(): number | undefined;
+  /**
+   * True once the process `start` launched has died. Unlike `pid()` this does not look for the
+   * component's marker on the command line, which a process just spawned may not show yet.
+   */
+  exited(): boolean;
   start(): Promise<void>;
   stop(): Promise<'stopped' | 'killed' | 'not running'>;
   url: string;
@@ -92,6 +97,7 @@ function postgres(s: StackSettings, p: StackPaths): Component {
     logFile,
     url: `postgres://orderflow@127.0.0.1:${s.pgPort}/orderflow`,
     pid,
+    exited: () => false, // pg_ctl start -w waits for the server itself
     healthy: async () => {
       try {
         execFileSync(path.join(PG_BIN, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(s.pgPort)], {
@@ -207,6 +213,7 @@ function jvm(
     url,
     healthy,
     pid: () => runningPid(pidFile, marker),
+    exited: () => launchedProcessGone(pidFile),
     start: async () => {
       const { args, cwd, env, java = 'java' } = build();
       launch({ name, command: java, args: [marker, ...args], cwd, env, logFile, pidFile, marker });
@@ -243,6 +250,17 @@ function log4j2(p: StackPaths, name: string): string {
       'logger.reflections.level = ERROR',
       'logger.clients.name = org.apache.kafka.clients',
       'logger.clients.level = WARN',
+      // The broker replays every partition's metadata and loads every log at start-up, one INFO
+      // line each: thousands of lines on a stack that has run the tests. Warnings still show.
+      ...[
+        'org.apache.kafka.controller',
+        'state.change.logger',
+        'org.apache.kafka.storage.internals.log',
+        'kafka.log.LogManager',
+        'kafka.cluster.Partition',
+        'kafka.coordinator.transaction.TransactionStateManager',
+        'org.apache.kafka.coordinator.common.runtime',
+      ].flatMap((logger, i) => [`logger.quiet${i}.name = ${logger}`, `logger.quiet${i}.level = WARN`]),
       '',
     ].join('\n'),
   );

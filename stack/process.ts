@@ -50,6 +50,18 @@ export function runningPid(pidFile: string, marker: string): number | undefined 
   }
 }
 
+/**
+ * Whether the process recorded in a pid file by `launch` is gone: no pid file, or its pid no longer
+ * running (or a zombie). Right after `spawn` the child may not have exec'd yet, so its command line
+ * is still the parent's: this deliberately does not check the marker.
+ */
+export function launchedProcessGone(pidFile: string): boolean {
+  if (!existsSync(pidFile)) return true;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  return !isAlive(pid) || isZombie(pid);
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

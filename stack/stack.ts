@@ -58,7 +58,7 @@ async function waitHealthy(c: Component, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await c.healthy()) return;
-    if (c.name !== 'postgres' && c.pid() === undefined) throw startFailure(c, 'the process exited');
+    if (c.exited()) throw startFailure(c, 'the process exited');
     await sleep(500);
   }
   throw startFailure(c, `not healthy after ${Math.round(timeoutMs / 1000)} s`);
