@@ -146,6 +146,12 @@ describe('dashboard in Chromium', () => {
         const charts = await chartPoints(page);
         expect(charts.length).toBeGreaterThanOrEqual(1);
         for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
+        if (tab === 'location') {
+          // The map: a grey dot for each of the 83 provinces, and a bubble for each with orders.
+          const provinces = await page.locator('#view table tbody tr').count();
+          expect(provinces).toBeGreaterThan(0);
+          expect(charts.find((c) => c.id === 'loc-map')?.points).toBe(83 + provinces);
+        }
         expect(await page.locator('#view .tile').count()).toBeGreaterThanOrEqual(3);
         expect(await page.locator('#view [data-empty]').count()).toBe(0);
         await page.screenshot({ path: `${ARTIFACTS}${tab}.png`, fullPage: true });

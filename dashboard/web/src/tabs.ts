@@ -6,6 +6,7 @@ import type { ordersTab } from '../../queries/orders.ts';
 import type { paymentDeliveryTab } from '../../queries/payment-delivery.ts';
 import type { revenueTab } from '../../queries/revenue.ts';
 import type { RangeWindow } from '../../range.ts';
+import type { ChartConfiguration } from 'chart.js';
 import { COLORS, dataset, drawChart, pesoTick } from './charts.ts';
 import {
   formatCount,
@@ -17,6 +18,7 @@ import {
   formatQuarter,
   formatRatio,
 } from './format.ts';
+import { MAP_BOUNDS, PROVINCE_CENTRES } from './province-centres.ts';
 import { chartCard, tableCard, tileHtml } from './widgets.ts';
 
 export interface Envelope {
@@ -560,6 +562,15 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
   return { html, draw };
 }
 
+interface MapPoint {
+  x: number;
+  y: number;
+  r: number;
+  name: string;
+  revenue: number;
+  orders: number;
+}
+
 export function location(d: LocationData): Rendered {
   const rows = d.provinces;
   const html = `${rangeNote(d)}
@@ -569,6 +580,7 @@ export function location(d: LocationData): Rendered {
       ${tileHtml('Top province share', { value: rows[0]?.revenueShare ?? null }, (v) => formatRatio(v))}
     </div>
     <div class="grid">
+      ${chartCard('loc-map', 'Map: delivered revenue by province (bubble area), grey where no orders', { height: 820 })}
       ${chartCard('loc-rank', 'Revenue by province (delivered orders), ranked', { height: Math.max(220, rows.length * 18 + 60) })}
       ${tableCard('Provinces', rows, [
         { title: '#', value: (r) => String(r.rank), numeric: true },
@@ -581,6 +593,61 @@ export function location(d: LocationData): Rendered {
       ])}
     </div>`;
   const draw = () => {
+    // A bubble per province at its approximate centre, area proportional to revenue, over a grey dot
+    // for every province so the archipelago's shape shows.
+    const maxRevenue = Math.max(1, ...rows.map((r) => r.revenue));
+    const bubbles: MapPoint[] = rows.flatMap((r) => {
+      const centre = PROVINCE_CENTRES[r.code];
+      if (!centre) return [];
+      const radius = 2 + 14 * Math.sqrt(Math.max(0, r.revenue) / maxRevenue);
+      return [{ x: centre[1], y: centre[0], r: radius, name: r.name, revenue: r.revenue, orders: r.orders }];
+    });
+    const everywhere = Object.values(PROVINCE_CENTRES).map(([lat, lon]) => ({ x: lon, y: lat, r: 2.5 }));
+    drawChart('loc-map', {
+      type: 'bubble',
+      data: {
+        datasets: [
+          {
+            label: 'Revenue',
+            data: bubbles,
+            backgroundColor: 'rgba(11, 107, 203, 0.45)',
+            borderColor: COLORS[0]!,
+            borderWidth: 1,
+            order: 0,
+          },
+          { label: 'Provinces', data: everywhere, backgroundColor: '#c3ccd6', borderWidth: 0, order: 1 },
+        ],
+      },
+      options: {
+        scales: {
+          x: {
+            type: 'linear',
+            min: MAP_BOUNDS.lonMin,
+            max: MAP_BOUNDS.lonMax,
+            title: { display: true, text: 'longitude °E' },
+            grid: { display: false },
+          },
+          y: {
+            min: MAP_BOUNDS.latMin,
+            max: MAP_BOUNDS.latMax,
+            title: { display: true, text: 'latitude °N' },
+            grid: { display: false },
+          },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            filter: (item) => item.datasetIndex === 0,
+            callbacks: {
+              label: (item) => {
+                const p = item.raw as MapPoint;
+                return `${p.name}: ${formatPeso(p.revenue)} (${formatCount(p.orders)} orders)`;
+              },
+            },
+          },
+        },
+      },
+    } as ChartConfiguration);
     drawChart('loc-rank', {
       type: 'bar',
       data: {
