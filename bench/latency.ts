@@ -9,11 +9,10 @@ import { describeError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { KafkaOrderSink } from '../producer/kafka-sink.ts';
 import { topicName } from '../schemas/topics.ts';
-import { ensureTopics } from '../stack/topics.ts';
 import { startSplitterProcess, startStage, stopService, type ServiceProcess } from './children.ts';
 import { benchOrders } from './input.ts';
 import { bounded, deletePrefixTopics, kafkaClient, STAGE_CONSUMER, waitFor } from './kafka-io.ts';
-import { connectWarehouse, dropSchema, freshSchema } from './postgres-io.ts';
+import { connectWarehouse, dropSchema } from './postgres-io.ts';
 import { latencySummary } from './stats.ts';
 import { makeContext, type BenchOptions, type Connections } from './suite.ts';
 import {
@@ -21,7 +20,7 @@ import {
   deployConnectors,
   prefixOf,
   schemaOf,
-  sinkConnectors,
+  prepareChain,
   type BenchContext,
 } from './systems.ts';
 import type { LatencyRun } from './types.ts';
@@ -82,16 +81,7 @@ async function latencyRun(
   const label = `lat-${Math.round(fraction * 100)}`;
   const prefix = prefixOf(ctx, label);
   const schema = schemaOf(ctx, label);
-  await ensureTopics({
-    bootstrap: ctx.kafka.bootstrap,
-    registryUrl: ctx.registryUrl,
-    prefix,
-    partitions: ctx.kafka.partitions,
-    replicationFactor: 1,
-    log: ctx.log,
-  });
-  await freshSchema(ctx.databaseUrl, schema, ctx.log);
-  const connectors = sinkConnectors(ctx, prefix, schema);
+  const connectors = await prepareChain(ctx, prefix, schema);
   const services: ServiceProcess[] = [];
   const generatedAt = new Map<string, number>();
   const finishedAt = new Map<string, number>();

@@ -28,6 +28,13 @@ export interface Knob {
   apply: (ctx: BenchContext, value: number) => () => void;
 }
 
+/** Set the stages' batch size for one sweep point; returns the undo. */
+function setBatchSize(ctx: BenchContext, value: number): () => void {
+  const before = ctx.batchSize;
+  ctx.batchSize = value;
+  return () => (ctx.batchSize = before);
+}
+
 export const KNOBS: Record<string, Knob> = {
   'batch-size': {
     name: 'batch-size',
@@ -35,11 +42,7 @@ export const KNOBS: Record<string, Knob> = {
     doc: 'records per consumed batch = per transaction of a stage (js.consumer.max.batch.size; --batch-size of orderflow process)',
     values: [100, 250, 500, 1000, 2000, 5000],
     quickValues: [250, 1000],
-    apply: (ctx, value) => {
-      const before = ctx.batchSize;
-      ctx.batchSize = value;
-      return () => (ctx.batchSize = before);
-    },
+    apply: setBatchSize,
   },
   'commit-interval': {
     name: 'commit-interval',
@@ -47,11 +50,7 @@ export const KNOBS: Record<string, Knob> = {
     doc: 'the stage runtime commits one transaction per consumed batch, so its commit interval is the batch size: same as batch-size',
     values: [100, 250, 500, 1000, 2000, 5000],
     quickValues: [250, 1000],
-    apply: (ctx, value) => {
-      const before = ctx.batchSize;
-      ctx.batchSize = value;
-      return () => (ctx.batchSize = before);
-    },
+    apply: setBatchSize,
   },
   linger: {
     name: 'linger',

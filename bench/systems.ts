@@ -11,6 +11,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { ConnectClient, hasFailed, isRunning, waitForRunning } from '../connect/connect-client.ts';
+import { APICURIO_CONVERTER } from '../connect/settings.ts';
 import { renderSinks, type ConnectorConfig } from '../connect/sink-config.ts';
 import { KafkaOrderSink } from '../producer/kafka-sink.ts';
 import { STAGES } from '../processors/stages.ts';
@@ -722,7 +723,7 @@ export function sinkConnectors(ctx: BenchContext, prefix: string, schema: string
     topicPrefix: prefix,
     warehouseSchema: schema,
     replicationFactor: 1,
-    valueConverter: 'io.apicurio.registry.utils.converter.AvroConverter',
+    valueConverter: APICURIO_CONVERTER,
     registryUrl: ctx.registryUrl,
     converterRegistryUrl: '',
     databaseUrl: ctx.databaseUrl,
@@ -730,15 +731,28 @@ export function sinkConnectors(ctx: BenchContext, prefix: string, schema: string
     jdbcUser: '',
     jdbcPassword: '',
   });
-  return connectors.map((c) => {
-    const config = { ...c.config, ...ctx.sinkOverrides };
-    // Debezium's JDBC sink 3.6 cannot take a STRING record key as the primary key (ClassCastException
-    // in keyAsStruct); the value carries the key column, so record_value lands the same rows.
-    // (Newer connector files hoist the key into a struct with a transform: those are left as they are.)
-    if (config['primary.key.mode'] === 'record_key' && !config.transforms)
-      config['primary.key.mode'] = 'record_value';
-    return { name: c.name, config };
+  return connectors.map((c) => ({ name: c.name, config: { ...c.config, ...ctx.sinkOverrides } }));
+}
+
+/**
+ * The whole chain's ground for one run: every topic of `prefix` (as `orderflow topics` makes them),
+ * a fresh warehouse schema, and the sink connectors to deploy into it.
+ */
+export async function prepareChain(
+  ctx: BenchContext,
+  prefix: string,
+  schema: string,
+): Promise<ConnectorConfig[]> {
+  await ensureTopics({
+    bootstrap: ctx.kafka.bootstrap,
+    registryUrl: ctx.registryUrl,
+    prefix,
+    partitions: ctx.kafka.partitions,
+    replicationFactor: 1,
+    log: ctx.log,
   });
+  await freshSchema(ctx.databaseUrl, schema, ctx.log);
+  return sinkConnectors(ctx, prefix, schema);
 }
 
 export async function deployConnectors(
@@ -880,16 +894,7 @@ const endToEnd: SystemDef = {
     // Rows expected in PostgreSQL: from the same seeded orders through the same pure logic.
     const want = e2eRows(ctx, count);
     return withTopics(ctx, prefix, async () => {
-      await ensureTopics({
-        bootstrap: ctx.kafka.bootstrap,
-        registryUrl: ctx.registryUrl,
-        prefix,
-        partitions: ctx.kafka.partitions,
-        replicationFactor: 1,
-        log: ctx.log,
-      });
-      await freshSchema(ctx.databaseUrl, schema, ctx.log);
-      const connectors = sinkConnectors(ctx, prefix, schema);
+      const connectors = await prepareChain(ctx, prefix, schema);
       const client = await deployConnectors(ctx, connectors);
       const services: ServiceProcess[] = [];
       try {

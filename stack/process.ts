@@ -37,11 +37,17 @@ export function launch(spec: Launch): number {
   return child.pid;
 }
 
-/** The pid recorded in a pid file, if that process is alive and carries the marker. */
-export function runningPid(pidFile: string, marker: string): number | undefined {
+/** The pid a pid file holds, if it holds one. */
+function readPidFile(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** The pid recorded in a pid file, if that process is alive and carries the marker. */
+export function runningPid(pidFile: string, marker: string): number | undefined {
+  const pid = readPidFile(pidFile);
+  if (pid === undefined) return undefined;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
     return cmdline.includes(marker) ? pid : undefined;
@@ -56,10 +62,8 @@ export function runningPid(pidFile: string, marker: string): number | undefined 
  * is still the parent's: this deliberately does not check the marker.
  */
 export function launchedProcessGone(pidFile: string): boolean {
-  if (!existsSync(pidFile)) return true;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  return !isAlive(pid) || isZombie(pid);
+  const pid = readPidFile(pidFile);
+  return pid === undefined || !isAlive(pid) || isZombie(pid);
 }
 
 export function isAlive(pid: number): boolean {

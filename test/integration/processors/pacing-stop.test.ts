@@ -4,28 +4,21 @@ import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import {
-  decodeOrder,
   deletePendingTopics,
   inputProducer,
+  orderIds,
   readTopics,
   sampleOrders,
   startStage,
   testSettings,
   total,
+  until,
 } from './pipeline.ts';
 
 const N = 400;
 const SPEED = 100_000;
 const SPREAD_MS = 15_000; // due times spread over 15 real seconds: a release every timer tick
 const STOPS = 4;
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
 
 // Regression: stop() used to disconnect the consumer while a release transaction was still running;
 // its sendOffsets then read a disconnected consumer and the native client crashed the process.
@@ -55,7 +48,9 @@ describe('payment stage: stopped in the middle of a release', () => {
     for (let i = 0; i < STOPS; i++) {
       const stage = await startStage('payment', { ...settings, instanceId: `${prefix}i${i}` });
       running.push(stage);
-      await until(() => stage.runtime.releaseInProgress, `instance ${i} to start a release`);
+      await until(() => stage.runtime.releaseInProgress, `instance ${i} to start a release`, {
+        pollMs: 1,
+      });
       if (stage.runtime.releaseInProgress) stoppedMidRelease++;
       await stage.stop();
       running.pop();
@@ -65,11 +60,7 @@ describe('payment stage: stopped in the middle of a release', () => {
     running.push(await startStage('payment', { ...settings, instanceId: `${prefix}last` }));
     const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
-    const ids = new Set<string>();
-    for (const list of records.values()) {
-      for (const r of list) ids.add(decodeOrder(input.encoder, r.value).order_id);
-    }
     expect(total(records)).toBe(N);
-    expect(ids.size).toBe(N);
+    expect(orderIds(input.encoder, records).size).toBe(N);
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
 import { createKafka } from '../../../common/kafka.ts';
@@ -179,4 +180,50 @@ export function dueAtSpeed(eventTime: number, anchor: number, speed: number): nu
 /** The event time of a payment-stage output (payment_date, or failed_at for a failed order). */
 export function paymentEventTime(order: Order): number {
   return order.failure ? order.failure.failed_at : order.payment_info.payment_date!;
+}
+
+/**
+ * Wait until `condition()` holds, polling every `pollMs`; fail naming `what` after `timeoutMs`.
+ * (A poll of 1 ms catches short states, such as a release transaction in progress.)
+ */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  { timeoutMs = 60_000, pollMs = 100 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** The distinct order ids among `records`' values. */
+export function orderIds(encoder: Encoder<Order>, records: Map<string, TestRecord[]>): Set<string> {
+  const ids = new Set<string>();
+  for (const list of records.values()) for (const r of list) ids.add(decodeOrder(encoder, r.value).order_id);
+  return ids;
+}
+
+/**
+ * Payment-stage outputs under live pacing: exactly `n` records, `n` distinct orders, and none written
+ * before its event time was due at `speed` from `anchor`.
+ */
+export function expectPacedExactlyOnce(
+  encoder: Encoder<Order>,
+  records: Map<string, TestRecord[]>,
+  n: number,
+  anchor: number,
+  speed: number,
+): void {
+  expect(total(records)).toBe(n); // none lost, none twice
+  for (const list of records.values()) {
+    for (const r of list) {
+      const order = decodeOrder(encoder, r.value);
+      expect(r.timestamp).toBeGreaterThanOrEqual(
+        Math.floor(dueAtSpeed(paymentEventTime(order), anchor, speed)),
+      );
+    }
+  }
+  expect(orderIds(encoder, records).size).toBe(n);
 }

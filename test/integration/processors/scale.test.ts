@@ -10,17 +10,10 @@ import {
   startStage,
   testSettings,
   total,
+  until,
 } from './pipeline.ts';
 
 const N = 5000;
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('payment stage: two instances', () => {
   const prefix = uniquePrefix('scale');
