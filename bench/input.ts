@@ -8,7 +8,7 @@ import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
 import { makeConfig } from '../producer/config.ts';
 import { generateOrders } from '../producer/model/generator.ts';
 import { PROFILES } from '../processors/profiles.ts';
-import type { Output, SourceRecord } from '../processors/runtime/types.ts';
+import type { Output, SourceRecord } from '../runtime/types.ts';
 import { orderStageHandler } from '../processors/stages.ts';
 import { split } from '../splitter/split.ts';
 import { TOPICS, valueSubject } from '../schemas/topics.ts';

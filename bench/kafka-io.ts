@@ -16,7 +16,7 @@ export interface KafkaContext {
   partitions: number;
 }
 
-/** Settings of the stage runtime's consumer and producer (processors/runtime/stage-runtime.ts). */
+/** Settings of the stage runtime's consumer and producer (runtime/stage-runtime.ts). */
 export const STAGE_CONSUMER: Record<string, string | number | boolean> = {
   'enable.auto.commit': false,
   'auto.offset.reset': 'earliest',

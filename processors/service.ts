@@ -7,8 +7,8 @@ import { checkOrder, describeViolations, type LifecycleStage } from '../schemas/
 import { topicName, valueSubject, type TopicKey } from '../schemas/topics.ts';
 import type { Order, Stage } from '../schemas/types.generated.ts';
 import { PROFILES, type ProfileName } from './profiles.ts';
-import { StageRuntime, pendingTopicName } from './runtime/index.ts';
-import type { Sink } from './runtime/types.ts';
+import { StageRuntime, pendingTopicName } from '../runtime/index.ts';
+import type { Sink } from '../runtime/types.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { STAGES, orderStageHandler } from './stages.ts';
 

@@ -5,7 +5,7 @@ import type { StageOutcome } from './outcome.ts';
 import { payOrder } from './payment/transform.ts';
 import type { StageConfigs } from './profiles.ts';
 import { stageRng, type RandomGenerator } from './rng.ts';
-import { emit, type RecordHandler, type Sink } from './runtime/types.ts';
+import { emit, type RecordHandler, type Sink } from '../runtime/types.ts';
 import { shipOrder } from './shipping/transform.ts';
 
 /** One order-lifecycle stage: where it reads, where a successful order goes, and its transform. */

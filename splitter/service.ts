@@ -6,7 +6,7 @@
 import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
-import { emit, StageRuntime, type Output, type Sink } from '../processors/runtime/index.ts';
+import { emit, StageRuntime, type Output, type Sink } from '../runtime/index.ts';
 import type { Customers, Order, OrderItems, Orders } from '../schemas/types.generated.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
 import { split } from './split.ts';

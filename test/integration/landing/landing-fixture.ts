@@ -12,7 +12,7 @@ import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
 import { stageRng } from '../../../processors/rng.ts';
-import type { StageRuntime } from '../../../processors/runtime/index.ts';
+import type { StageRuntime } from '../../../runtime/index.ts';
 import { STAGES, STAGE_NAMES } from '../../../processors/stages.ts';
 import { makeConfig } from '../../../producer/config.ts';
 import { generateOrders } from '../../../producer/model/generator.ts';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pendingTopicName } from '../../../processors/runtime/pending.ts';
+import { pendingTopicName } from '../../../runtime/pending.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';

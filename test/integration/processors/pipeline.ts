@@ -6,7 +6,7 @@ import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { makeConfig } from '../../../producer/config.ts';
 import { generateOrders } from '../../../producer/model/generator.ts';
 import { startOrderStage, type RunningStage } from '../../../processors/service.ts';
-import { pendingTopicName } from '../../../processors/runtime/pending.ts';
+import { pendingTopicName } from '../../../runtime/pending.ts';
 import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
 import { loadSettings } from '../../../common/config.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DLQ_HEADERS } from '../../../processors/runtime/index.ts';
+import { DLQ_HEADERS } from '../../../runtime/index.ts';
 import type { RunningStage } from '../../../processors/service.ts';
 import { dlqTopic, topicName } from '../../../schemas/topics.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
 import { AvroSerde } from '../../../common/serde.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
-import { StageRuntime } from '../../../processors/runtime/index.ts';
+import { StageRuntime } from '../../../runtime/index.ts';
 import type { RunningStage } from '../../../processors/service.ts';
 import { orderStageHandler } from '../../../processors/stages.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';

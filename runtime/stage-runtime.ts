@@ -1,16 +1,16 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { describeError, OrderflowError } from '../../common/errors.ts';
+import { describeError, OrderflowError } from '../common/errors.ts';
 import {
   nextOffset,
   type Consumer,
   type EachBatchPayload,
   type Kafka,
   type Producer,
-} from '../../common/kafka.ts';
-import type { Logger } from '../../common/logger.ts';
-import { stageMetrics } from '../../common/metrics.ts';
-import type { Decoder } from '../../common/serde.ts';
-import { dlqTopic } from '../../schemas/topics.ts';
+} from '../common/kafka.ts';
+import type { Logger } from '../common/logger.ts';
+import { stageMetrics } from '../common/metrics.ts';
+import type { Decoder } from '../common/serde.ts';
+import { dlqTopic } from '../schemas/topics.ts';
 import { Pacer, type PacingOptions } from './pacing.ts';
 import { PendingSet, pendingMessage, pendingTombstone, type PendingEntry } from './pending.ts';
 import { ensurePendingTopic, readPendingPartition } from './pending-store.ts';

@@ -11,7 +11,7 @@ import {
   processRecord,
   type RecordProcessing,
   type Sink,
-} from '../../../processors/runtime/index.ts';
+} from '../../../runtime/index.ts';
 import { orderStageHandler } from '../../../processors/stages.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { unpaidOrder } from './orders.ts';

@@ -1,5 +1,5 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import type { ErrorCode } from '../../common/errors.ts';
+import type { ErrorCode } from '../common/errors.ts';
 import type { SourceRecord } from './types.ts';
 
 /** Header names on dead-letter records. */

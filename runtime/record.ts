@@ -1,6 +1,6 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { describeError, isOrderflowError, type ErrorCode } from '../../common/errors.ts';
-import type { Decoder } from '../../common/serde.ts';
+import { describeError, isOrderflowError, type ErrorCode } from '../common/errors.ts';
+import type { Decoder } from '../common/serde.ts';
 import { DEAD_LETTER_CODES, deadLetterMessage } from './dead-letter.ts';
 import type { RecordHandler, SourceRecord } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../../processors/runtime/pacing.ts';
+import { Pacer } from '../../../runtime/pacing.ts';
 import {
   PENDING_HEADERS,
   PendingSet,
@@ -8,7 +8,7 @@ import {
   pendingTombstone,
   pendingTopicName,
   type PendingEntry,
-} from '../../../processors/runtime/pending.ts';
+} from '../../../runtime/pending.ts';
 
 function entry(partition: number, key: string, due: number, extra: Partial<PendingEntry> = {}): PendingEntry {
   return {

@@ -1,8 +1,8 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { EofEvent, Message } from '@confluentinc/kafka-javascript';
-import { describeError, OrderflowError } from '../../common/errors.ts';
-import type { Admin } from '../../common/kafka.ts';
-import { kafkaPassthrough } from '../../common/settings.ts';
+import { describeError, OrderflowError } from '../common/errors.ts';
+import type { Admin } from '../common/kafka.ts';
+import { kafkaPassthrough } from '../common/settings.ts';
 import { PendingSet, parsePendingRecord, type PendingEntry } from './pending.ts';
 
 /**

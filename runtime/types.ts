@@ -1,4 +1,4 @@
-import type { Encoder } from '../../common/serde.ts';
+import type { Encoder } from '../common/serde.ts';
 
 /** Where a handler's output goes: a topic, the encoder registered for its value subject, and checks. */
 export interface Sink<T> {
