@@ -4,6 +4,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { parseAvro } from './avro.ts';
 import { OrderflowError } from './errors.ts';
+import { retry } from './retry.ts';
 
 const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
 
@@ -24,21 +25,38 @@ export class AvroSerde {
   readonly registry: SchemaRegistry;
   private readonly writerTypes = new Map<number, avro.Type>();
 
-  constructor(registryUrl: string) {
+  /**
+   * @param registryUrl the registry's Confluent-compatible API
+   * @param budgetMs how long start-up calls (registering a writer) keep retrying an unreachable
+   *   registry before they fail naming the cause (common/retry.ts)
+   */
+  constructor(
+    private readonly registryUrl: string,
+    private readonly budgetMs = 60_000,
+  ) {
     this.registry = new SchemaRegistry(
-      { host: registryUrl, retry: { retries: 5 } },
+      { host: registryUrl, retry: { retries: 1 } },
       { [SchemaType.AVRO]: {} },
     );
   }
 
   /** Register `schema` under `<topic>-value` (idempotent) and return a sync encoder bound to its id. */
   async writer<T>(subject: string, schemaText: string): Promise<Encoder<T>> {
-    let id: number;
-    try {
-      ({ id } = await this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject }));
-    } catch (error) {
-      throw registryError(error, subject);
-    }
+    const { id } = await retry(
+      async () => {
+        try {
+          return await this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject });
+        } catch (error) {
+          throw registryError(error, subject);
+        }
+      },
+      {
+        what: `the schema registry at ${this.registryUrl} (registering ${subject})`,
+        code: 'ORDERFLOW_REGISTRY_UNAVAILABLE',
+        budgetMs: this.budgetMs,
+        hint: 'is it running? (orderflow stack status)',
+      },
+    );
     const type = parseAvro(schemaText);
     this.writerTypes.set(id, type);
     return new Encoder<T>(id, type);
@@ -58,9 +76,30 @@ export class AvroSerde {
       const response = await (this.registry as unknown as RegistryInternals).api.Schema.find({ id });
       schema = (response.data() as { schema: string }).schema;
     } catch (error) {
+      if ((error as { status?: unknown }).status === 404) {
+        // Not an outage: no registry will ever know this id. The record is poison (dead letter).
+        throw new OrderflowError(
+          'ORDERFLOW_DECODE_FAILED',
+          `schema id ${id} is not in the registry (HTTP 404)`,
+          {
+            cause: error,
+          },
+        );
+      }
       throw registryError(error, `schema id ${id}`);
     }
-    const type = parseAvro(schema as string);
+    let type: avro.Type;
+    try {
+      type = parseAvro(schema as string);
+    } catch (error) {
+      throw new OrderflowError(
+        'ORDERFLOW_DECODE_FAILED',
+        `schema id ${id} does not parse: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     this.writerTypes.set(id, type);
     return type;
   }
@@ -86,12 +125,16 @@ function registryError(error: unknown, what: string): OrderflowError {
       cause: error,
     });
   }
+  // A 4xx answer (bad schema, bad subject) will not change by waiting; 5xx and 408/429 may.
+  const status = (error as { status?: unknown }).status;
+  const refused =
+    typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
   return new OrderflowError(
     'ORDERFLOW_REGISTRY_UNAVAILABLE',
     `registry call for ${what} failed: ${message}`,
     {
       cause: error,
-      retriable: true,
+      retriable: !refused,
     },
   );
 }
@@ -115,6 +158,8 @@ export class Encoder<T> {
 
 export class Decoder<T> {
   private readonly resolvers = new Map<number, avro.Resolver>();
+  /** Writer ids that can never be read (not in the registry, or unreadable), with the reason. */
+  private readonly poison = new Map<number, string>();
 
   constructor(
     private readonly serde: AvroSerde,
@@ -132,7 +177,12 @@ export class Decoder<T> {
     return buf.readInt32BE(1);
   }
 
-  /** Make sure the writer schemas of these records are known, so decode() can stay synchronous. */
+  /**
+   * Make sure the writer schemas of these records are known, so decode() can stay synchronous. An
+   * id the registry does not have (404) or a writer that cannot be resolved makes its records
+   * poison: decode() reports them (to the dead-letter topic). A registry that does not answer is
+   * an outage: the retriable ORDERFLOW_REGISTRY_UNAVAILABLE is thrown and the batch waits.
+   */
   async prepare(buffers: Iterable<Buffer | null>): Promise<void> {
     for (const buf of buffers) {
       let id: number;
@@ -141,9 +191,14 @@ export class Decoder<T> {
       } catch {
         continue; // decode() will report it per record
       }
-      if (this.resolvers.has(id)) continue;
-      const writer = await this.serde.writerType(id);
-      this.resolvers.set(id, this.readerType.createResolver(writer));
+      if (this.resolvers.has(id) || this.poison.has(id)) continue;
+      try {
+        const writer = await this.serde.writerType(id);
+        this.resolvers.set(id, this.readerType.createResolver(writer));
+      } catch (error) {
+        if (error instanceof OrderflowError && error.retriable) throw error;
+        this.poison.set(id, error instanceof Error ? error.message : String(error));
+      }
     }
   }
 
@@ -152,6 +207,8 @@ export class Decoder<T> {
     const id = Decoder.schemaId(buf);
     const resolver = this.resolvers.get(id);
     if (!resolver) {
+      const poison = this.poison.get(id);
+      if (poison !== undefined) throw new OrderflowError('ORDERFLOW_DECODE_FAILED', poison);
       throw new OrderflowError(
         'ORDERFLOW_DECODE_FAILED',
         `schema id ${id} was not prepared (unknown writer)`,

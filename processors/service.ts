@@ -7,7 +7,8 @@ import { checkOrder, describeViolations, type LifecycleStage } from '../schemas/
 import { topicName, valueSubject, type TopicKey } from '../schemas/topics.ts';
 import type { Order, Stage } from '../schemas/types.generated.ts';
 import { PROFILES, type ProfileName } from './profiles.ts';
-import { StageRuntime, pendingTopicName } from '../runtime/index.ts';
+import { pipelineNames } from '../common/names.ts';
+import { StageRuntime } from '../runtime/index.ts';
 import type { Sink } from '../runtime/types.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { STAGES, orderStageHandler } from './stages.ts';
@@ -64,11 +65,13 @@ export async function startOrderStage(
           releaseIntervalMs: s.releaseIntervalMs,
         }
       : undefined;
+  const names = pipelineNames(s.topicPrefix);
   const runtime = new StageRuntime<Order>({
     stage,
-    kafka: createKafka(s.kafkaBootstrap, `orderflow-${stage}-${s.instanceId}`, log),
-    groupId: s.group || `${s.topicPrefix}orderflow-${stage}`,
+    kafka: createKafka(s.kafkaBootstrap, names.clientId(stage, s.instanceId), log),
+    groupId: s.group || names.group(stage),
     instanceId: s.instanceId,
+    transactionalId: names.transactionalId(stage, s.instanceId),
     inputTopics: [topicName(definition.input, s.topicPrefix)],
     decoder: serde.reader<Order>(schema),
     handle: orderStageHandler(stage, s.seed, PROFILES[s.profile as ProfileName], { next, failed }),
@@ -76,7 +79,7 @@ export async function startOrderStage(
     pacing,
     pendingStore: {
       bootstrap: s.kafkaBootstrap,
-      topic: pendingTopicName(s.topicPrefix, stage),
+      topic: names.pending(stage),
       replicationFactor: s.replicationFactor,
     },
     transactional: s.transactions,

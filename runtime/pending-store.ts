@@ -1,7 +1,7 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { EofEvent, Message } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
-import type { Admin } from '../common/kafka.ts';
+import type { RuntimeAdmin } from './client.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
 import { PendingSet, parsePendingRecord, type PendingEntry } from './pending.ts';
 
@@ -11,7 +11,7 @@ import { PendingSet, parsePendingRecord, type PendingEntry } from './pending.ts'
  * have that same count. Returns the partition count.
  */
 export async function ensurePendingTopic(
-  admin: Admin,
+  admin: RuntimeAdmin,
   inputTopic: string,
   pendingTopic: string,
   replicationFactor: number,

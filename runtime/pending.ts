@@ -10,11 +10,6 @@ import { DLQ_HEADERS } from './dead-letter.ts';
  * and a repeated input order gives the same output, so replacing loses nothing).
  */
 
-/** Name of a stage's internal pending topic. */
-export function pendingTopicName(prefix: string, stage: string): string {
-  return `${prefix}_orderflow_${stage}_pending`;
-}
-
 /** Headers of a pending record (its key is the output's key, its value the encoded output value). */
 export const PENDING_HEADERS = {
   topic: 'orderflow.pending.topic',

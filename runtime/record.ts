@@ -1,8 +1,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError, isOrderflowError, type ErrorCode } from '../common/errors.ts';
-import type { Decoder } from '../common/serde.ts';
 import { DEAD_LETTER_CODES, deadLetterMessage } from './dead-letter.ts';
-import type { RecordHandler, SourceRecord } from './types.ts';
+import type { RecordDecoder, RecordHandler, SourceRecord } from './types.ts';
 
 /** What one input record turns into: records to write, or a dead-letter copy of itself. */
 export type RecordResult =
@@ -18,7 +17,7 @@ export type RecordResult =
 
 export interface RecordProcessing<In> {
   stage: string;
-  decoder: Decoder<In>;
+  decoder: RecordDecoder<In>;
   handle: RecordHandler<In>;
   /** The dead-letter topic for an input topic. */
   deadLetterTopic: (inputTopic: string) => string;

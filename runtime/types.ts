@@ -1,9 +1,22 @@
-import type { Encoder } from '../common/serde.ts';
+/** Writes one value in the sink's wire format (common/serde.ts's Encoder: Confluent-framed Avro). */
+export interface RecordEncoder<T> {
+  encode(value: T): Buffer;
+}
+
+/**
+ * Reads input values: `prepare` resolves what a batch needs (writer schemas) so that `decode` is
+ * synchronous; `decode` throws ORDERFLOW_DECODE_FAILED for a record that cannot be read.
+ * common/serde.ts's Decoder is the real one.
+ */
+export interface RecordDecoder<T> {
+  prepare(values: Iterable<Buffer | null>): Promise<void>;
+  decode(value: Buffer | null): T;
+}
 
 /** Where a handler's output goes: a topic, the encoder registered for its value subject, and checks. */
 export interface Sink<T> {
   topic: string;
-  encoder: Encoder<T>;
+  encoder: RecordEncoder<T>;
   /**
    * Problems with a value about to be written (empty = fine), e.g. the order invariants. A record
    * whose output has problems goes to the dead-letter topic instead (ORDERFLOW_INVARIANT_VIOLATED).

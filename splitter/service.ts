@@ -4,6 +4,7 @@
  * ksqlDB statements in ksql/ where ksqlDB is not available; the split itself is splitter/split.ts.
  */
 import { createKafka } from '../common/kafka.ts';
+import { pipelineNames } from '../common/names.ts';
 import type { Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { emit, StageRuntime, type Output, type Sink } from '../runtime/index.ts';
@@ -25,7 +26,7 @@ export const SPLITTER_STAGE = 'splitter';
 
 /** The consumer group of the splitter instances of one pipeline. */
 export function splitterGroup(prefix: string): string {
-  return `${prefix}orderflow-splitter`;
+  return pipelineNames(prefix).group(SPLITTER_STAGE);
 }
 
 async function sink<T>(
@@ -54,11 +55,15 @@ export async function startSplitter(o: SplitterOptions): Promise<StageRuntime<Or
     ];
   };
 
+  const names = pipelineNames(o.topicPrefix);
   const runtime = new StageRuntime<Order>({
     stage: SPLITTER_STAGE,
-    kafka: createKafka(o.kafkaBootstrap, `orderflow-splitter-${o.instanceId}`, o.log),
-    groupId: splitterGroup(o.topicPrefix),
-    instanceId: `${o.topicPrefix}${o.instanceId}`,
+    kafka: createKafka(o.kafkaBootstrap, names.clientId(SPLITTER_STAGE, o.instanceId), o.log),
+    groupId: names.group(SPLITTER_STAGE),
+    instanceId: o.instanceId,
+    // Until this release the splitter's id was orderflow-splitter-<prefix><instance>: a restart
+    // after the upgrade does not fence a predecessor still running the old release (stop it first).
+    transactionalId: names.transactionalId(SPLITTER_STAGE, o.instanceId),
     inputTopics: [topicName('finished', o.topicPrefix), topicName('failed', o.topicPrefix)],
     decoder: serde.reader<Order>(readSchema('order.avsc')),
     handle,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pendingTopicName } from '../../../runtime/pending.ts';
+import { pipelineNames } from '../../../common/names.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
@@ -116,7 +116,7 @@ describe('payment stage: killed while holding pending outputs', () => {
     await first.exit;
     const soFar = await readTopics(outputs, () => true, { settleMs: 1000, timeoutMs: 15_000 });
     expect(total(soFar)).toBeLessThan(N); // killed while outputs were still held
-    const held = await readTopics([pendingTopicName(prefix, 'payment')], () => true, {
+    const held = await readTopics([pipelineNames(prefix).pending('payment')], () => true, {
       settleMs: 1000,
       timeoutMs: 15_000,
     });

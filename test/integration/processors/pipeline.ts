@@ -6,7 +6,7 @@ import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { makeConfig } from '../../../producer/config.ts';
 import { generateOrders } from '../../../producer/model/generator.ts';
 import { startOrderStage, type RunningStage } from '../../../processors/service.ts';
-import { pendingTopicName } from '../../../runtime/pending.ts';
+import { pipelineNames } from '../../../common/names.ts';
 import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
 import { loadSettings } from '../../../common/config.ts';
@@ -164,7 +164,7 @@ export async function deletePendingTopics(prefix: string): Promise<void> {
   const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
   await admin.connect();
   try {
-    const wanted = new Set(STAGE_NAMES.map((stage) => pendingTopicName(prefix, stage)));
+    const wanted = new Set(STAGE_NAMES.map((stage) => pipelineNames(prefix).pending(stage)));
     const topics = (await admin.listTopics()).filter((t) => wanted.has(t));
     if (topics.length > 0) await admin.deleteTopics({ topics });
   } finally {

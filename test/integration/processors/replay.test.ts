@@ -1,3 +1,4 @@
+import { pipelineNames } from '../../../common/names.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
 import { AvroSerde } from '../../../common/serde.ts';
@@ -62,6 +63,7 @@ describe('payment stage: replay', () => {
       kafka: createKafka(conn.kafkaBootstrap, 'orderflow-test-replay', log),
       groupId: `${replayPrefix}replay`,
       instanceId: `${replayPrefix}replay`,
+      transactionalId: pipelineNames(replayPrefix).transactionalId('payment', 'replay'),
       inputTopics: [topicName('unpaid', prefix)],
       decoder: serde.reader<Order>(ORDER_SCHEMA),
       handle: orderStageHandler('payment', 99, PROFILES.default, {

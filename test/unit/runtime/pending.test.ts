@@ -1,3 +1,4 @@
+import { pipelineNames } from '../../../common/names.ts';
 import { describe, expect, it } from 'vitest';
 import { Pacer } from '../../../runtime/pacing.ts';
 import {
@@ -6,7 +7,6 @@ import {
   parsePendingRecord,
   pendingMessage,
   pendingTombstone,
-  pendingTopicName,
   type PendingEntry,
 } from '../../../runtime/pending.ts';
 
@@ -130,7 +130,7 @@ describe('pending records', () => {
 
   it('reject a record without the pending headers, and name the topic after the stage', () => {
     expect(() => parsePendingRecord(0, Buffer.from('k'), Buffer.from('v'), {}, (t) => t)).toThrow(/header/);
-    expect(pendingTopicName('p_', 'payment')).toBe('p__orderflow_payment_pending');
-    expect(pendingTopicName('', 'delivery')).toBe('_orderflow_delivery_pending');
+    expect(pipelineNames('p_').pending('payment')).toBe('p__orderflow_payment_pending');
+    expect(pipelineNames('').pending('delivery')).toBe('_orderflow_delivery_pending');
   });
 });
