@@ -1,6 +1,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
+import { pipelineNames } from '../../../common/names.ts';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
 import type { RunningStage } from '../../../processors/service.ts';
 import { topicName } from '../../../schemas/topics.ts';
@@ -43,7 +44,7 @@ describe('payment stage: fenced producer', () => {
 
     // Another producer claims the same transactional id: the stage's producer is fenced.
     const usurper = createKafka(conn.kafkaBootstrap, 'orderflow-test-usurper', log).producer({
-      'transactional.id': `orderflow-payment-${instanceId}`,
+      'transactional.id': pipelineNames(prefix).transactionalId('payment', instanceId),
     } as KafkaJS.ProducerConstructorConfig);
     await usurper.connect();
     await usurper.disconnect();
