@@ -22,7 +22,7 @@ import {
   schemaOf,
   prepareChain,
   type BenchContext,
-} from './systems.ts';
+} from './systems/index.ts';
 import type { LatencyRun } from './types.ts';
 
 const PG_POLL_MS = 500;

@@ -15,7 +15,7 @@ import { RAW_PRODUCE_DEFAULTS, STAGE_CONSUMER, STAGE_PRODUCER, type KafkaContext
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
 import { ratio, summarize, type Ratio } from './stats.ts';
-import { allSystems, Probe, type BenchContext, type SystemDef } from './systems.ts';
+import { allSystems, Probe, type BenchContext, type SystemDef } from './systems/index.ts';
 import type { BenchResult, RunSample, SystemResult } from './types.ts';
 
 export const RESULTS_DIR = path.join(process.cwd(), 'bench', 'results');

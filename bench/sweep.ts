@@ -14,7 +14,7 @@ import {
   type BenchOptions,
   type Connections,
 } from './suite.ts';
-import { allSystems, type BenchContext } from './systems.ts';
+import { allSystems, type BenchContext } from './systems/index.ts';
 import type { RunSample, SweepPoint, SweepResult } from './types.ts';
 
 export interface Knob {

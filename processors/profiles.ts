@@ -11,7 +11,7 @@ export interface StageConfigs {
 /**
  * Named profiles: one config per stage.
  *
- * default: SPEC section 4's per-stage rates. Overall: timed out 23%; shipping-cancelled
+ * default: the per-stage rates of docs/design.md section 5. Overall: timed out 23%; shipping-cancelled
  * 0.77 x 0.05 = 3.85%; shipped 0.77 x 0.95 = 73.15%, of which cancelled 3.5% (2.56%), returned
  * 1.5% (1.10%), delivered 95% (69.49%).
  *

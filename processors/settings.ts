@@ -27,7 +27,7 @@ export function processorSettings(stage: Stage) {
       'ORDERFLOW_PROFILE',
       z.enum(PROFILE_NAMES as [string, ...string[]]),
       'default',
-      'Outcome rates: "default" (SPEC rates per stage) or "historical" (~92% delivered overall).',
+      'Outcome rates: "default" (the per-stage rates of docs/design.md section 5) or "historical" (~92% delivered overall).',
     ),
     speed: setting(
       'ORDERFLOW_SPEED',

@@ -1,21 +1,22 @@
 /**
- * Every parameter of the order generator in one typed, documented object, with the defaults the
- * product specification gives (SPEC section 3). The model code under producer/model/ reads only
+ * Every parameter of the order generator in one typed, documented object, with the defaults
+ * docs/design.md section 4 describes. The model code under producer/model/ reads only
  * this object, so a run is fully described by (config, seed, from, until, count).
  *
  * Ranges are inclusive: `[1, 4]` hours means 1, 2, 3 or 4 whole hours, then the minutes and
  * seconds parts are drawn on top ("slow 1-4 h plus minutes").
  *
  * Calibration (24-month backfill 2024-11-21..2026-11-21, seeds 7/8/9; the statistics test pins
- * seed 7): ~11 orders/day over the first 30 days (SPEC ~11), payday days 2.3-2.5x an ordinary
- * day (SPEC ~2.5x), month-end days 3.6-4.3x (SPEC 3-6x), 22% of customers with 2+ orders (SPEC
- * ~22% by true identity), express ~40%, 2.9 lines per basket. Three choices get there:
+ * seed 7), against the targets of docs/design.md section 4: ~11 orders/day over the first 30 days
+ * (target ~11), payday days 2.3-2.5x an ordinary day (target ~2.5x), month-end days 3.6-4.3x
+ * (target 3-6x), 22% of customers with 2+ orders (target ~22% by true identity), express ~40%,
+ * 2.9 lines per basket. Three choices get there:
  * - the payday hours part is 0 h (60%) or 1 h (40%) rather than an even split, which alone would
  *   give ~1.9x;
  * - the time-of-day curve is normalised on rates, so it reshapes the day without adding orders;
  * - returning orders are 42% of orders, drawn from a repeat pool that 36% of new customers join,
  *   which makes 22% of all customers repeat buyers.
- * The volume adjuster drifts only slowly with SPEC's odds (47% more vs 39% less), so growth over
+ * The volume adjuster drifts only slowly with the design's odds (47% more vs 39% less), so growth over
  * two years is modest and varies by seed (seed 7: +30% from the first to the last 30 days).
  */
 export type Range = readonly [min: number, max: number];

@@ -1,5 +1,5 @@
 /**
- * The lifecycle invariants every order must satisfy (SPEC section 5), as one pure check that
+ * The lifecycle invariants every order must satisfy (docs/design.md section 6), as one pure check that
  * returns the list of violations (empty = valid). Processors call it on every record they emit,
  * so it allocates nothing on the happy path: no regexes, no BigInt unless a value is too large for
  * exact float arithmetic, and message strings only for actual violations.

@@ -112,7 +112,7 @@ export const ASSERTIONS: Assertion[] = [
      and not exists (select 1 from locations l where l.lgu = o.lgu and l.provincial_code = o.provincial_code)`,
   ),
 
-  // Lifecycle invariants (SPEC section 5) on landed rows
+  // Lifecycle invariants (docs/design.md section 6) on landed rows
   rule(
     'dates in lifecycle order',
     'order_date <= payment_date <= shipped_date <= finished_date (where set)',

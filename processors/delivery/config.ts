@@ -22,7 +22,7 @@ export const deliveryConfigSchema = z
 
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 
-/** SPEC section 4: 95% delivered, 3.5% cancelled, 1.5% returned. */
+/** docs/design.md section 5: 95% delivered, 3.5% cancelled, 1.5% returned. */
 export const DELIVERY_DEFAULT: DeliveryConfig = {
   cancelledRate: 0.035,
   returnedRate: 0.015,

@@ -23,7 +23,7 @@ export const paymentConfigSchema = z.object({
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 
-/** SPEC section 4 (the reference's rates). */
+/** The default rates and windows (docs/design.md section 5). */
 export const PAYMENT_DEFAULT: PaymentConfig = {
   successRate: 0.77,
   methods: { CREDIT_CARD: 0.24, BANK_TRANSFER: 0.57, DIGITAL_WALLET: 0.19 },

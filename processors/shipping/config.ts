@@ -14,7 +14,7 @@ export const shippingConfigSchema = z.object({
 
 export type ShippingConfig = z.infer<typeof shippingConfigSchema>;
 
-/** SPEC section 4 (the reference's rates). */
+/** The default rates and windows (docs/design.md section 5). */
 export const SHIPPING_DEFAULT: ShippingConfig = {
   successRate: 0.95,
   shipHoursExpress: { min: 12, max: 36 },

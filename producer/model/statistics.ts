@@ -1,5 +1,5 @@
 /**
- * Summary statistics of a generated order stream, in the terms the product specification uses
+ * Summary statistics of a generated order stream, in the terms docs/design.md section 4 uses
  * (orders per day by kind of day, repeat-customer rate by true identity, location tier shares,
  * express share, basket size). Used by the statistical tests and the generator's --stats output.
  */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ORDERFLOW_BIN } from '../integration/helpers.ts';
 import { loadStack } from '../../stack/stack.ts';
-import { postgresPaths } from '../../stack/components.ts';
+import { postgresPaths } from '../../stack/postgres.ts';
 
 /**
  * The stack's own life cycle. Runs after the integration tier (it stops the stack they use) and

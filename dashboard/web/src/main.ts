@@ -7,7 +7,7 @@ import type { LiveSnapshot } from '../../live/pipeline.ts';
 import { destroyCharts } from './charts.ts';
 import { escapeHtml } from './format.ts';
 import { renderLive } from './live.ts';
-import * as tabs from './tabs.ts';
+import * as tabs from './tabs/index.ts';
 import { emptyHtml } from './widgets.ts';
 
 interface Meta {

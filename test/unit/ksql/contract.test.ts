@@ -10,14 +10,8 @@ import type { Order } from '../../../schemas/types.generated.ts';
 import { TOPICS } from '../../../schemas/topics.ts';
 import { split } from '../../../splitter/split.ts';
 import { failedOrders, finishedOrders } from '../splitter/sample-orders.ts';
-import {
-  containsExplode,
-  type DerivedStream,
-  keyColumnOf,
-  readMigrations,
-  run,
-  valueColumnsOf,
-} from './ksql-statements.ts';
+import { containsExplode, keyColumnOf, run, valueColumnsOf } from './ksql-evaluation.ts';
+import { type DerivedStream, readMigrations } from './ksql-statements.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../ksql/migrations', import.meta.url));
 const { files, streams } = readMigrations(MIGRATIONS);

@@ -14,7 +14,7 @@ export function runChain(order: Order, seed: number, configs: StageConfigs): Ord
   return current;
 }
 
-/** The date ordering every order must keep (SPEC section 5), as a list of problems. */
+/** The date ordering every order must keep (docs/design.md section 6), as a list of problems. */
 export function dateProblems(o: Order): string[] {
   const problems: string[] = [];
   const chain: [string, number | null][] = [

@@ -42,7 +42,7 @@ describe('payment transform', () => {
     expect(differences).toBeGreaterThan(100);
   });
 
-  it('pays 77% with the method split and pay-at-order share of SPEC section 4 (seed 20251, N=20000, tolerance 1.5 points)', () => {
+  it('pays 77% with the method split and pay-at-order share of docs/design.md section 5 (seed 20251, N=20000, tolerance 1.5 points)', () => {
     let paid = 0;
     let atOrder = 0;
     const methods = { CREDIT_CARD: 0, BANK_TRANSFER: 0, DIGITAL_WALLET: 0 };

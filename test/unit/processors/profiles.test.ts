@@ -24,7 +24,7 @@ describe('profiles over the whole chain', () => {
     expect(Math.abs(m.RETURNED! - 0.0089)).toBeLessThan(0.004);
   });
 
-  it('default gives the per-stage rates of SPEC section 4 compounded (seed 5, N=60000, tolerance 0.6 points)', () => {
+  it('default gives the per-stage rates of docs/design.md section 5 compounded (seed 5, N=60000, tolerance 0.6 points)', () => {
     const m = mix('default', 5);
     expect(Math.abs(m.TIMED_OUT! - 0.23)).toBeLessThan(0.006);
     expect(Math.abs(m.DELIVERED! - 0.77 * 0.95 * 0.95)).toBeLessThan(0.006);

@@ -74,7 +74,7 @@ describe('locations', () => {
     expect(LOCATIONS.find((l) => l.lgu === 'Davao del Sur')?.provincial_code).toBe('PH-DAS');
   });
 
-  it('has the tiers SPEC names: 11 large, 17 medium, 38 small, 16 poor', () => {
+  it('has the tiers of docs/design.md section 4: 11 large, 17 medium, 38 small, 16 poor', () => {
     const count = (tier: string): number => LOCATIONS.filter((l) => l.tier === tier).length;
     expect([count('large'), count('medium'), count('small'), count('poor')]).toEqual([11, 17, 38, 16]);
     const large = LOCATIONS.filter((l) => l.tier === 'large')

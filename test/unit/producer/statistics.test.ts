@@ -1,5 +1,5 @@
 /**
- * The generated stream against the figures in SPEC section 3, over a 24-month backfill
+ * The generated stream against the figures in docs/design.md section 4, over a 24-month backfill
  * (2024-11-21 to 2026-11-21, seed 7). Tolerances are stated per figure; they allow for the
  * random walk of the volume adjuster and for top customers concentrating orders.
  */

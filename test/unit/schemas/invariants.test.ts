@@ -1,106 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { checkOrder, describeViolations, parseScaled, type Violation } from '../../../schemas/invariants.ts';
+import { checkOrder, describeViolations, type Violation } from '../../../schemas/invariants.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-
-const H = 3_600_000;
-const T0 = Date.UTC(2025, 2, 14, 2, 0, 0);
-
-function unpaid(): Order {
-  return {
-    order_id: '01JPA0000000000000000000AA',
-    order_date: T0,
-    customer_info: {
-      customer_id: 'C-TEST-0000001',
-      customer_name: 'Maria Santos',
-      company: 'Santos Trading',
-      email: 'maria.santos@gmail.com',
-      street_address: '12 Rizal Street, Brgy. Poblacion',
-      lgu: 'Cebu',
-      provincial_code: 'PH-CEB',
-      contact_number: '0917 123 4567',
-    },
-    payment_info: { payment_status: false, payment_method: null, payment_date: null },
-    shipping_info: {
-      shipping_id: 'PH-0001-0002-0003-0004',
-      express_shipping: true,
-      order_status: 'PROCESSING',
-      shipped_date: null,
-      eta: null,
-      finished_date: null,
-    },
-    item_info: [
-      // 189.00 x 3 x 0.85 = 481.95
-      {
-        sku: 2,
-        product_name: 'Coffee',
-        category: 'Pantry',
-        unit_price: '189.00',
-        quantity: 3,
-        discount_percent: '15.00',
-        subtotal: '481.95',
-      },
-      // 33.33 x 1 x (1 - 0.125) = 29.16375 -> 29.16
-      {
-        sku: 6,
-        product_name: 'Sardines',
-        category: 'Pantry',
-        unit_price: '33.33',
-        quantity: 1,
-        discount_percent: '12.50',
-        subtotal: '29.16',
-      },
-    ],
-    item_variety: 2,
-    order_total: '511.11',
-    failure: null,
-  };
-}
-
-function paid(): Order {
-  const o = unpaid();
-  o.payment_info = { payment_status: true, payment_method: 'BANK_TRANSFER', payment_date: T0 + 2 * H };
-  o.shipping_info.eta = T0 + 100 * H;
-  return o;
-}
-function shipped(): Order {
-  const o = paid();
-  o.shipping_info.order_status = 'SHIPPED';
-  o.shipping_info.shipped_date = T0 + 20 * H;
-  return o;
-}
-function delivered(): Order {
-  const o = shipped();
-  o.shipping_info.order_status = 'DELIVERED';
-  o.shipping_info.finished_date = T0 + 90 * H;
-  return o;
-}
-function timedOut(): Order {
-  const o = unpaid();
-  o.shipping_info.order_status = 'TIMED_OUT';
-  o.shipping_info.finished_date = T0 + 7 * 24 * H;
-  o.failure = { stage: 'payment', reason: 'payment not received within 7 days', failed_at: T0 + 7 * 24 * H };
-  return o;
-}
-function cancelledAtShipping(): Order {
-  const o = paid();
-  o.shipping_info.order_status = 'CANCELLED';
-  o.shipping_info.finished_date = T0 + 30 * H;
-  o.failure = { stage: 'shipping', reason: 'out of stock', failed_at: T0 + 30 * H };
-  return o;
-}
-function cancelledAtDelivery(): Order {
-  const o = shipped();
-  o.shipping_info.order_status = 'CANCELLED';
-  o.shipping_info.finished_date = T0 + 80 * H;
-  o.failure = { stage: 'delivery', reason: 'customer refused the parcel', failed_at: T0 + 80 * H };
-  return o;
-}
-function returned(): Order {
-  const o = delivered();
-  o.shipping_info.order_status = 'RETURNED';
-  o.failure = { stage: 'delivery', reason: 'damaged in transit', failed_at: T0 + 90 * H };
-  return o;
-}
+import {
+  cancelledAtDelivery,
+  cancelledAtShipping,
+  delivered,
+  H,
+  paid,
+  returned,
+  shipped,
+  T0,
+  timedOut,
+  unpaid,
+} from './lifecycle-orders.ts';
 
 const fields = (v: readonly Violation[]): string[] => v.map((x) => x.field);
 
@@ -503,57 +415,5 @@ describe('checkOrder: each corruption is caught, naming the field', () => {
     o.order_total = '1.00';
     o.shipping_info.eta = T0;
     expect(fields(checkOrder(o)).sort()).toEqual(['item_variety', 'order_total', 'shipping_info.eta']);
-  });
-});
-
-describe('subtotal arithmetic', () => {
-  it('rounds half away from zero exactly at the half centavo', () => {
-    const o = unpaid();
-    // 0.05 x 1 x (1 - 0.50) = 0.025 -> 0.03
-    o.item_info = [
-      {
-        sku: 1,
-        product_name: 'x',
-        category: 'y',
-        unit_price: '0.05',
-        quantity: 1,
-        discount_percent: '50.00',
-        subtotal: '0.03',
-      },
-    ];
-    o.item_variety = 1;
-    o.order_total = '0.03';
-    expect(checkOrder(o)).toEqual([]);
-    o.item_info[0]!.subtotal = '0.02';
-    o.order_total = '0.02';
-    expect(fields(checkOrder(o))).toEqual(['item_info[0].subtotal']);
-  });
-
-  it('is exact for amounts too large for float products (falls back to BigInt)', () => {
-    const o = unpaid();
-    // 9,999,999,999.99 x 1000 x (1 - 0.01%) = 9,998,999,999,990.001 -> ...990.00 (beyond 2^53 in the scaled product)
-    o.item_info = [
-      {
-        sku: 1,
-        product_name: 'x',
-        category: 'y',
-        unit_price: '9999999999.99',
-        quantity: 1000,
-        discount_percent: '0.01',
-        subtotal: '9998999999990.00',
-      },
-    ];
-    o.item_variety = 1;
-    o.order_total = '9998999999990.00';
-    expect(describeViolations(checkOrder(o))).toBe('');
-  });
-
-  it('parseScaled reads fixed-scale decimals and rejects anything else', () => {
-    expect(parseScaled('1234.50')).toBe(123450);
-    expect(parseScaled('7')).toBe(700);
-    expect(parseScaled('0.5')).toBe(50);
-    expect(parseScaled('-3.25')).toBe(-325);
-    for (const bad of ['', '.5', '5.', '1.234', '1e3', '12a.00', '--1', '1.2.3'])
-      expect(parseScaled(bad)).toBeNaN();
   });
 });

@@ -1,16 +1,16 @@
 /**
  * Measure every warehouse view on a realistic volume: a fresh schema, seeded sample data (default
  * 15,000 orders over two years), then each view read in full several times; prints the median, min
- * and max milliseconds. Usage: npx tsx warehouse/measure-views.ts [orders] [runs]
+ * and max milliseconds. Usage: npx tsx bench/warehouse-views.ts [orders] [runs]
  * (ORDERFLOW_DATABASE_URL picks the server; the schema is dropped afterwards.)
  */
 import { loadSettings } from '../common/config.ts';
-import { connectWarehouse } from './connection.ts';
-import { migrate } from './migrate.ts';
-import { refreshWarehouse } from './refresh.ts';
-import { loadSample } from './sample-load.ts';
-import { sampleData } from './sample-data.ts';
-import { warehouseSettings } from './settings.ts';
+import { connectWarehouse } from '../warehouse/connection.ts';
+import { migrate } from '../warehouse/migrate.ts';
+import { refreshWarehouse } from '../warehouse/refresh.ts';
+import { loadSample } from '../warehouse/sample-load.ts';
+import { sampleData } from '../warehouse/sample-data.ts';
+import { warehouseSettings } from '../warehouse/settings.ts';
 
 const orders = Number(process.argv[2] ?? 15000);
 const runs = Number(process.argv[3] ?? 5);

@@ -3,21 +3,21 @@
  * warehouse's sample landing rows (default 15,000 orders over 730 days, the generator's catalogue
  * and locations), then each endpoint x range (x province) requested in-process several times after
  * one warm-up; prints the median, min and max milliseconds as a Markdown table.
- * Usage: npx tsx dashboard/measure-endpoints.ts [orders] [runs]   (the schema is dropped afterwards)
+ * Usage: npx tsx bench/dashboard-endpoints.ts [orders] [runs]   (the schema is dropped afterwards)
  */
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
+import { RANGE_NAMES } from '../dashboard/range.ts';
+import { TABS, buildDashboard } from '../dashboard/server.ts';
+import { dashboardSettings } from '../dashboard/settings.ts';
+import { WarehouseReader } from '../dashboard/warehouse-reader.ts';
 import { connectWarehouse } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { readGeneratorReferenceData } from '../warehouse/reference-data.ts';
 import { refreshWarehouse } from '../warehouse/refresh.ts';
 import { sampleData } from '../warehouse/sample-data.ts';
 import { loadSample } from '../warehouse/sample-load.ts';
-import { RANGE_NAMES } from './range.ts';
-import { TABS, buildDashboard } from './server.ts';
-import { dashboardSettings } from './settings.ts';
-import { WarehouseReader } from './warehouse-reader.ts';
 
 const orders = Number(process.argv[2] ?? 15000);
 const runs = Number(process.argv[3] ?? 5);

@@ -5,12 +5,12 @@
  * deploy the connectors, and time (a) from deploy to the last row and (b) from the first landed row
  * to the last (connector start-up excluded), polling the row counts every 200 ms.
  *
- *   npx tsx test/integration/landing/measure-sink.ts [orders=4000] [runs=3]
+ *   npx tsx bench/sink-throughput.ts [orders=4000] [runs=3]
  */
-import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
-import { eventually, finalOrders, startLanding } from './landing-fixture.ts';
-import { conn } from '../helpers.ts';
-import { readTopics } from '../processors/pipeline.ts';
+import { deleteSinks, deploySinks } from '../connect/deploy.ts';
+import { eventually, finalOrders, startLanding } from '../test/integration/landing/landing-fixture.ts';
+import { conn } from '../test/integration/helpers.ts';
+import { readTopics } from '../test/integration/processors/pipeline.ts';
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 4000);

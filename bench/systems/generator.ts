@@ -1,0 +1,119 @@
+/**
+ * The produce side: the generator (generate + encode + produce) and its baselines, the raw produce
+ * of the same Avro bytes and the Avro round trip alone. Their input is generator orders only.
+ */
+import { AvroSerde, readSchema } from '../../common/serde.ts';
+import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
+import { topicName } from '../../schemas/topics.ts';
+import type { Order } from '../../schemas/types.generated.ts';
+import { benchOrders } from '../input.ts';
+import { createTopics, produceAll } from '../kafka-io.ts';
+import { outcomeOf, prefixOf, topicEnd, withTopics, type SystemDef } from './system.ts';
+
+export const rawProduce: SystemDef = {
+  id: 'raw-produce',
+  kind: 'baseline',
+  title: 'raw produce (pre-encoded orders)',
+  unit: 'orders/s',
+  method:
+    "The generator's producer settings and batching (500 per send, 32 sends in flight) on the same Avro bytes, no generation: first send to last acknowledgement.",
+  ordersPerRecord: () => 1,
+  async run(ctx, probe, run) {
+    const prefix = prefixOf(ctx, run);
+    const topic = topicName('unpaid', prefix);
+    const messages = ctx.produceInput.stages.payment.input;
+    return withTopics(ctx, prefix, async () => {
+      await createTopics(ctx.kafka, [topic]);
+      probe.begin();
+      const seconds = await produceAll(ctx.kafka, topic, messages);
+      probe.end();
+      const end = await topicEnd(ctx, topic);
+      return outcomeOf(
+        messages.length,
+        seconds,
+        end === messages.length,
+        end === messages.length ? undefined : `${end} records in the topic`,
+      );
+    });
+  },
+};
+
+export const codec: SystemDef = {
+  id: 'codec',
+  kind: 'baseline',
+  title: 'Avro decode + encode in process',
+  unit: 'orders/s',
+  method:
+    'Decode each pre-encoded order with the registry-resolved reader (common/serde.ts) and encode it again; one thread.',
+  ordersPerRecord: () => 1,
+  async run(ctx, probe) {
+    const serde = new AvroSerde(ctx.registryUrl);
+    const messages = ctx.produceInput.stages.payment.input;
+    const decoder = serde.reader<Order>(readSchema('order.avsc'));
+    const encoder = await serde.writer<Order>('orderflow_bench_order-value', readSchema('order.avsc'));
+    await decoder.prepare(messages.slice(0, 1).map((m) => m.value));
+    probe.begin();
+    const started = performance.now();
+    let bytes = 0;
+    for (const m of messages) bytes += encoder.encode(decoder.decode(m.value)).length;
+    const seconds = (performance.now() - started) / 1000;
+    probe.end();
+    const expectedBytes = messages.reduce((s, m) => s + m.value.length, 0);
+    return outcomeOf(
+      messages.length,
+      seconds,
+      bytes === expectedBytes,
+      bytes === expectedBytes ? undefined : 'round trip changed sizes',
+    );
+  },
+};
+
+export const generator: SystemDef = {
+  id: 'generator',
+  kind: 'system',
+  title: 'generator (generate + encode + produce)',
+  unit: 'orders/s',
+  method:
+    'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count: first order to last acknowledgement.',
+  ordersPerRecord: () => 1,
+  async run(ctx, probe, run) {
+    const prefix = prefixOf(ctx, run);
+    const topic = topicName('unpaid', prefix);
+    const count = ctx.produceInput.orders;
+    return withTopics(ctx, prefix, async () => {
+      await createTopics(ctx.kafka, [topic]);
+      const sink = await KafkaOrderSink.open({
+        kafkaBootstrap: ctx.kafka.bootstrap,
+        registryUrl: ctx.registryUrl,
+        topicPrefix: prefix,
+        retryBudgetMs: 30_000,
+        maxInFlight: 32,
+        batchSize: 500,
+        log: ctx.log,
+      });
+      try {
+        probe.begin();
+        const started = performance.now();
+        let n = 0;
+        for (const order of benchOrders(ctx.seed, count)) {
+          const pending = sink.write(order);
+          if (pending) await pending;
+          if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        await sink.flush();
+        const seconds = (performance.now() - started) / 1000;
+        probe.end();
+        const end = await topicEnd(ctx, topic);
+        const valid = sink.acknowledged === count && end === count;
+        return outcomeOf(
+          count,
+          seconds,
+          valid,
+          valid ? undefined : `${sink.acknowledged} acknowledged, ${end} in topic`,
+        );
+      } finally {
+        await sink.close();
+      }
+    });
+  },
+};

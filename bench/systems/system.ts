@@ -1,0 +1,128 @@
+/**
+ * What a benchmarked system is and what one run of it returns, and the small pieces every run
+ * shares: the run's topic prefix and schema, the exact count of a topic, topic clean-up, and how a
+ * commit trace or a timed interval becomes a run's outcome. Each run uses its own topics (unique
+ * prefix), its own consumer groups and its own PostgreSQL schema; set-up and clean-up are not timed;
+ * every run ends with an exact count check.
+ */
+import type { Logger } from '../../common/logger.ts';
+import type { BenchInput } from '../input.ts';
+import { deletePrefixTopics, kafkaClient, type KafkaContext, type newTrace } from '../kafka-io.ts';
+import { rateFromCommits } from '../stats.ts';
+import type { SystemKind } from '../types.ts';
+import type { Probe } from './probe.ts';
+
+export interface BenchContext {
+  kafka: KafkaContext;
+  registryUrl: string;
+  connectUrl: string;
+  databaseUrl: string;
+  log: Logger;
+  /** Short id of this invocation, part of every prefix, group and schema. */
+  runId: string;
+  seed: number;
+  /** Records per consumed batch and transaction of the stages and pass-through. */
+  batchSize: number;
+  /** Stage instances per stage (the instances sweep). */
+  instances: number;
+  /** Input of the produce-side systems (raw produce, codec, generator): generator orders only. */
+  produceInput: BenchInput;
+  /** Input of the consuming systems (consume, pass-through, stages, splitter), all forms. */
+  input: BenchInput;
+  /** Input for the sink and the COPY/upsert baselines. */
+  sinkInput: BenchInput;
+  /** Orders of one end-to-end run. */
+  e2eOrders: number;
+  /** Sink connector settings that differ from connect/sinks/*.json (e.g. batch.size). */
+  sinkOverrides: Record<string, string>;
+  /** Sink settings as rendered (filled in by the sink runs, for the report). */
+  sinkConfig?: Record<string, string>;
+}
+
+export interface RunOutcome {
+  records: number;
+  /** Seconds of the measured interval (NaN when the run did not complete). */
+  seconds: number;
+  rate: number;
+  valid: boolean;
+  note?: string;
+  eventLoopP99Ms?: number;
+  extra?: Record<string, number | string>;
+}
+
+export interface SystemDef {
+  id: string;
+  kind: SystemKind;
+  title: string;
+  unit: string;
+  method: string;
+  /** Orders per counted record (1 for orders; orders/rows for the database systems). */
+  ordersPerRecord: (ctx: BenchContext) => number;
+  run: (ctx: BenchContext, probe: Probe, run: string) => Promise<RunOutcome>;
+}
+
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export const prefixOf = (ctx: BenchContext, run: string): string => `bench_${ctx.runId}_${run}_`;
+export const schemaOf = (ctx: BenchContext, run: string): string =>
+  `bench_${ctx.runId}_${run}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/** Sum of the high watermarks of a topic: the exact count of a non-transactional topic. */
+export async function topicEnd(ctx: BenchContext, topic: string): Promise<number> {
+  const admin = kafkaClient(ctx.kafka, 'orderflow-bench-admin').admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function withTopics<T>(ctx: BenchContext, prefix: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    await deletePrefixTopics(ctx.kafka, prefix);
+  }
+}
+
+export function outcomeOf(records: number, seconds: number, valid: boolean, note?: string): RunOutcome {
+  return {
+    records,
+    seconds,
+    rate: seconds > 0 ? records / seconds : Number.NaN,
+    valid,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Timeouts scale with the work (the machine is shared and slow runs must still end). */
+export function timeoutFor(records: number, minRate: number, floorMs = 60_000): number {
+  return floorMs + Math.ceil((records / minRate) * 1000);
+}
+
+/** A run's outcome from its first/last commit trace, valid only with exactly `expected` distinct records. */
+export function traceOutcome(
+  trace: ReturnType<typeof newTrace>,
+  expected: number,
+  distinct: number,
+  timedOut: boolean,
+): RunOutcome {
+  const rate = rateFromCommits(trace.count, trace.firstCount, trace.firstAt ?? 0, trace.lastAt ?? 0);
+  const valid = !timedOut && trace.count === expected && distinct === expected;
+  const note = timedOut
+    ? `timed out at ${trace.count}/${expected}`
+    : valid
+      ? undefined
+      : `${trace.count} records, ${distinct} distinct, expected ${expected}`;
+  return {
+    records: expected,
+    seconds: ((trace.lastAt ?? 0) - (trace.firstAt ?? 0)) / 1000,
+    rate,
+    valid,
+    ...(note ? { note } : {}),
+  };
+}

@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+/** Orders: counts, AOV and outcomes, per day, per day of month and per month. */
+import type { ordersTab } from '../../../queries/orders.ts';
+import { COLORS, dataset, drawChart } from '../charts.ts';
+import { formatCount, formatMonth, formatRatio } from '../format.ts';
+import { chartCard, tileHtml } from '../widgets.ts';
+import { dayLabels, money, peso, rangeNote, type Of, type Rendered } from './tab.ts';
+
+export type OrdersData = Of<typeof ordersTab>;
+
+export function orders(d: OrdersData): Rendered {
+  const t = d.tiles;
+  const html = `${rangeNote(d)}
+    <div class="tiles">
+      ${tileHtml('Orders', t.orders, formatCount)}
+      ${tileHtml('Delivered', t.delivered, formatCount)}
+      ${tileHtml('Failed', t.failed, formatCount, { inverse: true })}
+      ${tileHtml('Average order value', t.aov, peso)}
+      ${tileHtml('Orders per day', t.ordersPerDay, (v) => (v === null ? '–' : v.toFixed(1)))}
+      ${tileHtml('Delivered share', t.deliveredRate, (v) => formatRatio(v))}
+    </div>
+    <div class="grid">
+      ${chartCard('ord-daily', 'Orders per day', { wide: true })}
+      ${chartCard('ord-dom', 'Orders per calendar day, by day of month')}
+      ${chartCard('ord-status', 'Outcome of the orders placed')}
+      ${chartCard('ord-monthly', 'Orders and AOV per month', { wide: true })}
+    </div>`;
+  const draw = () => {
+    drawChart('ord-daily', {
+      type: 'line',
+      data: {
+        labels: dayLabels(d.daily),
+        datasets: [
+          dataset(
+            'Orders',
+            d.daily.map((x) => x.orders),
+            COLORS[0]!,
+          ),
+          dataset(
+            'Delivered',
+            d.daily.map((x) => x.delivered),
+            COLORS[2]!,
+          ),
+          dataset(
+            'Failed',
+            d.daily.map((x) => x.failed),
+            COLORS[3]!,
+          ),
+        ],
+      },
+      options: { interaction: { mode: 'index', intersect: false } },
+    });
+    drawChart('ord-dom', {
+      type: 'bar',
+      data: {
+        labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
+        datasets: [
+          dataset(
+            'Orders per day',
+            d.byDayOfMonth.map((x) => x.ordersPerDay),
+            COLORS[0]!,
+            { yAxisID: 'y' },
+          ),
+          dataset(
+            'AOV',
+            d.byDayOfMonth.map((x) => x.aov),
+            COLORS[1]!,
+            { type: 'line', yAxisID: 'aov' } as object,
+          ),
+        ],
+      },
+      options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
+    });
+    drawChart('ord-status', {
+      type: 'doughnut',
+      data: {
+        labels: d.statuses.map((s) => s.status),
+        datasets: [
+          {
+            data: d.statuses.map((s) => s.orders),
+            backgroundColor: [COLORS[2]!, COLORS[5]!, COLORS[3]!, COLORS[1]!, COLORS[4]!],
+          },
+        ],
+      },
+      options: { plugins: { legend: { position: 'right' } } },
+    });
+    drawChart('ord-monthly', {
+      type: 'bar',
+      data: {
+        labels: d.monthly.map((m) => formatMonth(m.period)),
+        datasets: [
+          dataset(
+            'Orders',
+            d.monthly.map((m) => m.orders),
+            COLORS[0]!,
+            { yAxisID: 'y' },
+          ),
+          dataset(
+            'AOV',
+            d.monthly.map((m) => m.aov),
+            COLORS[1]!,
+            { type: 'line', yAxisID: 'aov', pointRadius: 2 } as object,
+          ),
+        ],
+      },
+      options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
+    });
+  };
+  return { html, draw };
+}

@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+/** Revenue & profit: tiles with period-over-period change, daily to yearly charts, by day of month. */
+import type { revenueTab } from '../../../queries/revenue.ts';
+import { COLORS, dataset, drawChart } from '../charts.ts';
+import { formatCount, formatMonth, formatPercent, formatQuarter } from '../format.ts';
+import { chartCard, tileHtml } from '../widgets.ts';
+import { dayLabels, money, peso, pesoShort, rangeNote, type Of, type Rendered } from './tab.ts';
+
+export type RevenueData = Of<typeof revenueTab>;
+
+export function revenue(d: RevenueData): Rendered {
+  const t = d.tiles;
+  const grain = { month: 'This month', quarter: 'This quarter', year: 'This year' } as const;
+  const html = `${rangeNote(d)}
+    <div class="tiles">
+      ${tileHtml('Revenue', t.revenue, pesoShort)}
+      ${tileHtml('Profit', t.profit, pesoShort)}
+      ${tileHtml('COGS', t.cogs, pesoShort, { inverse: true })}
+      ${tileHtml('Gross margin', t.grossMarginPercent, (v) => formatPercent(v))}
+      ${tileHtml('Delivered orders', t.deliveredOrders, formatCount)}
+      ${tileHtml('Average order value', t.aov, peso)}
+    </div>
+    <h2>Calendar periods to date, against the same days of the period before</h2>
+    <div class="tiles">
+      ${d.periods
+        .map(
+          (p) =>
+            `${tileHtml(`${grain[p.grain]} revenue`, { value: p.revenue, changePercent: p.revenueChange }, pesoShort)}
+             ${tileHtml(
+               `${grain[p.grain]} profit`,
+               { value: p.profit, changePercent: p.profitChange },
+               pesoShort,
+               {
+                 note: `margin ${formatPercent(p.grossMarginPercent)}`,
+               },
+             )}`,
+        )
+        .join('')}
+    </div>
+    <div class="grid">
+      ${chartCard('rev-daily', 'Daily revenue and profit', { wide: true })}
+      ${chartCard('rev-monthly', 'Monthly revenue, COGS and profit')}
+      ${chartCard('rev-dom', 'Revenue by day of month (average per calendar day)')}
+      ${chartCard('rev-quarterly', 'Quarterly revenue and profit (all data)')}
+      ${chartCard('rev-yearly', 'Yearly revenue and profit (all data)')}
+    </div>`;
+  const draw = () => {
+    drawChart('rev-daily', {
+      type: 'line',
+      data: {
+        labels: dayLabels(d.daily),
+        datasets: [
+          dataset(
+            'Revenue',
+            d.daily.map((x) => x.revenue),
+            COLORS[0]!,
+            { fill: false },
+          ),
+          dataset(
+            'Profit',
+            d.daily.map((x) => x.profit),
+            COLORS[2]!,
+          ),
+        ],
+      },
+      options: { scales: { y: money }, interaction: { mode: 'index', intersect: false } },
+    });
+    drawChart('rev-monthly', {
+      type: 'bar',
+      data: {
+        labels: d.monthly.map((m) => formatMonth(m.period)),
+        datasets: [
+          dataset(
+            'COGS',
+            d.monthly.map((m) => m.cogs),
+            COLORS[1]!,
+            { stack: 'r' },
+          ),
+          dataset(
+            'Profit',
+            d.monthly.map((m) => m.profit),
+            COLORS[2]!,
+            { stack: 'r' },
+          ),
+        ],
+      },
+      options: { scales: { y: { ...money, stacked: true }, x: { stacked: true } } },
+    });
+    drawChart('rev-dom', {
+      type: 'bar',
+      data: {
+        labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
+        datasets: [
+          dataset(
+            'Revenue per day',
+            d.byDayOfMonth.map((x) => x.revenuePerDay),
+            COLORS[0]!,
+          ),
+        ],
+      },
+      options: { scales: { y: money } },
+    });
+    for (const [id, rows, label] of [
+      ['rev-quarterly', d.quarterly, formatQuarter],
+      ['rev-yearly', d.yearly, (p: string) => p.slice(0, 4)],
+    ] as const) {
+      drawChart(id, {
+        type: 'bar',
+        data: {
+          labels: rows.map((r) => label(r.period)),
+          datasets: [
+            dataset(
+              'Revenue',
+              rows.map((r) => r.revenue),
+              COLORS[0]!,
+            ),
+            dataset(
+              'Profit',
+              rows.map((r) => r.profit),
+              COLORS[2]!,
+            ),
+          ],
+        },
+        options: { scales: { y: money } },
+      });
+    }
+  };
+  return { html, draw };
+}

@@ -1,0 +1,40 @@
+/// <reference lib="dom" />
+/**
+ * What every analysis tab shares: the envelope the API wraps a tab's data in, what a tab renders,
+ * the line naming the period shown, and the peso formatting of tiles and chart axes.
+ */
+import type { RangeWindow } from '../../../range.ts';
+import { pesoTick } from '../charts.ts';
+import { formatDay, formatPeso } from '../format.ts';
+
+export interface Envelope {
+  tab: string;
+  empty: false;
+  asOf: string;
+  range: RangeWindow;
+  province: string | null;
+  queryMs: number;
+}
+
+/** A tab's data as the API sends it: the envelope plus what the tab's query returns. */
+export type Of<F extends (...args: never[]) => Promise<unknown>> = Envelope & Awaited<ReturnType<F>>;
+
+/** What a tab renders: its HTML, then the charts drawn into it. */
+export interface Rendered {
+  html: string;
+  draw: () => void;
+}
+
+export const peso = (v: number | null) => formatPeso(v);
+export const pesoShort = (v: number | null) => formatPeso(v, true);
+export const money = { ticks: { callback: pesoTick } };
+export const dayLabels = (days: { day: string }[]) => days.map((d) => formatDay(d.day, false));
+
+export function rangeNote(d: Envelope): string {
+  const prev = d.range.previous
+    ? ` · compared with ${formatDay(d.range.previous.from)} – ${formatDay(d.range.previous.to)}`
+    : '';
+  return `<p class="subtitle">${d.range.label}: ${formatDay(d.range.from)} – ${formatDay(d.range.to)}${
+    d.province ? ` · province ${d.province}` : ''
+  }${prev} · Asia/Manila days · amounts in PHP</p>`;
+}

@@ -1,0 +1,143 @@
+// PostgreSQL: a private cluster under the state directory, on its own port and socket directory.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { OrderflowError } from '../common/errors.ts';
+import type { Component } from './components.ts';
+import { isAlive } from './process.ts';
+import type { StackPaths, StackSettings } from './settings.ts';
+
+const PG_BIN = process.env.ORDERFLOW_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * Where the cluster's data, socket and log live. Normally under the state directory; but when run as
+ * root the cluster belongs to the `postgres` user, and if that user cannot reach the state directory
+ * (a checkout inside a private directory, e.g. one made by mktemp -d), the cluster goes under
+ * /var/lib/postgresql/orderflow-<hash of the state directory> instead: still one per state directory.
+ */
+export function postgresPaths(p: StackPaths): {
+  dataDir: string;
+  socketDir: string;
+  logFile: string;
+  base?: string;
+} {
+  const underHome = {
+    dataDir: path.join(p.data, 'postgres'),
+    socketDir: path.join(p.run, 'postgres'),
+    logFile: path.join(p.logs, 'postgres.log'),
+  };
+  if (process.getuid?.() !== 0) return underHome;
+  let existing = p.home;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', existing], { stdio: 'ignore' });
+    return underHome;
+  } catch {
+    const base = `/var/lib/postgresql/orderflow-${createHash('sha256').update(p.home).digest('hex').slice(0, 12)}`;
+    return {
+      dataDir: path.join(base, 'data'),
+      socketDir: path.join(base, 'run'),
+      logFile: path.join(base, 'postgres.log'),
+      base,
+    };
+  }
+}
+
+export function postgres(s: StackSettings, p: StackPaths): Component {
+  const { dataDir, socketDir, logFile, base } = postgresPaths(p);
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const asRoot = process.getuid?.() === 0;
+  // initdb refuses to run as root: the cluster then belongs to the `postgres` system user.
+  const run = (bin: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { stdio: 'pipe' })
+      : execFileSync(path.join(PG_BIN, bin), args, { stdio: 'pipe' });
+  const own = (target: string, isFile = false) => {
+    if (!isFile) mkdirSync(target, { recursive: true });
+    if (asRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+      chownSync(target, uid, gid);
+    }
+  };
+  const pid = () => {
+    if (!existsSync(pidFile)) return undefined;
+    const n = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(n) && isAlive(n) ? n : undefined;
+  };
+  return {
+    name: 'postgres',
+    port: s.pgPort,
+    logFile,
+    url: `postgres://orderflow@127.0.0.1:${s.pgPort}/orderflow`,
+    pid,
+    exited: () => false, // pg_ctl start -w waits for the server itself
+    healthy: async () => {
+      try {
+        execFileSync(path.join(PG_BIN, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(s.pgPort)], {
+          stdio: 'ignore',
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    start: async () => {
+      if (!existsSync(path.join(PG_BIN, 'initdb'))) {
+        throw new OrderflowError(
+          'ORDERFLOW_STACK_NOT_INSTALLED',
+          `PostgreSQL 15 binaries not found in ${PG_BIN}: run scripts/setup.sh (or set ORDERFLOW_PG_BIN)`,
+        );
+      }
+      for (const dir of [p.data, p.logs, p.run]) mkdirSync(dir, { recursive: true });
+      if (base) own(base);
+      own(socketDir);
+      const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+      if (fresh) {
+        own(dataDir);
+        run('initdb', ['-D', dataDir, '-U', 'orderflow', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+      }
+      own(path.dirname(logFile));
+      if (!existsSync(logFile)) writeFileSync(logFile, '');
+      own(logFile, true);
+      const opts = `-p ${s.pgPort} -k ${socketDir} -h 127.0.0.1 -c shared_buffers=256MB -c max_connections=200 -c synchronous_commit=off`;
+      run('pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        logFile,
+        '-o',
+        opts,
+        '-w',
+        '-t',
+        String(s.startTimeoutSec),
+        'start',
+      ]);
+      // Databases: the warehouse (orderflow) and the registry's storage (apicurio). Created if missing.
+      const list = run('psql', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(s.pgPort),
+        '-U',
+        'orderflow',
+        '-d',
+        'postgres',
+        '-tAc',
+        'select datname from pg_database',
+      ])
+        .toString()
+        .split('\n');
+      for (const db of ['orderflow', 'apicurio']) {
+        if (!list.includes(db))
+          run('createdb', ['-h', '127.0.0.1', '-p', String(s.pgPort), '-U', 'orderflow', db]);
+      }
+    },
+    stop: async () => {
+      if (pid() === undefined) return 'not running';
+      run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      return 'stopped';
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { checkOrder, describeViolations, parseScaled, type Violation } from '../../../schemas/invariants.ts';
+import { unpaid } from './lifecycle-orders.ts';
+
+const fields = (v: readonly Violation[]): string[] => v.map((x) => x.field);
+
+describe('subtotal arithmetic', () => {
+  it('rounds half away from zero exactly at the half centavo', () => {
+    const o = unpaid();
+    // 0.05 x 1 x (1 - 0.50) = 0.025 -> 0.03
+    o.item_info = [
+      {
+        sku: 1,
+        product_name: 'x',
+        category: 'y',
+        unit_price: '0.05',
+        quantity: 1,
+        discount_percent: '50.00',
+        subtotal: '0.03',
+      },
+    ];
+    o.item_variety = 1;
+    o.order_total = '0.03';
+    expect(checkOrder(o)).toEqual([]);
+    o.item_info[0]!.subtotal = '0.02';
+    o.order_total = '0.02';
+    expect(fields(checkOrder(o))).toEqual(['item_info[0].subtotal']);
+  });
+
+  it('is exact for amounts too large for float products (falls back to BigInt)', () => {
+    const o = unpaid();
+    // 9,999,999,999.99 x 1000 x (1 - 0.01%) = 9,998,999,999,990.001 -> ...990.00 (beyond 2^53 in the scaled product)
+    o.item_info = [
+      {
+        sku: 1,
+        product_name: 'x',
+        category: 'y',
+        unit_price: '9999999999.99',
+        quantity: 1000,
+        discount_percent: '0.01',
+        subtotal: '9998999999990.00',
+      },
+    ];
+    o.item_variety = 1;
+    o.order_total = '9998999999990.00';
+    expect(describeViolations(checkOrder(o))).toBe('');
+  });
+
+  it('parseScaled reads fixed-scale decimals and rejects anything else', () => {
+    expect(parseScaled('1234.50')).toBe(123450);
+    expect(parseScaled('7')).toBe(700);
+    expect(parseScaled('0.5')).toBe(50);
+    expect(parseScaled('-3.25')).toBe(-325);
+    for (const bad of ['', '.5', '5.', '1.234', '1e3', '12a.00', '--1', '1.2.3'])
+      expect(parseScaled(bad)).toBeNaN();
+  });
+});
