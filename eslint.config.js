@@ -36,6 +36,7 @@ export default tseslint.config(
       'processors/*/transform.ts',
       'schemas/invariants.ts',
       'producer/model/**/*.ts',
+      'reference/**/*.ts',
       'splitter/split.ts',
     ],
     rules: {

@@ -106,7 +106,7 @@ export function startSplitterProcess(o: {
 }): Promise<ServiceProcess> {
   return start(
     `splitter ${o.instance}`,
-    ['split', '--prefix', o.prefix, '--instance', o.instance, '--batch-size', String(o.batchSize)],
+    ['split', '--topic-prefix', o.prefix, '--instance-id', o.instance, '--batch-size', String(o.batchSize)],
     {},
     false,
   );

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { loadSettings } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
-import { connectionSettings } from '../common/settings.ts';
+import { addSettingFlags } from '../common/setting-flags.ts';
+import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { runLatency } from './latency.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
 import {
@@ -69,8 +70,12 @@ function int(flag: string, value: string | undefined, fallback: number, min = 1)
   return n;
 }
 
+/** The settings a benchmark shares with the services: --seed and --batch-size mean what they mean there. */
+export const benchSettings = { seed: sharedSettings.seed, batchSize: sharedSettings.batchSize };
+
 /** Flags to options; --quick changes the defaults only (explicit flags still win). */
-export function parseBenchOptions(raw: RawOptions): BenchOptions {
+export function parseBenchOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const shared = loadSettings(benchSettings, env, { seed: raw.seed, batchSize: raw.batchSize });
   const quick = raw.quick === true;
   const systems =
     raw.systems === undefined
@@ -100,8 +105,8 @@ export function parseBenchOptions(raw: RawOptions): BenchOptions {
     runs: int('--runs', raw.runs, quick ? 2 : 5),
     e2eRuns: int('--e2e-runs', raw.e2eRuns, quick ? 1 : 5),
     warmup: raw.warmup && !quick,
-    seed: int('--seed', raw.seed, 1, 0),
-    batchSize: int('--batch-size', raw.batchSize, 1000),
+    seed: shared.seed,
+    batchSize: shared.batchSize,
     sinkBatchSize: int('--sink-batch-size', raw.sinkBatchSize, 1000),
     instances: int('--instances', raw.instances, 1),
     partitions: int('--partitions', raw.partitions, loadSettings({ p: connectionSettings.partitions }).p),
@@ -112,7 +117,7 @@ export function parseBenchOptions(raw: RawOptions): BenchOptions {
 }
 
 function withRunOptions(command: Command): Command {
-  return command
+  return addSettingFlags(command, benchSettings, ['seed', 'batchSize'])
     .option('--quick', 'a short run (< 3 min): smaller inputs, 2 runs, no warm-up, fewer systems')
     .option(
       '--orders <n>',
@@ -130,11 +135,6 @@ function withRunOptions(command: Command): Command {
     .option('--runs <n>', 'measured runs per system, after one warm-up (default 5; quick 2)')
     .option('--e2e-runs <n>', 'measured end-to-end runs (default 5; quick 1)')
     .option('--no-warmup', 'skip the warm-up run')
-    .option('--seed <n>', 'seed of the generated input and of the stages (default 1)')
-    .option(
-      '--batch-size <n>',
-      'records per batch and transaction of the stages and the pass-through (default 1000)',
-    )
     .option(
       '--sink-batch-size <n>',
       "the sink connectors' batch.size, and the upsert baseline's batch (default 1000)",

@@ -1,24 +1,39 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pg from 'pg';
-import { loadSettings, positiveInt } from '../common/config.ts';
+import { loadSettings, numberAbove } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
-import { connectionSettings } from '../common/settings.ts';
+import { addSettingFlags, loadCommandSettings, parseFlag } from '../common/setting-flags.ts';
+import { connectionSettings, sharedSettings } from '../common/settings.ts';
+import { dashboardSettings } from '../dashboard/settings.ts';
+import { timeSchema } from '../producer/options.ts';
 import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
 
 const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
 const say = (line: string) => console.log(line);
 
+/** The settings `run` reads itself and hands to the services it starts (the rest they read themselves). */
+export const runSettings = {
+  seed: sharedSettings.seed,
+  dashboardPort: dashboardSettings.port,
+};
+
 interface RunOptions {
-  seed: string;
   speed: string;
   from?: string;
-  dashboardPort: string;
+  live: boolean;
+}
+
+interface RunPlan {
+  seed: number;
+  speed: number;
+  from: string | undefined;
+  dashboardPort: number;
   live: boolean;
 }
 
@@ -29,28 +44,43 @@ interface RunOptions {
  * which stops the services it started (the stack keeps running: `orderflow stack down` stops it).
  */
 export function register(program: Command): void {
-  program
+  const runCommand = program
     .command('run')
     .description(
       'Run the whole pipeline on the local stack: backfill two years of orders, then live orders until Ctrl-C',
-    )
-    .option('--seed <n>', 'seed of the generator and of the stage outcomes', '1')
+    );
+  // --dashboard-port: plain --port would not say which of the services it is for.
+  addSettingFlags(runCommand, runSettings, ['seed', 'dashboardPort'], {
+    dashboardPort: { flag: '--dashboard-port <port>' },
+  })
     .option(
       '--speed <factor>',
       'live mode: simulated seconds per real second (1440 = a day a minute)',
       '1440',
     )
     .option('--from <date>', 'first backfilled order (default: 24 months ago)')
-    .option('--dashboard-port <port>', 'port of the dashboard', '8088')
     .option('--no-live', 'stop after the backfill has landed in PostgreSQL')
-    .action(async (opts: RunOptions) => {
-      await run(opts);
+    .action(async (opts: RunOptions, command: Command) => {
+      await run(planRun(opts, command));
     });
 }
 
-async function run(opts: RunOptions): Promise<void> {
-  const seed = positiveInt.parse(opts.seed);
-  const speed = positiveInt.parse(opts.speed);
+/** The flags and settings of `run`, checked before anything starts. */
+export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessEnv = process.env): RunPlan {
+  const s = loadCommandSettings(runSettings, command, env);
+  // Checked here, before the stack starts; `generate` parses it again.
+  if (opts.from !== undefined) parseFlag('--from', timeSchema(Date.now()), opts.from);
+  return {
+    seed: s.seed,
+    speed: parseFlag('--speed', numberAbove(0), opts.speed),
+    from: opts.from,
+    dashboardPort: s.dashboardPort,
+    live: opts.live,
+  };
+}
+
+async function run(opts: RunPlan): Promise<void> {
+  const { seed, speed } = opts;
   const conn = loadSettings(connectionSettings);
   const { paths } = loadStack();
   mkdirSync(paths.logs, { recursive: true });
@@ -66,8 +96,8 @@ async function run(opts: RunOptions): Promise<void> {
     log: createLogger('run'),
   });
   say('== warehouse and connectors');
-  step(['warehouse', 'migrate']);
-  step(['connect', 'deploy']);
+  step('warehouse-migrate', ['warehouse', 'migrate'], paths.logs);
+  step('connect-deploy', ['connect', 'deploy'], paths.logs);
 
   const services: { name: string; child: ChildProcess; log: string }[] = [];
   const start = (name: string, args: string[]) => {
@@ -126,7 +156,7 @@ async function run(opts: RunOptions): Promise<void> {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
   start('splitter', ['split']);
-  start('dashboard', ['dashboard', '--port', opts.dashboardPort]);
+  start('dashboard', ['dashboard', '--port', String(opts.dashboardPort)]);
   if (opts.live) {
     start('generator', [
       'generate',
@@ -145,21 +175,33 @@ async function run(opts: RunOptions): Promise<void> {
   if (!opts.live) await stopAll();
 }
 
-/** Run one CLI step to completion, failing the run with its output if it fails. */
-function step(args: string[]): void {
+/** A failed step of the run: which, its exit code and its log, as properties too. */
+export function stepFailed(
+  stepName: string,
+  args: readonly string[],
+  exitCode: number | null,
+  log: string,
+  output: string,
+): OrderflowError {
+  return new OrderflowError(
+    'ORDERFLOW_RUN_STEP_FAILED',
+    `\`orderflow ${args.join(' ')}\` failed (exit ${exitCode ?? 'by signal'}; log ${log}):\n${output}`,
+    { context: { step: stepName, command: `orderflow ${args.join(' ')}`, exitCode, log } },
+  );
+}
+
+/** Run one CLI step to completion (its output also in <logs>/<name>.log), failing the run if it fails. */
+function step(name: string, args: string[], logs: string): void {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const log = path.join(logs, `${name}.log`);
+  appendFileSync(log, `${r.stdout}${r.stderr}`);
   process.stdout.write(
     r.stdout
       .split('\n')
       .map((l) => (l ? `   ${l}` : l))
       .join('\n'),
   );
-  if (r.status !== 0) {
-    throw new OrderflowError(
-      'ORDERFLOW_USAGE',
-      `\`orderflow ${args.join(' ')}\` failed:\n${r.stderr}${r.stdout}`,
-    );
-  }
+  if (r.status !== 0) throw stepFailed(name, args, r.status, log, `${r.stderr}${r.stdout}`);
 }
 
 /** Run the backfill in the foreground, its progress lines passed through. */
@@ -171,15 +213,16 @@ async function runToEnd(name: string, args: string[], logs: string): Promise<voi
     process.stderr.write(text);
     last = text;
   });
-  const fd = openSync(path.join(logs, `${name}.log`), 'a');
+  const log = path.join(logs, `${name}.log`);
+  const fd = openSync(log, 'a');
   child.stdout.on('data', (chunk: Buffer) => writeSync(fd, chunk));
   const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw new OrderflowError('ORDERFLOW_USAGE', `the backfill failed (exit ${code}): ${last}`);
+  if (code !== 0) throw stepFailed(name, args, code, log, last);
 }
 
 function printWhereToLook(
   conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
-  dashboardPort: string,
+  dashboardPort: number,
   logs: string,
 ): void {
   say('');

@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { describeSettings, type SettingsSpec } from '../common/config.ts';
+import type { SettingsSpec } from '../common/config.ts';
+import { shownDefault } from '../common/setting-flags.ts';
+import { benchSettings } from '../bench/command.ts';
 import { connectionSettings } from '../common/settings.ts';
 import { sinkSettings, reconcileSettings } from '../connect/settings.ts';
 import { dashboardSettings } from '../dashboard/settings.ts';
@@ -9,9 +9,7 @@ import { generatorSettings } from '../producer/settings.ts';
 import { splitterSettings } from '../splitter/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
-
-/** The checkout's root, without the trailing slash. */
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+import { runSettings } from './run.ts';
 
 export interface SettingRow {
   env: string;
@@ -19,6 +17,8 @@ export interface SettingRow {
   doc: string;
   /** The commands that read it. */
   usedBy: string[];
+  /** Its flag, the same on every command that has one ("--seed"). */
+  flag?: string;
 }
 
 /**
@@ -36,18 +36,14 @@ export function settingsCatalog(): SettingRow[] {
     ['reconcile', reconcileSettings as SettingsSpec],
     ['warehouse', warehouseSettings as SettingsSpec],
     ['dashboard', dashboardSettings as SettingsSpec],
+    ['run', runSettings as SettingsSpec],
+    ['bench', benchSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();
   for (const [command, spec] of groups) {
-    for (const described of describeSettings(spec)) {
+    for (const s of Object.values(spec)) {
       // Defaults drawn from this machine are shown as what they are made of.
-      const r = {
-        ...described,
-        default: described.default
-          .replaceAll(REPO_ROOT, '<repo>')
-          .replaceAll(hostname(), '<host>')
-          .replace(`-${process.pid}`, '-<pid>'),
-      };
+      const r = { env: s.env, default: shownDefault(s.default), doc: s.doc, flag: s.flag?.split(' ')[0] };
       const row = rows.get(r.env);
       if (row) {
         if (!row.usedBy.includes('all') && !row.usedBy.includes(command)) row.usedBy.push(command);

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   ORDERFLOW_CHECK_FAILED: 'A data-quality assertion failed.',
   ORDERFLOW_MIGRATION_FAILED:
     'A warehouse migration could not be applied, or an applied migration file was changed.',
+  ORDERFLOW_RUN_STEP_FAILED:
+    'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -31,12 +33,19 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export class OrderflowError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
+  /** What the error is about, as properties (the setting and its value, the failed step ...). */
+  readonly context: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean; context?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OrderflowError';
     this.code = code;
     this.retriable = options.retriable ?? false;
+    this.context = Object.freeze({ ...options.context });
   }
 }
 

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
-import { port, positiveInt, setting } from './config.ts';
+import { nonNegativeInt, port, positiveInt, setting } from './config.ts';
 
 /**
  * Where the services find Kafka, the registry, Connect and PostgreSQL. The defaults point at the
@@ -29,12 +30,14 @@ export const connectionSettings = {
     z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
     `postgres://orderflow@127.0.0.1:${process.env.ORDERFLOW_PG_PORT ?? '5544'}/orderflow`,
     'PostgreSQL connection URL of the warehouse.',
+    { flag: '--database-url <url>' },
   ),
   topicPrefix: setting(
     'ORDERFLOW_TOPIC_PREFIX',
     z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"'),
     '',
     'Prefix for every topic name (lets several pipelines share one cluster).',
+    { flag: '--topic-prefix <prefix>' },
   ),
   partitions: setting(
     'ORDERFLOW_PARTITIONS',
@@ -51,6 +54,38 @@ export const connectionSettings = {
 };
 
 export { port };
+
+const instanceName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"');
+/** This machine's name as an instance name. */
+export const HOST_NAME = hostname().replace(/[^A-Za-z0-9._-]/g, '-') || 'host';
+
+/**
+ * Settings that several commands read: one definition each (variable, validator, doc, flag), so
+ * ORDERFLOW_SEED or --batch-size means the same to every command that takes it.
+ */
+export const sharedSettings = {
+  seed: setting(
+    'ORDERFLOW_SEED',
+    nonNegativeInt,
+    1,
+    "Global seed of every random draw: the generated orders and (with the order_id and the stage) each stage's outcomes, so the same seed gives the same outputs and a replay the same results.",
+    { flag: '--seed <n>' },
+  ),
+  batchSize: setting(
+    'ORDERFLOW_BATCH_SIZE',
+    positiveInt,
+    1000,
+    'Most records per consumed batch (js.consumer.max.batch.size) of a stage or the splitter; one Kafka transaction per batch.',
+    { flag: '--batch-size <n>', replaces: ['ORDERFLOW_SPLITTER_BATCH_SIZE'] },
+  ),
+  instanceId: setting(
+    'ORDERFLOW_INSTANCE_ID',
+    instanceName,
+    `${HOST_NAME}-${process.pid}`,
+    'Instance name, unique among running instances of a service (part of the transactional id). Give each replica a stable one so a restart fences its predecessor at once.',
+    { flag: '--instance-id <id>', replaces: ['ORDERFLOW_SPLITTER_INSTANCE'] },
+  ),
+};
 
 /**
  * Extra librdkafka properties from the environment, under librdkafka's own names:

@@ -1,37 +1,22 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { runReconcile } from './reconcile.ts';
 import { formatReconciliation } from './reconcile-compare.ts';
 import { deleteSinks, deploySinks, replaySinks, reportStatuses, sinkStatuses } from './deploy.ts';
 import { reconcileSettings, sinkSettings } from './settings.ts';
 import { renderSinks, type SinkValues } from './sink-config.ts';
 
-interface Options {
-  prefix?: string;
-  schema?: string;
-}
-
-function load(opts: Options) {
-  const s = loadSettings(sinkSettings, process.env, {
-    topicPrefix: opts.prefix,
-    warehouseSchema: opts.schema,
-  });
+function load(command: Command) {
+  const s = loadCommandSettings(sinkSettings, command);
   const values: SinkValues = { ...s };
   return { s, values };
 }
 
+/** --topic-prefix (it also prefixes the connector names) and --schema, on every connect command and reconcile. */
 function common(cmd: Command): Command {
-  return cmd
-    .option(
-      '--prefix <prefix>',
-      'topic prefix of the pipeline (ORDERFLOW_TOPIC_PREFIX); also prefixes the connector names',
-    )
-    .option(
-      '--schema <schema>',
-      'PostgreSQL schema of the landing tables (ORDERFLOW_WAREHOUSE_SCHEMA, default public)',
-    );
+  return addSettingFlags(cmd, sinkSettings, ['topicPrefix', 'warehouseSchema']);
 }
 
 export function register(program: Command): void {
@@ -46,8 +31,8 @@ export function register(program: Command): void {
       'Create or update one Debezium JDBC sink connector per split topic from connect/sinks/*.json, wait until they and their tasks are RUNNING, and print their state (exit 1 if any FAILED)',
     )
     .option('--dry-run', 'print the filled-in configurations (password redacted) instead of deploying')
-    .action(async (opts: Options & { dryRun?: boolean }) => {
-      const { s, values } = load(opts);
+    .action(async (opts: { dryRun?: boolean }, command: Command) => {
+      const { s, values } = load(command);
       if (opts.dryRun) {
         for (const c of renderSinks(values)) {
           const shown = {
@@ -65,8 +50,8 @@ export function register(program: Command): void {
 
   common(connect.command('status'))
     .description("Print each sink connector's and task's state without deploying (exit 1 unless all RUNNING)")
-    .action(async (opts: Options) => {
-      const { s, values } = load(opts);
+    .action(async (_opts: unknown, command: Command) => {
+      const { s, values } = load(command);
       reportStatuses(await sinkStatuses(s.connectUrl, values), (line) => console.log(line));
     });
 
@@ -74,35 +59,27 @@ export function register(program: Command): void {
     .description(
       'Stop the sink connectors, reset their offsets and resume them: every split record is upserted again (the tables must not change)',
     )
-    .action(async (opts: Options) => {
-      const { s, values } = load(opts);
+    .action(async (_opts: unknown, command: Command) => {
+      const { s, values } = load(command);
       await replaySinks(s.connectUrl, values, s.waitSeconds * 1000);
       reportStatuses(await sinkStatuses(s.connectUrl, values), (line) => console.log(line));
     });
 
   common(connect.command('delete'))
     .description('Delete the sink connectors of a prefix (the tables and topics stay)')
-    .action(async (opts: Options) => {
-      const { s, values } = load(opts);
+    .action(async (_opts: unknown, command: Command) => {
+      const { s, values } = load(command);
       const deleted = await deleteSinks(s.connectUrl, values);
       console.log(deleted.length ? `deleted: ${deleted.join(', ')}` : 'nothing to delete');
     });
 
-  common(program.command('reconcile'))
+  addSettingFlags(common(program.command('reconcile')), reconcileSettings, ['timeoutSeconds'])
     .description(
       'Compare finished_orders + failed_orders (read_committed, from the start to the end) with the landed orders and order_items tables by order_id: missing, extra, different total or status, and the order-total and revenue sums; exit 1 on any mismatch',
     )
-    .option(
-      '--timeout <seconds>',
-      'how long reading Kafka may take (ORDERFLOW_RECONCILE_TIMEOUT_SECONDS, default 300)',
-    )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: Options & { timeout?: string; json?: boolean }) => {
-      const s = loadSettings(reconcileSettings, process.env, {
-        topicPrefix: opts.prefix,
-        warehouseSchema: opts.schema,
-        timeoutSeconds: opts.timeout,
-      });
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const s = loadCommandSettings(reconcileSettings, command);
       const result = await runReconcile({
         ...s,
         timeoutMs: s.timeoutSeconds * 1000,

@@ -79,7 +79,7 @@ export async function readOrders(o: ReconcileOptions, topics: string[]): Promise
       );
       const t = metadata.topics.find((x) => x.name === topic);
       if (!t || t.partitions.length === 0) {
-        throw new OrderflowError('ORDERFLOW_USAGE', `topic ${topic} does not exist (wrong --prefix?)`);
+        throw new OrderflowError('ORDERFLOW_USAGE', `topic ${topic} does not exist (wrong --topic-prefix?)`);
       }
       for (const p of t.partitions) {
         assignments.push({ topic, partition: p.id, offset: 0 });

@@ -67,5 +67,6 @@ export const reconcileSettings = {
     positiveInt,
     300,
     'How long reconcile may take to read finished_orders and failed_orders to their end.',
+    { flag: '--timeout <seconds>' },
   ),
 };

@@ -1,43 +1,27 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../common/config.ts';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { Shutdown } from '../common/shutdown.ts';
 import { PipelineWatcher } from './live/pipeline.ts';
 import { buildDashboard } from './server.ts';
 import { dashboardSettings } from './settings.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
 
-interface DashboardFlags {
-  port?: string;
-  host?: string;
-  schema?: string;
-  databaseUrl?: string;
-  live: boolean;
-}
-
 export function register(program: Command): void {
-  program
+  const dashboard = program
     .command('dashboard')
     .description(
       'Serve the dashboards: six analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location) and a live pipeline view',
-    )
-    .option('--port <port>', 'HTTP port (env ORDERFLOW_DASHBOARD_PORT, default 8088)')
-    .option('--host <address>', 'bind address (env ORDERFLOW_DASHBOARD_HOST, default 127.0.0.1)')
-    .option('--schema <name>', 'warehouse schema to read (env ORDERFLOW_WAREHOUSE_SCHEMA, default "public")')
-    .option('--database-url <url>', 'PostgreSQL URL (env ORDERFLOW_DATABASE_URL)')
+    );
+  addSettingFlags(dashboard, dashboardSettings, ['port', 'host', 'schema', 'databaseUrl', 'topicPrefix'])
     .option('--no-live', 'serve the analysis tabs only (no Kafka, Connect or processor calls)')
     .addHelpText(
       'after',
-      "\nThe front end is built by `npm run build:web` (into dashboard/web/dist). Periods end at the newest order's Asia/Manila day.\nThe live tab reads topics with ORDERFLOW_TOPIC_PREFIX, Connect at ORDERFLOW_CONNECT_URL and processors at ORDERFLOW_DASHBOARD_PROCESSOR_URLS.",
+      "\nThe front end is built by `npm run build:web` (into dashboard/web/dist). Periods end at the newest order's Asia/Manila day.\nThe live tab reads topics with the topic prefix, Connect at ORDERFLOW_CONNECT_URL and processors at ORDERFLOW_DASHBOARD_PROCESSOR_URLS.",
     )
-    .action(async (flags: DashboardFlags) => {
-      const s = loadSettings(dashboardSettings, process.env, {
-        port: flags.port,
-        host: flags.host,
-        schema: flags.schema,
-        databaseUrl: flags.databaseUrl,
-      });
+    .action(async (flags: { live: boolean }, command: Command) => {
+      const s = loadCommandSettings(dashboardSettings, command);
       const log = createLogger('dashboard');
       const db = new WarehouseReader(s.databaseUrl, s.schema);
       const watcher = flags.live

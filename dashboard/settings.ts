@@ -15,12 +15,15 @@ const urlList = z
 
 /** Settings of `orderflow dashboard`; flags override the variables. */
 export const dashboardSettings = {
-  port: setting('ORDERFLOW_DASHBOARD_PORT', port, 8088, 'Port of the dashboard (HTTP).'),
+  port: setting('ORDERFLOW_DASHBOARD_PORT', port, 8088, 'Port of the dashboard (HTTP).', {
+    flag: '--port <port>',
+  }),
   host: setting(
     'ORDERFLOW_DASHBOARD_HOST',
     z.string().min(1),
     '127.0.0.1',
     'Address the dashboard binds to (127.0.0.1 = this machine only).',
+    { flag: '--host <address>' },
   ),
   databaseUrl: connectionSettings.databaseUrl,
   schema: warehouseSettings.schema,

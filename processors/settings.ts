@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
-import { boolFlag, nonNegativeInt, positiveInt, setting } from '../common/config.ts';
-import { connectionSettings } from '../common/settings.ts';
+import { boolFlag, integerIn, numberAbove, positiveInt, setting } from '../common/config.ts';
+import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import type { Stage } from '../schemas/types.generated.ts';
 import { PROFILE_NAMES } from './profiles.ts';
 
@@ -17,71 +16,70 @@ export function processorSettings(stage: Stage) {
     registryUrl: connectionSettings.registryUrl,
     topicPrefix: connectionSettings.topicPrefix,
     replicationFactor: connectionSettings.replicationFactor,
-    seed: setting(
-      'ORDERFLOW_SEED',
-      nonNegativeInt,
-      1,
-      'Global seed: with the order_id and the stage it seeds every draw, so a replay gives the same outputs.',
-    ),
+    seed: sharedSettings.seed,
     profile: setting(
       'ORDERFLOW_PROFILE',
       z.enum(PROFILE_NAMES as [string, ...string[]]),
       'default',
+<<<<<<< ours
       'Outcome rates: "default" (the per-stage rates of docs/design.md section 5) or "historical" (~92% delivered overall).',
+=======
+      'Outcome rates: "default" (the per-stage rates of docs/design.md section 5) or "historical" (~92% delivered overall).',
+      { flag: '--profile <name>' },
+>>>>>>> theirs
     ),
     speed: setting(
       'ORDERFLOW_SPEED',
-      z.coerce.number().nonnegative(),
+      numberAbove(0, true),
       0,
       'Live pacing: simulated seconds per real second (60 = one simulated hour per minute); 0 = backfill, never wait.',
+      { flag: '--speed <factor>' },
     ),
     anchor: setting(
       'ORDERFLOW_SPEED_ANCHOR',
-      z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]),
+      z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })], {
+        error: 'an ISO 8601 time with a zone or epoch milliseconds',
+      }),
       '',
       "Live pacing: the wall-clock instant (ISO 8601 or epoch ms) at which simulated time equals real time; use the live generator's start. Default: this process's start.",
+      { flag: '--anchor <time>' },
     ),
     releaseIntervalMs: setting(
       'ORDERFLOW_RELEASE_INTERVAL_MS',
       positiveInt,
       200,
       'Live pacing: how often held outputs that have become due are released (ms).',
+      { flag: '--release-interval-ms <ms>' },
     ),
-    instanceId: setting(
-      'ORDERFLOW_INSTANCE_ID',
-      instanceName,
-      `${hostname().replace(/[^A-Za-z0-9._-]/g, '-') || 'host'}-${process.pid}`,
-      'Instance name, unique among running instances (part of the transactional id). Give each replica a stable one so a restart fences its predecessor at once.',
-    ),
+    instanceId: sharedSettings.instanceId,
     group: setting(
       'ORDERFLOW_GROUP',
       instanceName,
       '',
-      `Consumer group of the stage (default: <topic prefix>orderflow-${stage}).`,
+      'Consumer group of the stage (default: <topic prefix>orderflow-<stage>).',
+      { flag: '--group <id>' },
     ),
     port: setting(
       'ORDERFLOW_HTTP_PORT',
-      z.coerce.number().int().min(0).max(65535),
+      integerIn(0, 65535),
       DEFAULT_PORTS[stage],
       'Port of /health, /ready and /metrics (0 = any free port).',
+      { flag: '--port <port>' },
     ),
     host: setting(
       'ORDERFLOW_HTTP_HOST',
       z.string().min(1),
       '127.0.0.1',
       'Address the HTTP server binds (0.0.0.0 in a container, so other services can reach it).',
+      { flag: '--host <address>' },
     ),
-    batchSize: setting(
-      'ORDERFLOW_BATCH_SIZE',
-      positiveInt,
-      1000,
-      'Most records per consumed batch (js.consumer.max.batch.size); one Kafka transaction per batch.',
-    ),
+    batchSize: sharedSettings.batchSize,
     transactions: setting(
       'ORDERFLOW_TRANSACTIONS',
       boolFlag,
       true,
       'Exactly-once transactions (true). false = at-least-once, only for measuring what transactions cost.',
+      { flag: '--no-transactions' },
     ),
   };
 }

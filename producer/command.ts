@@ -6,9 +6,10 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { describeSettings, loadSettings } from '../common/config.ts';
+import type { SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { addSettingFlags, loadCommandSettings, shownDefault } from '../common/setting-flags.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { makeConfig } from './config.ts';
 import { JsonLinesSink } from './json-lines.ts';
@@ -20,8 +21,11 @@ import { generatorSettings } from './settings.ts';
 const PROGRESS_EVERY_MS = 2_000;
 const systemClock: Clock = { now: () => Date.now() };
 
+/** Settings with a flag on `generate`; the others are read from the environment only. */
+const FLAGS = ['seed', 'topicPrefix', 'batchSize'] as const;
+
 export function register(program: Command): void {
-  program
+  const generate = program
     .command('generate')
     .description(
       'Generate the simulated order stream (deterministic for a seed) into <prefix>unpaid_orders, or as JSON lines with --dry-run',
@@ -42,10 +46,6 @@ export function register(program: Command): void {
       '--until <time>',
       'no orders at or after this time (default: now; with --count or in live mode: no end)',
     )
-    .option(
-      '--seed <n>',
-      'seed of every random draw: same seed and flags (with a fixed --from), same orders byte for byte (default: 1)',
-    )
     .option('--count <n>', 'stop after this many orders')
     .option('--rate <n>', 'at most this many orders per second (default: no cap)')
     .option(
@@ -57,19 +57,21 @@ export function register(program: Command): void {
       'write JSON lines (decimals as strings, ISO 8601 UTC times) instead of producing; no Kafka',
     )
     .option('--out <file>', 'with --dry-run: output file, - for stdout (default: -)')
-    .option('--topic-prefix <prefix>', 'prefix of the topic name (default: ORDERFLOW_TOPIC_PREFIX)')
-    .option('--verbose', 'log each retry and print stack traces for errors')
+    .option('--verbose', 'log each retry and print stack traces for errors');
+  const envOnly = Object.entries(generatorSettings)
+    .filter(([key]) => !(FLAGS as readonly string[]).includes(key))
+    .map(([, s]) => s);
+  addSettingFlags(generate, generatorSettings, FLAGS)
     .addHelpText(
       'after',
-      '\nEnvironment:\n' +
-        describeSettings(generatorSettings)
-          .map((s) => `  ${s.env} (default ${s.default})\n      ${s.doc}`)
-          .join('\n') +
+      '\nEnvironment (flags above name theirs):\n' +
+        envOnly.map((s) => `  ${s.env} (default ${shownDefault(s.default)})\n      ${s.doc}`).join('\n') +
         '\n  ORDERFLOW_KAFKA_<NAME>: any librdkafka producer property, e.g. ORDERFLOW_KAFKA_LINGER_MS=50',
     )
-    .action(async (raw: RawGenerateOptions & { verbose?: boolean }) => {
+    .action(async (raw: RawGenerateOptions & { verbose?: boolean }, command: Command) => {
       const run = parseGenerateOptions(raw, systemClock.now());
-      await runGenerate(run, raw.verbose === true);
+      const settings = loadCommandSettings(generatorSettings, command);
+      await runGenerate(run, settings, raw.verbose === true);
     });
 }
 
@@ -81,8 +83,11 @@ interface Sink {
   flush(): Promise<void>;
 }
 
-export async function runGenerate(run: GenerateRun, verbose: boolean): Promise<void> {
-  const settings = loadSettings(generatorSettings, process.env, { topicPrefix: run.topicPrefix });
+export async function runGenerate(
+  run: GenerateRun,
+  settings: SettingsOf<typeof generatorSettings>,
+  verbose: boolean,
+): Promise<void> {
   let stopping = false;
   const onSignal = (): void => {
     if (stopping) process.exit(1); // a second signal: stop now
@@ -124,7 +129,7 @@ export async function runGenerate(run: GenerateRun, verbose: boolean): Promise<v
   }
 
   const config = makeConfig({
-    seed: run.seed,
+    seed: settings.seed,
     from: run.from,
     until: run.until,
     ...(run.count === undefined ? {} : { count: run.count }),

@@ -19,6 +19,8 @@
  * The volume adjuster drifts only slowly with the design's odds (47% more vs 39% less), so growth over
  * two years is modest and varies by seed (seed 7: +30% from the first to the last 30 days).
  */
+import { MONTH_END_DAYS, PAYDAY_DAYS, SHOP_UTC_OFFSET_MINUTES } from '../reference/calendar.ts';
+
 export type Range = readonly [min: number, max: number];
 
 export interface GapShape {
@@ -128,12 +130,12 @@ export interface GeneratorConfig {
 
 export const DEFAULT_CONFIG: GeneratorConfig = {
   seed: 1,
-  utcOffsetMinutes: 8 * 60,
+  utcOffsetMinutes: SHOP_UTC_OFFSET_MINUTES,
   gaps: {
-    paydayDays: [14, 15],
+    paydayDays: PAYDAY_DAYS,
     paydayHourWeights: [60, 40],
     paydayMinutes: [34, 59],
-    monthEndDays: 2,
+    monthEndDays: MONTH_END_DAYS,
     monthEndMinutes: [34, 59],
     ordinary: [
       { weight: 23, hours: [1, 4] },

@@ -116,7 +116,7 @@ export class KafkaOrderSink {
     );
 
     if (!topics.includes(topic)) {
-      const prefixFlag = options.topicPrefix ? ` --prefix ${options.topicPrefix}` : '';
+      const prefixFlag = options.topicPrefix ? ` --topic-prefix ${options.topicPrefix}` : '';
       throw new OrderflowError(
         'ORDERFLOW_USAGE',
         `topic ${topic} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,

@@ -4,12 +4,13 @@
  * (e.g. ORDERFLOW_KAFKA_LINGER_MS=50 sets linger.ms), overriding the defaults in kafka-sink.ts.
  */
 import { nonNegativeInt, positiveInt, setting } from '../common/config.ts';
-import { connectionSettings } from '../common/settings.ts';
+import { connectionSettings, sharedSettings } from '../common/settings.ts';
 
 export const generatorSettings = {
   kafkaBootstrap: connectionSettings.kafkaBootstrap,
   registryUrl: connectionSettings.registryUrl,
   topicPrefix: connectionSettings.topicPrefix,
+  seed: sharedSettings.seed,
   retryBudgetMs: setting(
     'ORDERFLOW_GENERATOR_RETRY_BUDGET_MS',
     nonNegativeInt,
@@ -27,5 +28,6 @@ export const generatorSettings = {
     positiveInt,
     500,
     'Orders handed to the Kafka client per send call.',
+    { flag: '--batch-size <n>' },
   ),
 };

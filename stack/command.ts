@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadSettings } from '../common/config.ts';
+import { loadSettings, type SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { connectionSettings } from '../common/settings.ts';
 import { loadStack, stackDown, stackStatus, stackUp } from './stack.ts';
 import { ensureTopics } from './topics.ts';
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .option('--no-topics', 'do not create the topics and register the schemas')
     .action(async (opts: { topics: boolean }) => {
       const statuses = await stackUp(say);
-      if (opts.topics) await createTopics('');
+      if (opts.topics) await createTopics(loadSettings(connectionSettings, process.env, { topicPrefix: '' }));
       printStatus(statuses);
     });
 
@@ -71,17 +72,19 @@ export function register(program: Command): void {
       await new Promise((resolve) => child.on('exit', resolve));
     });
 
-  program
+  const topics = program
     .command('topics')
-    .description('create the pipeline topics (and .dlq twins) and register their value schemas, idempotently')
-    .option('--prefix <prefix>', 'topic name prefix (default: ORDERFLOW_TOPIC_PREFIX)')
-    .action(async (opts: { prefix?: string }) => {
-      await createTopics(opts.prefix);
-    });
+    .description(
+      'create the pipeline topics (and .dlq twins) and register their value schemas, idempotently',
+    );
+  addSettingFlags(topics, connectionSettings, ['topicPrefix']).action(
+    async (_opts: unknown, command: Command) => {
+      await createTopics(loadCommandSettings(connectionSettings, command));
+    },
+  );
 }
 
-async function createTopics(prefix: string | undefined): Promise<void> {
-  const conn = loadSettings(connectionSettings, process.env, { topicPrefix: prefix });
+async function createTopics(conn: SettingsOf<typeof connectionSettings>): Promise<void> {
   const result = await ensureTopics({
     bootstrap: conn.kafkaBootstrap,
     registryUrl: conn.registryUrl,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { formatResults, runChecks } from './check.ts';
 import { connectWarehouse } from './connection.ts';
 import { assertMigrated, migrate } from './migrate.ts';
@@ -9,25 +9,12 @@ import { readGeneratorReferenceData, upsertLocations, upsertProducts } from './r
 import { refreshWarehouse } from './refresh.ts';
 import { warehouseSettings } from './settings.ts';
 
-interface CommonOptions {
-  schema?: string;
-  databaseUrl?: string;
-}
-
-function settingsFrom(options: CommonOptions) {
-  return loadSettings(warehouseSettings, process.env, {
-    schema: options.schema,
-    databaseUrl: options.databaseUrl,
-  });
+function settingsFrom(command: Command) {
+  return loadCommandSettings(warehouseSettings, command);
 }
 
 function withCommonOptions(command: Command): Command {
-  return command
-    .option('--schema <name>', 'schema of the warehouse (env ORDERFLOW_WAREHOUSE_SCHEMA, default "public")')
-    .option(
-      '--database-url <url>',
-      'PostgreSQL URL (env ORDERFLOW_DATABASE_URL, default postgres://orderflow@127.0.0.1:5544/orderflow)',
-    );
+  return addSettingFlags(command, warehouseSettings, ['schema', 'databaseUrl']);
 }
 
 export function register(program: Command): void {
@@ -44,8 +31,8 @@ export function register(program: Command): void {
         'Create or upgrade the warehouse schema (landing tables, dimensions, facts, metric views), then load the products and locations reference tables',
       )
       .option('--no-reference-data', 'skip loading products and locations from the generator'),
-  ).action(async (options: CommonOptions & { referenceData: boolean }) => {
-    const settings = settingsFrom(options);
+  ).action(async (options: { referenceData: boolean }, command: Command) => {
+    const settings = settingsFrom(command);
     const log = createLogger('warehouse');
     const result = await migrate(settings.databaseUrl, settings.schema, log);
     console.log(
@@ -74,8 +61,8 @@ export function register(program: Command): void {
         'Run the data-quality assertions (keys, references, lifecycle invariants, fact totals, SCD2 history); exits 1 if any fails',
       )
       .option('--json', 'print the results as JSON'),
-  ).action(async (options: CommonOptions & { json?: boolean }) => {
-    const settings = settingsFrom(options);
+  ).action(async (options: { json?: boolean }, command: Command) => {
+    const settings = settingsFrom(command);
     const client = await connectWarehouse(settings.databaseUrl, settings.schema);
     let results;
     try {
@@ -103,8 +90,8 @@ export function register(program: Command): void {
         'Extend the calendar over the data, refresh the materialized views (and optionally rebuild customer history)',
       )
       .option('--rebuild-customers', "recompute every customer's SCD2 history from the observations"),
-  ).action(async (options: CommonOptions & { rebuildCustomers?: boolean }) => {
-    const settings = settingsFrom(options);
+  ).action(async (options: { rebuildCustomers?: boolean }, command: Command) => {
+    const settings = settingsFrom(command);
     const client = await connectWarehouse(settings.databaseUrl, settings.schema);
     try {
       await assertMigrated(client, settings.schema);

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { PRODUCTS } from '../producer/catalogue.ts';
-import { LOCATIONS } from '../producer/locations.ts';
+import { PRODUCTS } from '../reference/catalogue.ts';
+import { LOCATIONS } from '../reference/locations.ts';
 
 /**
- * The products and locations reference tables, loaded from the generator's own catalogue and
- * location list so the warehouse and the generator can never disagree. Upserts: loading twice
+ * The products and locations reference tables, loaded from the catalogue and location list the
+ * generator draws from (reference/), so the warehouse and the generator can never disagree. Upserts: loading twice
  * changes nothing; a changed price or cost overwrites the row.
  */
 

@@ -11,5 +11,6 @@ export const warehouseSettings = {
     z.string().regex(SCHEMA_NAME, 'lower-case letters, digits and "_", starting with a letter or "_"'),
     'public',
     'PostgreSQL schema holding the landing tables and the warehouse (one per pipeline or test run).',
+    { flag: '--schema <name>' },
   ),
 };

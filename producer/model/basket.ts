@@ -5,8 +5,8 @@
  * [1, cap], where the cap is higher during sales.
  */
 import type { GeneratorConfig } from '../config.ts';
-import { CATALOGUE, type CatalogueEntry } from '../catalogue.ts';
-import type { DayKind } from './calendar.ts';
+import { CATALOGUE, type CatalogueEntry } from '../../reference/catalogue.ts';
+import type { DayKind } from '../../reference/calendar.ts';
 import { cumulative, type Random } from './random.ts';
 
 export interface BasketLine {

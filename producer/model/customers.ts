@@ -8,7 +8,7 @@
 import { Faker, base, en } from '@faker-js/faker';
 import type { CustomerInfo } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
-import { LOCATIONS, locationWeights, type Location } from '../locations.ts';
+import { LOCATIONS, locationWeights, type Location } from '../../reference/locations.ts';
 import { BARANGAYS, STREETS, STREET_SUFFIXES, SURNAMES, filipinoLocale } from './filipino-locale.ts';
 import { cumulative, Random } from './random.ts';
 

@@ -7,8 +7,8 @@
  * unless the config allows it.
  */
 import type { GeneratorConfig } from '../config.ts';
-import { CATALOGUE, type CatalogueEntry } from '../catalogue.ts';
-import type { DayKind, LocalDay } from './calendar.ts';
+import { CATALOGUE, type CatalogueEntry } from '../../reference/catalogue.ts';
+import type { DayKind, LocalDay } from '../../reference/calendar.ts';
 import { Random } from './random.ts';
 
 export interface SaleEvent {

@@ -6,7 +6,7 @@
 import type { Order } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
 import { BasketModel } from './basket.ts';
-import { localDay } from './calendar.ts';
+import { localDay } from '../../reference/calendar.ts';
 import { CustomerBook } from './customers.ts';
 import { DiscountCalendar } from './discounts.ts';
 import { shippingId, ulid } from './identifiers.ts';

@@ -5,8 +5,8 @@
  */
 import type { Order } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
-import { LOCATIONS, type LocationTier } from '../locations.ts';
-import { localDay } from './calendar.ts';
+import { LOCATIONS, type LocationTier } from '../../reference/locations.ts';
+import { localDay } from '../../reference/calendar.ts';
 
 export interface StreamStatistics {
   orders: number;

@@ -3,7 +3,7 @@
  * month-end sale, ordinary), a slowly drifting volume adjuster, and the hour of the day.
  */
 import type { GeneratorConfig, Range } from '../config.ts';
-import { localDay } from './calendar.ts';
+import { localDay } from '../../reference/calendar.ts';
 import { cumulative, type Random } from './random.ts';
 
 const MINUTE = 60_000;

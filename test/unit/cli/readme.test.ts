@@ -21,6 +21,16 @@ describe('README', () => {
     expect(wrong).toEqual([]);
   });
 
+  it("shows each setting's readers and flag (the same on every command that has it)", () => {
+    const shifted = Object.keys(process.env).some((k) => /^ORDERFLOW_.*PORT$/.test(k));
+    const row = (r: ReturnType<typeof settingsCatalog>[number]) =>
+      `| \`${r.env}\` | \`${r.default}\` | ${r.usedBy.join(', ')} | ${r.flag ? `\`${r.flag}\`` : ''} |`;
+    const wrong = settingsCatalog()
+      .filter((r) => !shifted && !README.includes(row(r)))
+      .map((r) => `${r.env} (used by ${r.usedBy.join(', ')}, flag ${r.flag ?? 'none'})`);
+    expect(wrong).toEqual([]);
+  });
+
   it('lists every error code', () => {
     const missing = Object.keys(ERROR_CODES).filter((code) => !README.includes(`| \`${code}\` |`));
     expect(missing).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAP_BOUNDS, PROVINCE_CENTRES } from '../../../dashboard/web/src/province-centres.ts';
-import { LOCATIONS } from '../../../producer/locations.ts';
+import { LOCATIONS } from '../../../reference/locations.ts';
 
 describe('the location map', () => {
   it('has a centre for every province the generator delivers to, and no other', () => {

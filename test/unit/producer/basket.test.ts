@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, productBySku } from '../../../producer/catalogue.ts';
+import { CATALOGUE, productBySku } from '../../../reference/catalogue.ts';
 import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
 import { BasketModel } from '../../../producer/model/basket.ts';
-import type { DayKind } from '../../../producer/model/calendar.ts';
+import type { DayKind } from '../../../reference/calendar.ts';
 import { Random } from '../../../producer/model/random.ts';
 
 const baskets = (n: number, kind: DayKind = 'ordinary', config = DEFAULT_CONFIG, seed = 1) => {

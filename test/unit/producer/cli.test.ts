@@ -33,7 +33,9 @@ describe('orderflow generate: bad input', () => {
       ['--from', '2025-05-01', '--until', '2025-01-01', '--dry-run'],
       /--from 2025-05-01T00:00:00.000Z must be before --until/,
     ],
-    [['--count', '-5', '--dry-run'], /--count must be at least 0, got -5/],
+    [['--count', '-5', '--dry-run'], /--count "-5" is not valid: use an integer of at least 0/],
+    [['--seed', '-1', '--dry-run'], /--seed "-1" \(ORDERFLOW_SEED\) is not valid: an integer of at least 0/],
+    [['--prefix', 'x_'], /unknown option '--prefix'/],
   ])('%j exits non-zero with a clear message', (args, message) => {
     const r = generate(args);
     expect(r.code).not.toBe(0);
@@ -71,6 +73,22 @@ describe('orderflow generate --dry-run', () => {
     const first = JSON.parse(lines[0]!) as { order_date: string; order_total: string };
     expect(first.order_date).toBe('2025-01-01T00:00:00.000Z');
     expect(first.order_total).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('ORDERFLOW_SEED seeds it as --seed does, and --seed wins over it; seed 0 is a seed', () => {
+    const args = ['--dry-run', '--count', '3', '--from', '2025-01-01'];
+    const bySeed = (seed: string) => generate([...args, '--seed', seed]);
+    const seven = bySeed('7');
+    expect(seven.code).toBe(0);
+    expect(generate(args, { ORDERFLOW_SEED: '7' }).stdout).toBe(seven.stdout);
+    expect(generate([...args, '--seed', '7'], { ORDERFLOW_SEED: '8' }).stdout).toBe(seven.stdout);
+    expect(generate(args).stdout).not.toBe(seven.stdout);
+    const zero = bySeed('0');
+    expect(zero.code).toBe(0);
+    expect(zero.stdout).not.toBe(seven.stdout);
+    const bad = generate(args, { ORDERFLOW_SEED: '-1' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/ORDERFLOW_SEED="-1" is not valid.*\[ORDERFLOW_CONFIG_INVALID\]/);
   });
 
   it('writes to stdout with --out - and stops at --until', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
-import { LOCATIONS } from '../../../producer/locations.ts';
+import { LOCATIONS } from '../../../reference/locations.ts';
 import { CustomerBook } from '../../../producer/model/customers.ts';
 import { Random } from '../../../producer/model/random.ts';
 

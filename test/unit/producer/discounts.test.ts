@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, productBySku } from '../../../producer/catalogue.ts';
+import { CATALOGUE, productBySku } from '../../../reference/catalogue.ts';
 import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
-import { localDay } from '../../../producer/model/calendar.ts';
+import { localDay } from '../../../reference/calendar.ts';
 import { DiscountCalendar, maxDiscountAtCost } from '../../../producer/model/discounts.ts';
 
 const manila = (y: number, m: number, d: number, hour = 12): number => Date.UTC(y, m - 1, d, hour - 8);

@@ -16,18 +16,16 @@ function usageError(fn: () => unknown): string {
 }
 
 describe('generate options', () => {
-  it('backfill defaults: the 24 months before now, seed 1, no cap, stdout', () => {
+  it('backfill defaults: the 24 months before now, no cap, stdout', () => {
     expect(parseGenerateOptions({}, NOW)).toEqual({
       mode: 'backfill',
       from: Date.UTC(2024, 10, 21, 12),
       until: NOW,
-      seed: 1,
       count: undefined,
       rate: undefined,
       speed: 60,
       dryRun: false,
       out: '-',
-      topicPrefix: undefined,
     });
   });
 
@@ -49,24 +47,42 @@ describe('generate options', () => {
   });
 
   it.each([
-    [{ mode: 'sideways' }, /--mode must be backfill or live/],
+    [{ mode: 'sideways' }, /--mode "sideways" is not valid: use backfill or live/],
     [
       { from: '2025-05-01', until: '2025-01-01' },
       /--from 2025-05-01T00:00:00.000Z must be before --until 2025-01-01/,
     ],
     [{ from: '2025-01-01', until: '2025-01-01' }, /must be before/],
-    [{ count: '-1' }, /--count must be at least 0, got -1/],
-    [{ count: 'many' }, /--count "many" is not an integer/],
-    [{ seed: '1.5' }, /--seed "1.5" is not an integer/],
-    [{ rate: '0' }, /--rate must be greater than 0/],
-    [{ mode: 'live', speed: '-60' }, /--speed must be greater than 0/],
+    [{ count: '-1' }, /--count "-1" is not valid: use an integer of at least 0/],
+    [{ count: 'many' }, /--count "many" is not valid: use an integer of at least 0/],
+    [{ count: '1.5' }, /--count "1.5" is not valid: use an integer of at least 0/],
+    [{ count: ' ' }, /--count " " is not valid/],
+    [{ rate: '0' }, /--rate "0" is not valid: use a number greater than 0/],
+    [{ mode: 'live', speed: '-60' }, /--speed "-60" is not valid: use a number greater than 0/],
+    [{ mode: 'live', speed: 'Infinity' }, /--speed "Infinity" is not valid/],
     [{ speed: '60' }, /--speed only applies to --mode live/],
-    [{ from: '2025-01-01T00:00' }, /--from "2025-01-01T00:00" is not a time/],
-    [{ until: '2025-02-30' }, /--until "2025-02-30" is not a valid date/],
-    [{ from: '2025-13-01T00:00Z' }, /--from "2025-13-01T00:00Z" is not a valid date/],
+    [
+      { from: '2025-01-01T00:00' },
+      /--from "2025-01-01T00:00" is not valid: use YYYY-MM-DD, an ISO 8601 time/,
+    ],
+    [{ until: '2025-02-30' }, /--until "2025-02-30" is not valid: use a date that exists/],
+    [{ from: '2025-13-01T00:00Z' }, /--from "2025-13-01T00:00Z" is not valid: use a date that exists/],
     [{ out: 'x.jsonl' }, /--out only applies with --dry-run/],
     [{ dryRun: true, topicPrefix: 'x_' }, /--topic-prefix does not apply with --dry-run/],
   ])('rejects %j', (raw, message) => {
     expect(usageError(() => parseGenerateOptions(raw, NOW))).toMatch(message);
+  });
+
+  it('a bad flag value carries the flag, the value and what is allowed as properties', () => {
+    try {
+      parseGenerateOptions({ count: '-1' }, NOW);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as OrderflowError).context).toEqual({
+        flag: '--count',
+        value: '-1',
+        allowed: 'an integer of at least 0',
+      });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
-import { daysInMonth, localDay } from '../../../producer/model/calendar.ts';
+import { daysInMonth, localDay } from '../../../reference/calendar.ts';
 import { Random } from '../../../producer/model/random.ts';
 import { normaliseCurve, VolumeModel } from '../../../producer/model/volume.ts';
 

@@ -1,8 +1,24 @@
 /**
  * The shop's calendar: which local day an instant falls on, and whether that day is a payday sale
  * day or a month-end sale day. Local time is UTC plus a fixed offset (Asia/Manila has no DST).
+ * The generator draws its volume and discounts from these rules; the warehouse's dim_date
+ * (warehouse/migrations/003_dim_date.sql) and the dashboard count days in the same zone.
  */
-import type { GeneratorConfig } from '../config.ts';
+
+/** The shop's time zone, as PostgreSQL and Intl name it. */
+export const SHOP_TIME_ZONE = 'Asia/Manila';
+/** Its fixed offset from UTC (no daylight saving time). */
+export const SHOP_UTC_OFFSET_MINUTES = 8 * 60;
+/** Days of the month with the payday sale. */
+export const PAYDAY_DAYS: readonly number[] = [14, 15];
+/** How many last days of each month are month-end sale days. */
+export const MONTH_END_DAYS = 2;
+
+/** The rules a local day is classified by (the generator's config carries them, defaulting to the above). */
+export interface CalendarRules {
+  utcOffsetMinutes: number;
+  gaps: { paydayDays: readonly number[]; monthEndDays: number };
+}
 
 export type DayKind = 'payday' | 'monthEnd' | 'ordinary';
 
@@ -24,7 +40,7 @@ export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export function localDay(t: number, config: Pick<GeneratorConfig, 'utcOffsetMinutes' | 'gaps'>): LocalDay {
+export function localDay(t: number, config: CalendarRules): LocalDay {
   const offset = config.utcOffsetMinutes * 60_000;
   const local = new Date(t + offset);
   const year = local.getUTCFullYear();

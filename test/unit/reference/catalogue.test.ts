@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, PRODUCTS, productBySku } from '../../../producer/catalogue.ts';
-import { LOCATIONS, TIER_SHARES, locationWeights } from '../../../producer/locations.ts';
+import { CATALOGUE, PRODUCTS, productBySku } from '../../../reference/catalogue.ts';
+import { LOCATIONS, TIER_SHARES, locationWeights } from '../../../reference/locations.ts';
 
 describe('catalogue', () => {
   it('has 55 SKUs numbered 1..55 with names and categories', () => {
