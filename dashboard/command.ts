@@ -31,6 +31,7 @@ export function register(program: Command): void {
             connectUrl: s.connectUrl,
             topicPrefix: s.topicPrefix,
             processorUrls: s.processorUrls,
+            splitGroups: s.splitGroups,
             log,
           })
         : undefined;

@@ -13,6 +13,17 @@ const urlList = z
   )
   .pipe(z.array(z.url()));
 
+/** Consumer group names, each optionally ending in `*` (every group with that prefix). */
+const groupList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => g !== ''),
+  )
+  .pipe(z.array(z.string().regex(/^[\w.-]+\*?$/, 'a consumer group name, optionally ending in *')));
+
 /** Settings of `orderflow dashboard`; flags override the variables. */
 export const dashboardSettings = {
   port: setting('ORDERFLOW_DASHBOARD_PORT', port, 8088, 'Port of the dashboard (HTTP).', {
@@ -36,5 +47,11 @@ export const dashboardSettings = {
     urlList as unknown as z.ZodType<string[]>,
     ['http://127.0.0.1:9301', 'http://127.0.0.1:9302', 'http://127.0.0.1:9303'],
     "Comma-separated base URLs of the processors' HTTP servers, read for /metrics by the live tab.",
+  ),
+  splitGroups: setting(
+    'ORDERFLOW_DASHBOARD_SPLIT_GROUPS',
+    groupList as unknown as z.ZodType<string[]>,
+    [],
+    'Comma-separated consumer groups whose lag the live tab shows for the split; a trailing * matches every group with that prefix (ksqlDB numbers its query groups). Default: the splitter service, <topic prefix>orderflow-splitter.',
   ),
 };

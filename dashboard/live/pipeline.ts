@@ -3,6 +3,7 @@ import { createKafka, type Admin } from '../../common/kafka.ts';
 import type { Logger } from '../../common/logger.ts';
 import { ConnectClient } from '../../connect/connect-client.ts';
 import { TOPICS, SINK_DLQ_TOPIC, dlqTopic, topicName, type TopicKey } from '../../schemas/topics.ts';
+import { furthestCommitted, hasWildcard, matchGroups } from './consumer-groups.ts';
 import { parsePrometheusText, total } from './prometheus-text.ts';
 import { RateTracker, gapsToCount, lagOf, partitionLag, type PartitionGap } from './rates.ts';
 import { RecentOrdersReader, type RecentOrder, type TopicTail } from './recent-orders.ts';
@@ -14,23 +15,28 @@ export interface PipelineOptions {
   topicPrefix: string;
   /** Base URLs of the processors' HTTP servers (their /metrics). */
   processorUrls: string[];
+  /**
+   * Consumer groups of the split (`*` at the end: every group with that prefix). Empty: the splitter
+   * service's group, `<prefix>orderflow-splitter`.
+   */
+  splitGroups?: string[];
   log: Logger;
 }
 
-/** The consumers of the chain: each reads its input topics under one consumer group. */
-function consumersOf(prefix: string) {
+/** The consumers of the chain: each reads its input topics under its consumer group(s). */
+function consumersOf(prefix: string, splitGroups: readonly string[]) {
   const sink = (key: TopicKey) => ({
     stage: `sink ${TOPICS[key].name}`,
-    group: `connect-${prefix}orderflow-sink-${TOPICS[key].name}`,
+    groups: [`connect-${prefix}orderflow-sink-${TOPICS[key].name}`],
     inputs: [topicName(key, prefix)],
   });
   return [
-    { stage: 'payment', group: `${prefix}orderflow-payment`, inputs: [topicName('unpaid', prefix)] },
-    { stage: 'shipping', group: `${prefix}orderflow-shipping`, inputs: [topicName('paid', prefix)] },
-    { stage: 'delivery', group: `${prefix}orderflow-delivery`, inputs: [topicName('shipped', prefix)] },
+    { stage: 'payment', groups: [`${prefix}orderflow-payment`], inputs: [topicName('unpaid', prefix)] },
+    { stage: 'shipping', groups: [`${prefix}orderflow-shipping`], inputs: [topicName('paid', prefix)] },
+    { stage: 'delivery', groups: [`${prefix}orderflow-delivery`], inputs: [topicName('shipped', prefix)] },
     {
       stage: 'split',
-      group: `${prefix}orderflow-splitter`,
+      groups: splitGroups.length > 0 ? [...splitGroups] : [`${prefix}orderflow-splitter`],
       inputs: [topicName('finished', prefix), topicName('failed', prefix)],
     },
     sink('orders'),
@@ -248,26 +254,38 @@ export class PipelineWatcher {
       }),
     );
 
+    const consumers = consumersOf(prefix, this.o.splitGroups ?? []);
+    // Groups named by a prefix are looked up once per refresh, and only when there are any.
+    const listed = consumers.some((c) => hasWildcard(c.groups))
+      ? (await timeout(admin.listGroups(), 5000, 'listing consumer groups')).groups.map((g) => g.groupId)
+      : [];
     const stages: (StageView & { gaps: PartitionGap[] })[] = await Promise.all(
-      consumersOf(prefix).map(async (c) => {
+      consumers.map(async (c) => {
         const inputs = c.inputs.filter((t) => existing.has(t));
+        const groups = matchGroups(c.groups, listed);
+        const group = groups.length > 0 ? groups.join(', ') : c.groups.join(', ');
         let committed = 0;
         let lag = 0;
         let active = false;
         const gaps: PartitionGap[] = [];
         if (inputs.length > 0) {
-          const fetched = await timeout(
-            admin.fetchOffsets({ groupId: c.group, topics: inputs }),
-            5000,
-            `offsets of group ${c.group}`,
+          const fetched = await Promise.all(
+            groups.map((groupId) =>
+              timeout(admin.fetchOffsets({ groupId, topics: inputs }), 5000, `offsets of group ${groupId}`),
+            ),
           );
           // Every partition of the input counts: one the group never committed is behind by all it retains.
           for (const topic of inputs) {
-            const committedOf = new Map(
-              (fetched.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [
-                p.partition,
-                Number(p.offset),
-              ]),
+            const committedOf = furthestCommitted(
+              fetched.map(
+                (f) =>
+                  new Map(
+                    (f.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [
+                      p.partition,
+                      Number(p.offset),
+                    ]),
+                  ),
+              ),
             );
             for (const end of offsets.get(topic) ?? []) {
               const offset = committedOf.get(end.partition) ?? -1;
@@ -287,11 +305,11 @@ export class PipelineWatcher {
         }
         return {
           stage: c.stage,
-          group: c.group,
+          group,
           inputs: c.inputs,
           committed,
           lag,
-          throughputPerSecond: active ? this.rates.update(`group:${c.group}`, committed, at) : null,
+          throughputPerSecond: active ? this.rates.update(`stage:${c.stage}`, committed, at) : null,
           active,
           gaps,
         };

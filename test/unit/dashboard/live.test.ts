@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../common/config.ts';
+import { furthestCommitted, hasWildcard, matchGroups } from '../../../dashboard/live/consumer-groups.ts';
+import { dashboardSettings } from '../../../dashboard/settings.ts';
 import { parsePrometheusText, total } from '../../../dashboard/live/prometheus-text.ts';
 import {
   MARKER_PROBE_MAX,
@@ -76,5 +79,58 @@ describe('rates and lag', () => {
     ]);
     expect(lagOf(gaps, counted)).toBe(0 + 0 + (MARKER_PROBE_MAX + 1) + 4);
     expect(gapKey({ topic: 't', partition: 1 })).not.toBe(gapKey({ topic: 't1', partition: 0 }));
+  });
+});
+
+describe('the consumer groups of a stage', () => {
+  const listed = [
+    '_confluent-ksql-orderflow_ksql_query_CSAS_LANDED_ORDERS_5',
+    '_confluent-ksql-orderflow_ksql_query_INSERTQUERY_6',
+    '_confluent-ksql-orderflow_ksql_query_CSAS_orders_7',
+    'orderflow-payment',
+  ];
+
+  it('takes names as they are and a trailing * as a prefix', () => {
+    expect(matchGroups(['orderflow-splitter'], listed)).toEqual(['orderflow-splitter']);
+    expect(
+      matchGroups(
+        [
+          '_confluent-ksql-orderflow_ksql_query_CSAS_LANDED_ORDERS_*',
+          '_confluent-ksql-orderflow_ksql_query_INSERTQUERY_*',
+        ],
+        listed,
+      ),
+    ).toEqual([
+      '_confluent-ksql-orderflow_ksql_query_CSAS_LANDED_ORDERS_5',
+      '_confluent-ksql-orderflow_ksql_query_INSERTQUERY_6',
+    ]);
+    expect(matchGroups(['nothing-like-it*'], listed)).toEqual([]);
+    expect(hasWildcard(['a', 'b*'])).toBe(true);
+    expect(hasWildcard(['a'])).toBe(false);
+  });
+
+  it('reads each partition at the furthest offset any group of the stage committed', () => {
+    const finished = new Map([
+      [0, 40],
+      [1, 12],
+    ]);
+    const failed = new Map([[0, -1]]);
+    expect(furthestCommitted([finished, failed])).toEqual(
+      new Map([
+        [0, 40],
+        [1, 12],
+      ]),
+    );
+    expect(furthestCommitted([])).toEqual(new Map());
+  });
+
+  it('is a dashboard setting, default the splitter service', () => {
+    expect(loadSettings(dashboardSettings, {}).splitGroups).toEqual([]);
+    expect(
+      loadSettings(dashboardSettings, { ORDERFLOW_DASHBOARD_SPLIT_GROUPS: 'a, b_*' }).splitGroups,
+    ).toEqual(['a', 'b_*']);
+    expect(() => loadSettings(dashboardSettings, { ORDERFLOW_DASHBOARD_SPLIT_GROUPS: 'a b' })).toThrow(
+      /ORDERFLOW_DASHBOARD_SPLIT_GROUPS/,
+    );
   });
 });
