@@ -47,16 +47,7 @@ if [ -d node_modules/@confluentinc/kafka-javascript/build/Release ] && fresh npm
   say "npm dependencies: up to date"
 else
   say "npm dependencies from the lockfile (builds librdkafka from source: a few minutes on 2 cores)"
-  # `npm ci` refuses a lockfile that lacks entries for optional platform packages (rollup's) that a
-  # registry mirror does not carry; `npm install --no-save` then installs the same locked versions.
-  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$STAMPS/npm-ci.err"; then
-    if grep -q EUSAGE "$STAMPS/npm-ci.err"; then
-      npm install --no-save --no-audit --no-fund --loglevel=error
-    else
-      cat "$STAMPS/npm-ci.err" >&2
-      exit 1
-    fi
-  fi
+  npm ci --no-audit --no-fund --loglevel=error
   node -e "require('@confluentinc/kafka-javascript')" || { echo "setup: @confluentinc/kafka-javascript failed to load" >&2; exit 1; }
   echo "$npm_fp" > "$STAMPS/npm"
 fi
