@@ -14,7 +14,7 @@ import {
 } from '../../../runtime/index.ts';
 import { orderStageHandler } from '../../../processors/stages.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { unpaidOrder } from './orders.ts';
+import { unpaidOrder } from '../processors/orders.ts';
 
 const ORDER_SCHEMA = readSchema('order.avsc');
 
