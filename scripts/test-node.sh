@@ -20,14 +20,7 @@ done
 home=${ORDERFLOW_HOME:-$ROOT/.orderflow}
 dir=$home/node$major
 work=$dir/work
-if ! [ -x "$dir/bin/node" ] || ! [ -d "$work/node_modules" ]; then
-  echo "test-node: Node $major is not set up: run scripts/setup.sh (or scripts/setup-node.sh $major)" >&2
-  exit 1
-fi
-if ! cmp -s package-lock.json "$work/package-lock.json" || ! cmp -s package.json "$work/package.json"; then
-  echo "test-node: $work/node_modules was built from another package.json or lockfile: run scripts/setup-node.sh $major" >&2
-  exit 1
-fi
+scripts/setup-node.sh --check "$major"
 
 # The copy: everything but node_modules is replaced on each run.
 find "$work" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
