@@ -27,7 +27,7 @@ find "$work" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
 {
   git ls-files -z --cached --others --exclude-standard
   if [ -d dashboard/web/dist ]; then find dashboard/web/dist -type f -print0; fi
-} | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+} | while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done \
   | rsync -a --from0 --files-from=- ./ "$work/"
 
 export PATH="$dir/bin:$PATH"
