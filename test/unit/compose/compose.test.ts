@@ -140,9 +140,9 @@ describe('compose file and .env', () => {
       expect.stringContaining('DEBEZIUM_JDBC_VERSION'),
       expect.stringContaining('CP_VERSION 8.2.1 ships Kafka 4.2'),
       expect.stringContaining('ORDERFLOW_IMAGE_TAG'),
-      expect.stringContaining('NODE_VERSION 22.1.0 is not Node 20'),
+      expect.stringContaining('NODE_VERSION 22.1.0 is not Node 24'),
       'compose/connect/Dockerfile: ARG CP_VERSION defaults to 8.0.0, .env says 8.2.1',
-      'Dockerfile: ARG NODE_VERSION defaults to 20.20.2, .env says 22.1.0',
+      'Dockerfile: ARG NODE_VERSION defaults to 24.22.3, .env says 22.1.0',
     ]);
   });
 
