@@ -21,12 +21,8 @@ export function processorSettings(stage: Stage) {
       'ORDERFLOW_PROFILE',
       z.enum(PROFILE_NAMES as [string, ...string[]]),
       'default',
-<<<<<<< ours
-      'Outcome rates: "default" (the per-stage rates of docs/design.md section 5) or "historical" (~92% delivered overall).',
-=======
       'Outcome rates: "default" (the per-stage rates of docs/design.md section 5) or "historical" (~92% delivered overall).',
       { flag: '--profile <name>' },
->>>>>>> theirs
     ),
     speed: setting(
       'ORDERFLOW_SPEED',
