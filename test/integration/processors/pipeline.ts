@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
 import { createKafka } from '../../../common/kafka.ts';
@@ -12,7 +12,7 @@ import { STAGE_NAMES } from '../../../processors/stages.ts';
 import { loadSettings } from '../../../common/config.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { Order, Stage } from '../../../schemas/types.generated.ts';
-import { conn, log } from '../helpers.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
 
 export const ORDER_SCHEMA = readSchema('order.avsc');
 
@@ -226,4 +226,33 @@ export function expectPacedExactlyOnce(
     }
   }
   expect(orderIds(encoder, records).size).toBe(n);
+}
+
+/**
+ * A pipeline of the test file's own: a unique prefix whose topics, dead-letter twins and pending
+ * topics exist for the file and are deleted after it (the fixture registers its own teardown), and
+ * stages that are stopped after the file. A new integration test is then a few lines:
+ *
+ *   const pipe = testPipeline('mytest');
+ *   it('...', async () => { await pipe.createTopics(); const s = await pipe.startStage('payment'); ... });
+ */
+export function testPipeline(tag: string) {
+  const prefix = uniquePrefix(tag);
+  const stages: RunningStage[] = [];
+  afterAll(async () => {
+    for (const s of stages.splice(0)) await s.stop();
+    await deleteTopics(prefix);
+    await deletePendingTopics(prefix);
+  });
+  return {
+    prefix,
+    names: pipelineNames(prefix),
+    createTopics: () => createTopics(prefix),
+    /** Start a stage of this pipeline in this process; it is stopped after the file. */
+    async startStage(stage: Stage, overrides: Partial<ProcessorSettings> = {}): Promise<RunningStage> {
+      const running = await startStage(stage, testSettings(stage, prefix, overrides));
+      stages.push(running);
+      return running;
+    },
+  };
 }

@@ -1,58 +1,38 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
-import { pipelineNames } from '../../../common/names.ts';
-import type { RunningStage } from '../../../processors/service.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import {
-  decodeOrder,
-  inputProducer,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-} from './pipeline.ts';
+import { decodeOrder, inputProducer, readTopics, sampleOrders, testPipeline, total } from './pipeline.ts';
 
 const N = 3000;
 
 describe('two pipelines on one cluster', () => {
-  const prefixes = [uniquePrefix('pipe-a'), uniquePrefix('pipe-b')];
-  const stages: RunningStage[] = [];
-
-  afterAll(async () => {
-    for (const s of stages) await s.stop();
-    for (const p of prefixes) await deleteTopics(p);
-  });
+  const pipelines = [testPipeline('pipe-a'), testPipeline('pipe-b')];
 
   it('stages with the same instance id but different prefixes never fence each other', async () => {
     const instanceId = 'shared-instance';
-    const [a, b] = prefixes.map((p) => pipelineNames(p).transactionalId('payment', instanceId));
+    const [a, b] = pipelines.map((p) => p.names.transactionalId('payment', instanceId));
     expect(a).not.toBe(b);
 
     const encoders = [];
-    for (const [i, prefix] of prefixes.entries()) {
-      await createTopics(prefix);
-      const input = await inputProducer(prefix);
+    for (const [i, pipe] of pipelines.entries()) {
+      await pipe.createTopics();
+      const input = await inputProducer(pipe.prefix);
       await input.send(sampleOrders(N, 300 + i));
       await input.close();
       encoders.push(input.encoder);
     }
-    const abortedBefore = await counterValue(stageMetrics.transactions, {
-      stage: 'payment',
-      outcome: 'aborted',
-    });
+    const aborted = () => counterValue(stageMetrics.transactions, { stage: 'payment', outcome: 'aborted' });
+    const abortedBefore = await aborted();
     // Small batches: many transactions interleave on the broker while both run.
-    for (const prefix of prefixes) {
-      stages.push(
-        await startStage('payment', testSettings('payment', prefix, { batchSize: 50, instanceId })),
-      );
-    }
+    for (const pipe of pipelines) await pipe.startStage('payment', { batchSize: 50, instanceId });
 
-    for (const [i, prefix] of prefixes.entries()) {
-      const n = pipelineNames(prefix);
-      const records = await readTopics([n.topic('paid'), n.topic('failed')], (r) => total(r) >= N, {
-        timeoutMs: 180_000,
-      });
+    for (const [i, pipe] of pipelines.entries()) {
+      const records = await readTopics(
+        [pipe.names.topic('paid'), pipe.names.topic('failed')],
+        (r) => total(r) >= N,
+        {
+          timeoutMs: 180_000,
+        },
+      );
       expect(total(records)).toBe(N);
       const ids = new Set<string>();
       for (const list of records.values())
@@ -60,8 +40,6 @@ describe('two pipelines on one cluster', () => {
       expect(ids.size).toBe(N);
     }
     // A fenced producer aborts its transaction and is recreated: with distinct ids, none was.
-    expect(await counterValue(stageMetrics.transactions, { stage: 'payment', outcome: 'aborted' })).toBe(
-      abortedBefore,
-    );
+    expect(await aborted()).toBe(abortedBefore);
   });
 });
