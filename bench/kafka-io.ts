@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * The raw Kafka work of the benchmarks, with the same client and settings as the product but no
  * application logic: create and delete a run's topics, produce pre-encoded bytes, consume them,
@@ -178,7 +179,7 @@ export async function waitFor(done: () => boolean, timeoutMs: number, stepMs = 2
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, stepMs));
+    await sleep(stepMs);
   }
   return true;
 }
@@ -217,7 +218,7 @@ export async function consumeAll(
       },
     });
     const done = await waitFor(() => trace.count >= expected, options.timeoutMs);
-    if (done && options.settleMs) await new Promise((r) => setTimeout(r, options.settleMs));
+    if (done && options.settleMs) await sleep(options.settleMs);
     return { trace, distinct: keys.size, timedOut: !done };
   } finally {
     await consumer.disconnect();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Latency under a fixed offered load: the whole chain as in the end-to-end runs, with the generator
  * paced at a fraction of the measured end-to-end maximum. Per order: generation (handed to the
@@ -120,7 +121,7 @@ async function latencyRun(
         const { rows } = await pg.query<{ order_id: string }>('select order_id from orders');
         const now = performance.now();
         for (const r of rows) if (!landedAt.has(r.order_id)) landedAt.set(r.order_id, now);
-        await new Promise((r) => setTimeout(r, PG_POLL_MS));
+        await sleep(PG_POLL_MS);
       }
     })();
     // Batches of one order: the pipeline's latency, without the generator's own batching linger.
@@ -139,7 +140,7 @@ async function latencyRun(
       for (const order of benchOrders(ctx.seed, orders)) {
         const due = started + (n / rate) * 1000;
         const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        if (wait > 1) await sleep(wait);
         generatedAt.set(order.order_id, performance.now());
         const pending = sink.write(order);
         if (pending) await pending;

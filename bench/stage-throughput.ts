@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Orders per second of each order stage on this machine, exactly-once (transactions) vs
  * at-least-once (no transactions), through the real stage service against the local stack.
@@ -103,7 +104,7 @@ async function runOnce(stage: Stage, prefix: string, transactions: boolean): Pro
       firstAt = performance.now();
       firstCount = running.runtime.processedRecords;
     }
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
   const lastAt = performance.now();
   const done = running.runtime.processedRecords;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -249,7 +250,7 @@ async function watchLanding(databaseUrl: string, stopped: () => boolean, untilQu
       quiet = n === previous ? quiet + 1 : 0;
       if (untilQuiet && n > 0 && quiet >= 6) return;
       previous = n;
-      await new Promise((r) => setTimeout(r, 5000));
+      await sleep(5000);
     }
   } finally {
     await client.end();

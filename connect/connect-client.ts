@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Kafka Connect's REST API, the few calls orderflow needs: create-or-update a connector, read its
  * status, stop/reset/resume it (to replay a topic into the database) and delete it.
@@ -132,7 +133,7 @@ export async function waitForRunning(
     for (const name of names) statuses.set(name, await client.status(name));
     const all = [...statuses.values()];
     if (all.every(isRunning) || all.some(hasFailed) || Date.now() >= deadline) return statuses;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
 }
 

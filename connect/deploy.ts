@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Deploy the sink connectors (create or update, then wait for RUNNING) and report their state.
  */
@@ -93,7 +94,7 @@ export async function replaySinks(connectUrl: string, values: SinkValues, waitMs
       if (s?.connector.state === 'STOPPED') break;
       if (Date.now() > deadline)
         throw new OrderflowError('ORDERFLOW_CONNECTOR_FAILED', `${name} did not stop`);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
     await client.resetOffsets(name);
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * `orderflow generate`: the shop's order stream into unpaid_orders (or JSON lines with --dry-run).
  * Wires flags and settings to the generation core (model/generator.ts) and a sink, paces live
@@ -74,8 +75,6 @@ export function register(program: Command): void {
       await runGenerate(run, settings, raw.verbose === true);
     });
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Sink {
   written: number;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Produces generated orders to unpaid_orders: key = order_id, value = Avro in the Confluent wire
  * format under the `<topic>-value` subject. The producer is idempotent, batches in librdkafka
@@ -34,8 +35,6 @@ export const PRODUCER_DEFAULTS: Record<string, string | number | boolean> = {
 
 /** How long a partly filled batch may wait for more orders before it is sent anyway. */
 const BATCH_LINGER_MS = 50;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Run `attempt` until it succeeds or `budgetMs` has passed, backing off 250 ms, 500 ms, ... 5 s

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { EofEvent, Message } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
@@ -50,7 +51,7 @@ export async function ensurePendingTopic(
     for (let waited = 0; waited <= 10_000; waited += 250) {
       pendingPartitions = await partitionsOf(pendingTopic);
       if (pendingPartitions !== undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
   if (pendingPartitions !== inputPartitions) {

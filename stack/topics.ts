@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { OrderflowError } from '../common/errors.ts';
@@ -105,7 +106,7 @@ export async function withBrokerRetry<T>(fn: () => Promise<T>, bootstrap: string
           { cause: error, retriable: true },
         );
       }
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, 8000);
     }
   }

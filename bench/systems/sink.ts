@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * The landing side: the JDBC sink connectors over pre-filled split topics, and their PostgreSQL
  * baselines (COPY and batched upsert of the same rows); the connector deployment the whole chain
@@ -173,7 +174,7 @@ export async function followRows(
         return { trace, timedOut: false, counts };
       if (Date.now() > deadline) return { trace, timedOut: true, counts };
       if (trace.count > total) return { trace, timedOut: false, counts };
-      await new Promise((r) => setTimeout(r, pollMs));
+      await sleep(pollMs);
     }
   } finally {
     await client.end();

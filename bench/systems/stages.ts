@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * One stage's ceiling and the stages themselves: the raw consume and the raw pass-through (with and
  * without transactions) as baselines, then each stage's real service over a pre-filled input topic.
@@ -193,7 +194,7 @@ async function followServices(
       }
     }
     if (Date.now() > deadline) return { trace, timedOut: true, loopP99, last, maxLag };
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

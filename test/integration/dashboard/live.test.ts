@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * The live pipeline view against the real stack: records on prefixed topics, a consumer group's
  * committed offsets, a dead-lettered record, a processor's /metrics (a local HTTP server serving
@@ -180,7 +181,7 @@ describe('live pipeline view', () => {
       topic: unpaid,
       messages: more.map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
     });
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const s = await watcher.snapshot(0);
     const topic = s.topics.find((t) => t.topic === unpaid)!;
     expect(topic.messages).toBe(11);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * A landing pipeline for one test file: its own topics (unique prefix), its own warehouse schema,
  * its own sink connectors and an in-process splitter. Orders come from the seeded generator and
@@ -159,6 +160,6 @@ export async function eventually(
   for (;;) {
     if (await probe()) return true;
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(pollMs);
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicName, dlqTopic } from '../../../schemas/topics.ts';
@@ -68,7 +69,7 @@ describe('payment stage: crash and restart', () => {
       const run = spawnPayment(prefix);
       current = run.child;
       await run.firstCommit;
-      await new Promise((r) => setTimeout(r, 150 * kill)); // land at different points of the stream
+      await sleep(150 * kill); // land at different points of the stream
       run.child.kill('SIGKILL');
       await run.exit;
       if (kill === 0) {

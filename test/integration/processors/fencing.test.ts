@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
@@ -36,7 +37,7 @@ describe('payment stage: fenced producer', () => {
 
     const instanceId = `${prefix}fence`;
     stage = await startStage('payment', testSettings('payment', prefix, { batchSize: 20, instanceId }));
-    while (stage.runtime.processedRecords === 0) await new Promise((r) => setTimeout(r, 50));
+    while (stage.runtime.processedRecords === 0) await sleep(50);
     const abortedBefore = await counterValue(stageMetrics.transactions, {
       stage: 'payment',
       outcome: 'aborted',

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect } from 'vitest';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
@@ -112,7 +113,7 @@ export async function readTopics(
       if (assignedAt === 0 && consumer.assignment().length > 0) assignedAt = Date.now();
       const quietSince = Math.max(lastArrival, assignedAt);
       if (assignedAt > 0 && done(records) && Date.now() - quietSince >= settleMs) break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   } finally {
     await consumer.disconnect();
@@ -194,7 +195,7 @@ export async function until(
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(pollMs);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * `orderflow generate` into the real stack: 10k orders with a unique topic prefix, read back with
  * read_committed through a fresh consumer group and decoded with the schema the registry holds
@@ -51,7 +52,7 @@ async function readBack(topic: string, expected: number, timeoutMs = 120_000) {
   try {
     // Wait for the expected count, then a quiet period so duplicates would still show up.
     while (Date.now() < deadline && !(records.length >= expected && Date.now() - lastArrival > 3000)) {
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   } finally {
     await consumer.disconnect();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * `orderflow generate` as a user runs it: bad input gives a clear message, a non-zero exit and no
  * stack trace; --dry-run writes JSON lines without any broker; an unreachable broker gives up
@@ -138,7 +139,7 @@ describe('orderflow generate: SIGTERM', () => {
     });
     // Live output streams: lines reach the file while the run is waiting for the next order.
     for (let i = 0; i < 100 && !(existsSync(out) && readFileSync(out, 'utf8').includes('\n')); i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     expect(readFileSync(out, 'utf8')).toMatch(/^\{"order_id":/);
     child.kill('SIGTERM');
