@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -139,6 +139,8 @@ export async function startSecuredConnect(cluster: SecuredCluster, tag: string):
     logFile,
     async close() {
       await stop();
+      for (const file of [props, path.join(paths.conf, `connect-${tag}-log4j2.properties`), logFile])
+        rmSync(file, { force: true });
       const admin = createKafka(cluster.bootstrap, 'orderflow-test-cleanup', log).admin();
       await admin.connect();
       try {
