@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeKafkaPassthrough } from '../common/settings.ts';
 import { settingsCatalog } from './settings-catalog.ts';
 
 export function register(program: Command): void {
@@ -24,5 +25,10 @@ export function register(program: Command): void {
         console.log(
           `${r.env.padEnd(40)} ${r.default.padEnd(28)} ${r.usedBy.join(',').padEnd(18)} ${(r.flag ?? '').padEnd(22)} ${r.doc}`,
         );
+      const passthrough = describeKafkaPassthrough();
+      console.log(
+        `\nlibrdkafka properties set through ORDERFLOW_KAFKA_* (secrets masked):${passthrough.length ? '' : ' none'}`,
+      );
+      for (const line of passthrough) console.log(`  ${line}`);
     });
 }

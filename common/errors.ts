@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   ORDERFLOW_STACK_NOT_INSTALLED:
     'The JVM artifacts or PostgreSQL binaries are missing: run scripts/setup.sh.',
   ORDERFLOW_BROKER_UNAVAILABLE: 'Kafka did not answer within the retry budget.',
+  ORDERFLOW_KAFKA_AUTH_FAILED:
+    'Kafka refused the SASL credentials or the TLS handshake (ORDERFLOW_KAFKA_SASL_* / _SSL_* settings).',
   ORDERFLOW_REGISTRY_UNAVAILABLE: 'The schema registry did not answer within the retry budget.',
   ORDERFLOW_DATABASE_UNAVAILABLE: 'PostgreSQL did not answer within the retry budget.',
   ORDERFLOW_CONNECT_UNAVAILABLE: 'Kafka Connect did not answer within the retry budget.',

@@ -1,4 +1,5 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { OrderflowError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { kafkaPassthrough } from './settings.ts';
 
@@ -9,12 +10,25 @@ export type Admin = KafkaJS.Admin;
 export type KafkaMessage = KafkaJS.KafkaMessage;
 export type EachBatchPayload = KafkaJS.EachBatchPayload;
 
+/** librdkafka's words for a refused login or TLS handshake (it reports them as log lines). */
+const SECURITY_FAILURE =
+  /SASL authentication error|Authentication failed|SSL handshake failed|certificate verify failed/i;
+
 /** librdkafka log lines go through pino, at the level librdkafka chose. */
-function pinoBridge(log: Logger): KafkaJS.Logger {
+function pinoBridge(log: Logger, onSecurityFailure: (message: string) => void): KafkaJS.Logger {
+  const seen = (message: string) => {
+    if (SECURITY_FAILURE.test(message)) onSecurityFailure(message);
+  };
   const make = (l: Logger): KafkaJS.Logger => ({
     info: (message, extra) => l.debug({ ...extra }, message),
-    error: (message, extra) => l.error({ ...extra }, message),
-    warn: (message, extra) => l.warn({ ...extra }, message),
+    error: (message, extra) => {
+      seen(message);
+      l.error({ ...extra }, message);
+    },
+    warn: (message, extra) => {
+      seen(message);
+      l.warn({ ...extra }, message);
+    },
     debug: (message, extra) => l.trace({ ...extra }, message),
     namespace: (ns) => make(l.child({ kafka: ns })),
     setLogLevel: () => undefined,
@@ -27,12 +41,38 @@ function pinoBridge(log: Logger): KafkaJS.Logger {
  * Settings are librdkafka's own dotted names; ORDERFLOW_KAFKA_* variables pass extra ones through.
  */
 export function createKafka(bootstrap: string, clientId: string, log: Logger): Kafka {
-  return new KafkaJS.Kafka({
+  let failure: string | undefined;
+  const kafka = new KafkaJS.Kafka({
     'bootstrap.servers': bootstrap,
     'client.id': clientId,
     ...kafkaPassthrough(),
-    kafkaJS: { logger: pinoBridge(log), logLevel: KafkaJS.logLevel.WARN },
+    kafkaJS: {
+      logger: pinoBridge(log, (message) => {
+        failure = message.replace(/^\[thrd:[^\]]*\]: /, '');
+      }),
+      logLevel: KafkaJS.logLevel.WARN,
+    },
   } as KafkaJS.CommonConstructorConfig);
+  securityFailures.set(kafka, () => failure);
+  return kafka;
+}
+
+const securityFailures = new WeakMap<Kafka, () => string | undefined>();
+
+/**
+ * The last refused login or TLS handshake one of this client's connections reported, if any: the
+ * thrown error of such a connect only says "Broker transport failure".
+ */
+export function securityFailure(kafka: Kafka): string | undefined {
+  return securityFailures.get(kafka)?.();
+}
+
+/** An error that names the refused login and the settings to check. */
+export function authFailedError(bootstrap: string, failure: string): OrderflowError {
+  return new OrderflowError(
+    'ORDERFLOW_KAFKA_AUTH_FAILED',
+    `Kafka at ${bootstrap} refused the connection: ${failure}. Check ORDERFLOW_KAFKA_SECURITY_PROTOCOL, ORDERFLOW_KAFKA_SASL_MECHANISMS, ORDERFLOW_KAFKA_SASL_USERNAME, ORDERFLOW_KAFKA_SASL_PASSWORD and ORDERFLOW_KAFKA_SSL_CA_LOCATION`,
+  );
 }
 
 /** Offsets as the consumer commits them: the next offset to read, i.e. last processed + 1. */

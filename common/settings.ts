@@ -87,18 +87,36 @@ export const sharedSettings = {
   ),
 };
 
+/** ORDERFLOW_KAFKA_* variables that are orderflow's own settings, not librdkafka properties. */
+const STACK_KAFKA_SETTINGS = new Set(['BOOTSTRAP', 'PORT', 'CONTROLLER_PORT', 'SASL_PORT']);
+
 /**
  * Extra librdkafka properties from the environment, under librdkafka's own names:
  * ORDERFLOW_KAFKA_SECURITY_PROTOCOL=SASL_SSL becomes security.protocol=SASL_SSL.
- * (ORDERFLOW_KAFKA_BOOTSTRAP and ORDERFLOW_KAFKA_PORT are orderflow settings, not passed through.)
+ * (ORDERFLOW_KAFKA_BOOTSTRAP and the stack's ORDERFLOW_KAFKA_*PORT are orderflow settings, not passed through.)
  */
 export function kafkaPassthrough(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('ORDERFLOW_KAFKA_') || value === undefined) continue;
     const rest = name.slice('ORDERFLOW_KAFKA_'.length);
-    if (rest === 'BOOTSTRAP' || rest === 'PORT' || rest === 'CONTROLLER_PORT') continue;
+    if (STACK_KAFKA_SETTINGS.has(rest)) continue;
     out[rest.toLowerCase().replaceAll('_', '.')] = value;
   }
   return out;
+}
+
+/** librdkafka properties whose values are secrets: shown as [redacted] wherever orderflow prints them. */
+export function isSecretKafkaProperty(property: string): boolean {
+  return /password|secret|jaas|\.pem$|token/.test(property);
+}
+
+/** The passthrough in effect as `VARIABLE -> property = value` lines, secrets masked. */
+export function describeKafkaPassthrough(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(kafkaPassthrough(env))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([property, value]) => {
+      const variable = `ORDERFLOW_KAFKA_${property.toUpperCase().replaceAll('.', '_')}`;
+      return `${variable} -> ${property} = ${isSecretKafkaProperty(property) ? '[redacted]' : value}`;
+    });
 }

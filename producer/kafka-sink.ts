@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * run at once, each one's delivery result is checked, and the first failure stops the run.
  */
 import { describeError, OrderflowError } from '../common/errors.ts';
-import { createKafka, type Producer } from '../common/kafka.ts';
+import { authFailedError, createKafka, securityFailure, type Producer } from '../common/kafka.ts';
 import { createLogger, type Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
@@ -99,9 +99,13 @@ export class KafkaOrderSink {
       retryBudgetMs,
       log,
       async () => {
-        await admin.connect();
         try {
+          await admin.connect();
           return await admin.listTopics({ timeout: 3_000 });
+        } catch (error) {
+          // A refused login does not get better by retrying: say so at once.
+          const refused = securityFailure(probe);
+          throw refused ? authFailedError(options.kafkaBootstrap, refused) : error;
         } finally {
           await admin.disconnect().catch(() => undefined);
         }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findJava, httpOk, jvm, kafkaClasspath, log4j2, requireDir, tcpOpen } from './jvm.ts';
+import { ensureBrokerTls, saslListenerProperties } from './kafka-sasl.ts';
 import { postgres } from './postgres.ts';
 import type { StackPaths, StackSettings } from './settings.ts';
 
@@ -36,7 +37,9 @@ export function components(s: StackSettings, p: StackPaths): Component[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Kafka: single-node KRaft (broker + controller), transactions at replication factor 1.
+// Kafka: single-node KRaft (broker + controller), transactions at replication factor 1. With
+// ORDERFLOW_KAFKA_SASL_PORT (default 9094; 0 = off) a third listener, SASL_SSL with SCRAM-SHA-512,
+// for clients only: inter-broker and controller traffic stay PLAINTEXT (kafka-sasl.ts).
 
 function kafka(s: StackSettings, p: StackPaths): Component {
   const dataDir = path.join(p.data, 'kafka');
@@ -49,17 +52,24 @@ function kafka(s: StackSettings, p: StackPaths): Component {
     () => {
       mkdirSync(p.conf, { recursive: true });
       const props = path.join(p.conf, 'server.properties');
+      const sasl = s.kafkaSaslPort > 0;
+      const listeners = [
+        `PLAINTEXT://127.0.0.1:${s.kafkaPort}`,
+        `CONTROLLER://127.0.0.1:${s.kafkaControllerPort}`,
+        ...(sasl ? [`SASL_SSL://127.0.0.1:${s.kafkaSaslPort}`] : []),
+      ].join(',');
       writeFileSync(
         props,
         [
           'process.roles=broker,controller',
           'node.id=1',
           `controller.quorum.bootstrap.servers=127.0.0.1:${s.kafkaControllerPort}`,
-          `listeners=PLAINTEXT://127.0.0.1:${s.kafkaPort},CONTROLLER://127.0.0.1:${s.kafkaControllerPort}`,
-          `advertised.listeners=PLAINTEXT://127.0.0.1:${s.kafkaPort},CONTROLLER://127.0.0.1:${s.kafkaControllerPort}`,
+          `listeners=${listeners}`,
+          `advertised.listeners=${listeners}`,
           'controller.listener.names=CONTROLLER',
           'inter.broker.listener.name=PLAINTEXT',
-          'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${sasl ? ',SASL_SSL:SASL_SSL' : ''}`,
+          ...(sasl ? saslListenerProperties(ensureBrokerTls(p)) : []),
           `log.dirs=${dataDir}`,
           'num.partitions=6',
           'auto.create.topics.enable=false',
@@ -166,39 +176,62 @@ function connect(s: StackSettings, p: StackPaths): Component {
       const props = path.join(p.conf, 'connect-distributed.properties');
       writeFileSync(
         props,
-        [
-          `bootstrap.servers=127.0.0.1:${s.kafkaPort}`,
-          'group.id=orderflow-connect',
-          'key.converter=org.apache.kafka.connect.storage.StringConverter',
-          'value.converter=org.apache.kafka.connect.json.JsonConverter',
-          'config.storage.topic=_orderflow_connect_configs',
-          'offset.storage.topic=_orderflow_connect_offsets',
-          'status.storage.topic=_orderflow_connect_status',
-          'config.storage.replication.factor=1',
-          'offset.storage.replication.factor=1',
-          'status.storage.replication.factor=1',
-          'offset.flush.interval.ms=2000',
-          `listeners=http://127.0.0.1:${s.connectPort}`,
-          'rest.advertised.host.name=127.0.0.1',
-          `rest.advertised.port=${s.connectPort}`,
-          `plugin.path=${p.plugins}`,
-          'plugin.discovery=hybrid_warn',
-          'connector.client.config.override.policy=All',
-          '',
-        ].join('\n'),
+        connectWorkerProperties({
+          bootstrap: `127.0.0.1:${s.kafkaPort}`,
+          groupId: 'orderflow-connect',
+          storagePrefix: '_orderflow_connect',
+          port: s.connectPort,
+          pluginPath: p.plugins,
+        }),
       );
-      const log = log4j2(p, 'connect');
-      return {
-        args: [
-          '-Xms256m',
-          '-Xmx1g',
-          `-Dlog4j2.configurationFile=${log}`,
-          '-cp',
-          kafkaClasspath(p),
-          'org.apache.kafka.connect.cli.ConnectDistributed',
-          props,
-        ],
-      };
+      return { args: connectWorkerArgs(p, log4j2(p, 'connect'), props) };
     },
   );
+}
+
+/** A distributed Connect worker's properties (the stack's, or a second worker's in a test). */
+export function connectWorkerProperties(w: {
+  bootstrap: string;
+  groupId: string;
+  /** Prefix of the config/offset/status storage topics. */
+  storagePrefix: string;
+  port: number;
+  pluginPath: string;
+  /** More lines, e.g. the client security settings (kafka-sasl.ts). */
+  extra?: string[];
+}): string {
+  return [
+    `bootstrap.servers=${w.bootstrap}`,
+    `group.id=${w.groupId}`,
+    'key.converter=org.apache.kafka.connect.storage.StringConverter',
+    'value.converter=org.apache.kafka.connect.json.JsonConverter',
+    `config.storage.topic=${w.storagePrefix}_configs`,
+    `offset.storage.topic=${w.storagePrefix}_offsets`,
+    `status.storage.topic=${w.storagePrefix}_status`,
+    'config.storage.replication.factor=1',
+    'offset.storage.replication.factor=1',
+    'status.storage.replication.factor=1',
+    'offset.flush.interval.ms=2000',
+    `listeners=http://127.0.0.1:${w.port}`,
+    'rest.advertised.host.name=127.0.0.1',
+    `rest.advertised.port=${w.port}`,
+    `plugin.path=${w.pluginPath}`,
+    'plugin.discovery=hybrid_warn',
+    'connector.client.config.override.policy=All',
+    ...(w.extra ?? []),
+    '',
+  ].join('\n');
+}
+
+/** The JVM arguments of a Connect worker with the given log configuration and properties file. */
+export function connectWorkerArgs(p: StackPaths, log4j2File: string, propsFile: string): string[] {
+  return [
+    '-Xms256m',
+    '-Xmx1g',
+    `-Dlog4j2.configurationFile=${log4j2File}`,
+    '-cp',
+    kafkaClasspath(p),
+    'org.apache.kafka.connect.cli.ConnectDistributed',
+    propsFile,
+  ];
 }

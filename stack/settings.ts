@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
-import { port, positiveInt, setting } from '../common/config.ts';
+import { integerIn, port, positiveInt, setting } from '../common/config.ts';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -14,6 +14,12 @@ export const stackSettings = {
     'State directory: downloaded stack, data, logs and pid files.',
   ),
   kafkaPort: setting('ORDERFLOW_KAFKA_PORT', port, 9092, 'Kafka broker port (PLAINTEXT).'),
+  kafkaSaslPort: setting(
+    'ORDERFLOW_KAFKA_SASL_PORT',
+    integerIn(0, 65535),
+    9094,
+    'Kafka SASL_SSL listener port (SCRAM-SHA-512, certificates in $ORDERFLOW_HOME/tls); 0 turns the listener off.',
+  ),
   kafkaControllerPort: setting('ORDERFLOW_KAFKA_CONTROLLER_PORT', port, 9093, 'Kafka KRaft controller port.'),
   registryPort: setting('ORDERFLOW_REGISTRY_PORT', port, 8081, 'Apicurio Registry HTTP port.'),
   registryManagementPort: setting(
@@ -35,6 +41,7 @@ export const stackSettings = {
 export type StackSettings = {
   home: string;
   kafkaPort: number;
+  kafkaSaslPort: number;
   kafkaControllerPort: number;
   registryPort: number;
   registryManagementPort: number;

@@ -2,7 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings } from '../common/config.ts';
 import { describeError, OrderflowError } from '../common/errors.ts';
 import { components, type Component } from './components.ts';
+import { tcpOpen } from './jvm.ts';
+import { tlsPaths } from './kafka-sasl.ts';
 import { tail } from './process.ts';
+import { setScramUser } from './scram-users.ts';
 import { stackPaths, stackSettings, type StackSettings } from './settings.ts';
 
 export interface ComponentStatus {
@@ -36,6 +39,7 @@ export async function stackUp(
       const owner =
         c.pid() === undefined ? ' (not started by this stack: another process answers on that port)' : '';
       report(`${c.name.padEnd(9)} already running on 127.0.0.1:${c.port}${owner}`);
+      if (c.name === 'kafka') await saslListenerUp(settings, report, env);
       continue;
     }
     if (c.pid() === undefined) {
@@ -50,8 +54,31 @@ export async function stackUp(
     }
     await waitHealthy(c, settings.startTimeoutSec * 1000);
     report(`${c.name.padEnd(9)} healthy on 127.0.0.1:${c.port}`);
+    if (c.name === 'kafka') await saslListenerUp(settings, report, env);
   }
   return stackStatus(env);
+}
+
+/**
+ * The broker's SASL_SSL listener: say where it is, warn when a broker started before it was
+ * configured lacks it, and create (or re-password) the SCRAM user named in the environment.
+ */
+async function saslListenerUp(s: StackSettings, report: Report, env: NodeJS.ProcessEnv): Promise<void> {
+  if (s.kafkaSaslPort === 0) return;
+  const paths = stackPaths(s.home);
+  if (!(await tcpOpen(s.kafkaSaslPort))) {
+    report(
+      `kafka     has no SASL_SSL listener on 127.0.0.1:${s.kafkaSaslPort} (started before it was configured): restart with stack down, stack up`,
+    );
+    return;
+  }
+  report(`kafka     SASL_SSL (SCRAM-SHA-512) on 127.0.0.1:${s.kafkaSaslPort}, CA ${tlsPaths(paths).caPem}`);
+  const user = env.ORDERFLOW_KAFKA_SASL_USERNAME;
+  const password = env.ORDERFLOW_KAFKA_SASL_PASSWORD;
+  if (user && password) {
+    await setScramUser(paths, `127.0.0.1:${s.kafkaPort}`, user, password);
+    report(`kafka     SCRAM user ${user} set from ORDERFLOW_KAFKA_SASL_USERNAME/_PASSWORD`);
+  }
 }
 
 async function waitHealthy(c: Component, timeoutMs: number): Promise<void> {
