@@ -94,10 +94,11 @@ export async function readRanges(
     ),
   );
   try {
+    // The client emits a batch's end-of-partition events before handing over its messages: note
+    // them here and close the ranges after the batch is counted.
+    const eofs = new Map<string, number>();
     consumer.on('partition.eof', (eof: EofEvent) => {
-      const key = `${eof.topic}/${eof.partition}`;
-      const r = open.get(key);
-      if (r && eof.offset >= r.from) open.delete(key);
+      eofs.set(`${eof.topic}/${eof.partition}`, eof.offset);
     });
     consumer.setDefaultConsumeTimeout(100);
     consumer.assign(
@@ -129,6 +130,11 @@ export async function readRanges(
           break outer;
         }
       }
+      for (const [key, offset] of eofs) {
+        const r = open.get(key);
+        if (r && offset >= r.from) open.delete(key);
+      }
+      eofs.clear();
     }
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
