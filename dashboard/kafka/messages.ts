@@ -118,8 +118,8 @@ export class MessagesView {
     }
     const keyBytes = q.key === undefined ? null : Buffer.from(q.key);
     const read = await readRanges(this.ctx.o.kafkaBootstrap, ranges, {
-      // Unfiltered newest-first reads keep all they read and pick the newest below.
-      maxRecords: filtered ? 50_000 : forward ? q.limit : q.limit * ranges.length,
+      // Unfiltered reads keep every record of their (page-sized) ranges and pick the page by time below.
+      maxRecords: filtered ? 50_000 : ranges.reduce((a, r) => a + r.to - r.from, 0),
       timeoutMs: READ_MS,
       keep: keyBytes ? (r) => r.key !== null && r.key.includes(keyBytes) : undefined,
     });
