@@ -1,5 +1,7 @@
 import { consumersOf } from '../live/pipeline.ts';
+import { MARKER_PROBE_MAX } from '../live/rates.ts';
 import { watermarks, withTimeout, type KafkaContext } from './context.ts';
+import { readRanges } from './record-reader.ts';
 
 const STATES = ['UNKNOWN', 'PREPARING_REBALANCE', 'COMPLETING_REBALANCE', 'STABLE', 'DEAD', 'EMPTY'];
 
@@ -8,8 +10,10 @@ export interface GroupPartition {
   partition: number;
   committed: number | null;
   end: number;
-  /** End offset minus committed (or minus the start when never committed): transaction markers included. */
+  /** Records behind: counted when the gap is small (markers are not records), else end minus committed. */
   lag: number;
+  /** The lag was counted record by record (true) or is the offset difference (false). */
+  counted: boolean;
   member: string | null;
 }
 
@@ -75,10 +79,12 @@ export async function consumerGroups(
             committed: has ? offset : null,
             end: e.high,
             lag: Math.max(0, e.high - (has ? offset : e.low)),
+            counted: false,
             member: owner.get(`${topic}[${e.partition}]`) ?? null,
           });
         }
       }
+      await countSmallGaps(ctx, partitions);
       return {
         stage: c.stage,
         group: c.group,
@@ -91,7 +97,23 @@ export async function consumerGroups(
   );
   return {
     groups,
-    lagNote:
-      'Lag = end offset − committed offset: a caught-up transactional consumer shows up to a few offsets of transaction markers, not records (the live tab counts those).',
+    lagNote: `Lag = records behind. Gaps of up to ${MARKER_PROBE_MAX} offsets are read and counted (read_committed: transaction markers are not records); larger gaps are end offset − committed offset, markers included.`,
   };
+}
+
+/** Count the records in small gaps, so a caught-up transactional consumer reads lag 0, not its markers. */
+async function countSmallGaps(ctx: KafkaContext, partitions: GroupPartition[]): Promise<void> {
+  for (const p of partitions) if (p.lag === 0) p.counted = true;
+  const small = partitions.filter((p) => p.committed !== null && p.lag > 0 && p.lag <= MARKER_PROBE_MAX);
+  if (small.length === 0) return;
+  const read = await readRanges(
+    ctx.o.kafkaBootstrap,
+    small.map((p) => ({ topic: p.topic, partition: p.partition, from: p.committed!, to: p.end })),
+    { maxRecords: small.length * MARKER_PROBE_MAX, timeoutMs: 3000 },
+  ).catch(() => null);
+  if (!read?.complete) return;
+  for (const p of small) {
+    p.lag = read.records.filter((r) => r.topic === p.topic && r.partition === p.partition).length;
+    p.counted = true;
+  }
 }

@@ -22,7 +22,9 @@ export interface TopicRow {
 
 function dirSize(dir: string): number {
   let total = 0;
+  // Log segments only, as Kafka's DescribeLogDirs counts them: index files are preallocated (10 MiB each).
   for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.log')) continue;
     try {
       total += statSync(join(dir, name)).size;
     } catch {
