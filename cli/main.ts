@@ -27,6 +27,7 @@ const parts: Promise<{ register: Registrar }>[] = [
   import('../processors/command.ts'),
   import('../bench/command.ts'),
   import('../dashboard/command.ts'),
+  import('../dashboard/kafka/command.ts'),
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];
 

@@ -34,6 +34,11 @@ export interface PipelineNames {
   sinkConnector(key: TopicKey): string;
   /** The consumer group Connect gives a sink connector: `connect-<connector>`. */
   connectorGroup(connector: string): string;
+  /**
+   * The compacted topic recording what was done with each dead letter (replayed or discarded), keyed
+   * by `<dlq topic>/<partition>/<offset>`: `<prefix>_orderflow_dlq_actions`.
+   */
+  readonly dlqActions: string;
 }
 
 export function pipelineNames(prefix = ''): PipelineNames {
@@ -48,5 +53,6 @@ export function pipelineNames(prefix = ''): PipelineNames {
     clientId: (service, instanceId) => `${prefix}orderflow-${service}-${instanceId}`,
     sinkConnector: (key) => `${prefix}orderflow-sink-${TOPICS[key].name}`,
     connectorGroup: (connector) => `connect-${connector}`,
+    dlqActions: `${prefix}_orderflow_dlq_actions`,
   };
 }

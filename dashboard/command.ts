@@ -7,6 +7,7 @@ import { PipelineWatcher } from './live/pipeline.ts';
 import { buildDashboard } from './server.ts';
 import { dashboardSettings } from './settings.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
+import { localKafkaLogDir } from './kafka/local-log-dir.ts';
 
 export function register(program: Command): void {
   const dashboard = program
@@ -14,7 +15,14 @@ export function register(program: Command): void {
     .description(
       'Serve the dashboards: six analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location) and a live pipeline view',
     );
-  addSettingFlags(dashboard, dashboardSettings, ['port', 'host', 'schema', 'databaseUrl', 'topicPrefix'])
+  addSettingFlags(dashboard, dashboardSettings, [
+    'port',
+    'host',
+    'schema',
+    'databaseUrl',
+    'topicPrefix',
+    'allowWrites',
+  ])
     .option('--no-live', 'serve the analysis tabs only (no Kafka, Connect or processor calls)')
     .addHelpText(
       'after',
@@ -35,7 +43,21 @@ export function register(program: Command): void {
             log,
           })
         : undefined;
-      const app = await buildDashboard({ db, watcher, log });
+      const kafka = flags.live
+        ? {
+            kafkaBootstrap: s.kafkaBootstrap,
+            registryUrl: s.registryUrl,
+            connectUrl: s.connectUrl,
+            topicPrefix: s.topicPrefix,
+            allowWrites: s.allowWrites,
+            token: s.token || undefined,
+            host: s.host,
+            kafkaLogDir: localKafkaLogDir(s.kafkaBootstrap),
+            splitGroups: s.splitGroups,
+            log,
+          }
+        : undefined;
+      const app = await buildDashboard({ db, watcher, kafka, log });
       try {
         await app.listen({ port: s.port, host: s.host });
       } catch (error) {
@@ -48,6 +70,10 @@ export function register(program: Command): void {
         );
       }
       console.log(`dashboard: http://${s.host}:${s.port}/ (warehouse schema "${s.schema}")`);
+      if (kafka)
+        console.log(
+          `kafka views: writes ${kafka.allowWrites ? 'allowed' : 'off (--allow-writes turns them on)'}`,
+        );
       const shutdown = new Shutdown(log, 10_000).install();
       shutdown.add('database pool', () => db.close());
       if (watcher) shutdown.add('pipeline watcher', () => watcher.close());

@@ -4,6 +4,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { describeError, isOrderflowError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import type { KafkaViewsOptions } from './kafka/context.ts';
+import { registerKafkaViews } from './kafka/routes.ts';
 import type { PipelineWatcher } from './live/pipeline.ts';
 import { customersTab } from './queries/customers.ts';
 import { itemsTab } from './queries/items.ts';
@@ -31,6 +33,8 @@ export interface DashboardOptions {
   db: Db;
   /** The live pipeline view; without it /api/live answers 503. */
   watcher?: PipelineWatcher;
+  /** The Kafka views under /api/kafka/ (topics, messages, groups, dead letters...); off without it. */
+  kafka?: KafkaViewsOptions & { splitGroups?: string[] };
   assetsDir?: string;
   log: Logger;
 }
@@ -124,6 +128,11 @@ export async function buildDashboard(options: DashboardOptions) {
       return reply.code(503).send({ error: 'ORDERFLOW_USAGE', message: 'the live view is off' });
     return options.watcher.snapshot();
   });
+
+  if (options.kafka) {
+    const views = await registerKafkaViews(app, options.kafka, db);
+    app.addHook('onClose', () => views.close());
+  }
 
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS_DIR;
   if (existsSync(`${assetsDir}/index.html`)) {

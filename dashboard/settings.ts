@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, setting } from '../common/config.ts';
+import { boolFlag, port, setting } from '../common/config.ts';
 import { connectionSettings } from '../common/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
 
@@ -53,5 +53,18 @@ export const dashboardSettings = {
     groupList as unknown as z.ZodType<string[]>,
     [],
     'Comma-separated consumer groups whose lag the live tab shows for the split; a trailing * matches every group with that prefix (ksqlDB numbers its query groups). Default: the splitter service, <topic prefix>orderflow-splitter.',
+  ),
+  allowWrites: setting(
+    'ORDERFLOW_DASHBOARD_ALLOW_WRITES',
+    boolFlag as unknown as z.ZodType<boolean>,
+    false,
+    'Allow the Kafka views to write: replay and discard dead letters, restart/pause/resume connectors, produce test orders (off: those calls answer 403).',
+    { flag: '--allow-writes' },
+  ),
+  token: setting(
+    'ORDERFLOW_DASHBOARD_TOKEN',
+    z.string().min(16, 'at least 16 characters'),
+    '',
+    'Token that write calls must send (header x-orderflow-token) when the dashboard binds beyond 127.0.0.1/::1; required then for writes to be allowed.',
   ),
 };

@@ -1,6 +1,7 @@
 import { describeError } from '../../common/errors.ts';
 import { createKafka, type Admin } from '../../common/kafka.ts';
 import type { Logger } from '../../common/logger.ts';
+import { pipelineNames } from '../../common/names.ts';
 import { ConnectClient } from '../../connect/connect-client.ts';
 import { TOPICS, SINK_DLQ_TOPIC, dlqTopic, topicName, type TopicKey } from '../../schemas/topics.ts';
 import { furthestCommitted, hasWildcard, matchGroups } from './consumer-groups.ts';
@@ -24,20 +25,21 @@ export interface PipelineOptions {
 }
 
 /** The consumers of the chain: each reads its input topics under its consumer group(s). */
-function consumersOf(prefix: string, splitGroups: readonly string[]) {
+export function consumersOf(prefix: string, splitGroups: readonly string[]) {
+  const n = pipelineNames(prefix);
   const sink = (key: TopicKey) => ({
     stage: `sink ${TOPICS[key].name}`,
-    groups: [`connect-${prefix}orderflow-sink-${TOPICS[key].name}`],
-    inputs: [topicName(key, prefix)],
+    groups: [n.connectorGroup(n.sinkConnector(key))],
+    inputs: [n.topic(key)],
   });
   return [
-    { stage: 'payment', groups: [`${prefix}orderflow-payment`], inputs: [topicName('unpaid', prefix)] },
-    { stage: 'shipping', groups: [`${prefix}orderflow-shipping`], inputs: [topicName('paid', prefix)] },
-    { stage: 'delivery', groups: [`${prefix}orderflow-delivery`], inputs: [topicName('shipped', prefix)] },
+    { stage: 'payment', groups: [n.group('payment')], inputs: [n.topic('unpaid')] },
+    { stage: 'shipping', groups: [n.group('shipping')], inputs: [n.topic('paid')] },
+    { stage: 'delivery', groups: [n.group('delivery')], inputs: [n.topic('shipped')] },
     {
       stage: 'split',
-      groups: splitGroups.length > 0 ? [...splitGroups] : [`${prefix}orderflow-splitter`],
-      inputs: [topicName('finished', prefix), topicName('failed', prefix)],
+      groups: splitGroups.length > 0 ? [...splitGroups] : [n.group('splitter')],
+      inputs: [n.topic('finished'), n.topic('failed')],
     },
     sink('orders'),
     sink('customers'),

@@ -9,6 +9,30 @@ import { escapeHtml } from './format.ts';
 import { renderLive } from './live.ts';
 import * as tabs from './tabs/index.ts';
 import { emptyHtml } from './widgets.ts';
+import { apiGet, errorHtml, type KafkaMeta, type KafkaView, type Mount } from './kafka-api.ts';
+import { mountConnectors } from './tabs/connectors.ts';
+import { mountDeadLetters } from './tabs/dead-letters.ts';
+import { mountFollow } from './tabs/follow-order.ts';
+import { mountGroups } from './tabs/groups.ts';
+import { mountMessages } from './tabs/messages.ts';
+import { mountProduce } from './tabs/produce.ts';
+import { mountSchemas } from './tabs/schemas.ts';
+import { mountTopics } from './tabs/topics.ts';
+
+/** The Kafka views (a Kafka UI for this pipeline), after the live tab. */
+const KAFKA_TABS: { name: string; title: string; mount: Mount }[] = [
+  { name: 'topics', title: 'Topics', mount: mountTopics },
+  { name: 'messages', title: 'Messages', mount: mountMessages },
+  { name: 'follow', title: 'Follow an order', mount: mountFollow },
+  { name: 'groups', title: 'Consumer groups', mount: mountGroups },
+  { name: 'schemas', title: 'Schemas', mount: mountSchemas },
+  { name: 'connectors', title: 'Connectors', mount: mountConnectors },
+  { name: 'dead-letters', title: 'Dead letters', mount: mountDeadLetters },
+  { name: 'produce', title: 'Produce', mount: mountProduce },
+];
+const isKafkaTab = (tab: string) => KAFKA_TABS.some((t) => t.name === tab);
+let kafkaView: KafkaView | null = null;
+let kafkaMeta: KafkaMeta | null = null;
 
 interface Meta {
   empty: boolean;
@@ -58,11 +82,19 @@ function saveState(): void {
   p.set('tab', state.tab);
   if (state.range !== 'last30') p.set('range', state.range);
   if (state.province) p.set('province', state.province);
+  // A Kafka view keeps its own parameters (topic, order) in the URL.
+  if (isKafkaTab(state.tab))
+    for (const [k, v] of new URLSearchParams(location.search))
+      if (!['tab', 'range', 'province'].includes(k)) p.set(k, v);
   history.replaceState(null, '', `?${p.toString()}`);
 }
 
 function renderNav(): void {
-  const all = [...(meta?.tabs ?? []), { name: 'live', title: 'Live pipeline', province: false }];
+  const all = [
+    ...(meta?.tabs ?? []),
+    { name: 'live', title: 'Live pipeline', province: false },
+    ...KAFKA_TABS.map((t) => ({ name: t.name, title: t.title, province: false })),
+  ];
   nav.innerHTML = all
     .map(
       (t) =>
@@ -71,7 +103,7 @@ function renderNav(): void {
     .join('');
   const current = all.find((t) => t.name === state.tab);
   provinceLabel.style.display = current?.province ? '' : 'none';
-  rangeSelect.parentElement!.style.display = state.tab === 'live' ? 'none' : '';
+  rangeSelect.parentElement!.style.display = state.tab === 'live' || isKafkaTab(state.tab) ? 'none' : '';
 }
 
 function fillFilters(): void {
@@ -101,6 +133,8 @@ async function loadTab(): Promise<void> {
   const token = ++loadToken;
   window.clearInterval(liveTimer);
   liveTimer = undefined;
+  kafkaView?.stop?.();
+  kafkaView = null;
   saveState();
   renderNav();
   view.dataset.tab = state.tab;
@@ -108,6 +142,27 @@ async function loadTab(): Promise<void> {
   if (state.tab === 'live') {
     await refreshLive(token, true);
     liveTimer = window.setInterval(() => void refreshLive(token, false), 3000);
+    return;
+  }
+  const kafkaTab = KAFKA_TABS.find((t) => t.name === state.tab);
+  if (kafkaTab) {
+    show('<div class="empty">loading…</div>');
+    status.textContent = '';
+    try {
+      kafkaMeta ??= await apiGet<KafkaMeta>('meta');
+      if (token !== loadToken) return;
+      const root = document.createElement('div');
+      show('');
+      view.appendChild(root);
+      const mounted = await kafkaTab.mount(root, kafkaMeta, new URLSearchParams(location.search));
+      if (token !== loadToken) mounted.stop?.();
+      else kafkaView = mounted;
+      status.textContent = `Kafka views · topics${kafkaMeta.prefix ? ` with prefix “${kafkaMeta.prefix}”` : ''} · actions ${kafkaMeta.writesAllowed ? 'allowed' : 'off'}`;
+    } catch (error) {
+      if (token !== loadToken) return;
+      show(errorHtml(error));
+    }
+    view.dataset.ready = 'true';
     return;
   }
   const renderer = RENDERERS[state.tab];
@@ -186,7 +241,7 @@ async function start(): Promise<void> {
     return;
   }
   fillFilters();
-  if (meta.empty && state.tab !== 'live') {
+  if (meta.empty && state.tab !== 'live' && !isKafkaTab(state.tab)) {
     renderNav();
     show(emptyHtml(meta.message ?? 'no data yet'));
     view.dataset.tab = state.tab;

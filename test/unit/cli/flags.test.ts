@@ -16,6 +16,7 @@ const PARTS = [
   '../../../processors/command.ts',
   '../../../bench/command.ts',
   '../../../dashboard/command.ts',
+  '../../../dashboard/kafka/command.ts',
 ];
 
 async function allOptions(): Promise<{ command: string; flag: string; help: string }[]> {

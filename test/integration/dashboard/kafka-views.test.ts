@@ -1,0 +1,379 @@
+/**
+ * The dashboard's Kafka views against the real stack, on a prefix of their own: topic counts equal
+ * what the test wrote, a seek by time lands on the right offset, key and field filters, following
+ * an order, schemas, groups, and a dead letter replayed exactly once that flows on through the
+ * payment stage (a second replay is refused). Bad parameters are 400s with the reason; writes are
+ * 403 unless allowed, and 401 without the token beyond loopback.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineNames } from '../../../common/names.ts';
+import { buildDashboard } from '../../../dashboard/server.ts';
+import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
+import { REPLAYED_FROM } from '../../../dashboard/kafka/dead-letters.ts';
+import { deadLetterMessage } from '../../../runtime/dead-letter.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import {
+  deletePendingTopics,
+  inputProducer,
+  sampleOrders,
+  startStage,
+  testSettings,
+} from '../processors/pipeline.ts';
+import { databaseUrl } from './seeded-warehouse.ts';
+
+type App = Awaited<ReturnType<typeof buildDashboard>>;
+const prefix = uniquePrefix('kv');
+const names = pipelineNames(prefix);
+const unpaid = names.topic('unpaid');
+const dlq = names.dlq(unpaid);
+const COUNT = 24;
+const T0 = Date.now() - 3_600_000;
+
+interface Rec {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: string;
+  headers: Record<string, string>;
+  value: {
+    order_id: string;
+    order_total: string;
+    order_date: string;
+    shipping_info: { order_status: string };
+  } | null;
+  decodeError?: string;
+  valueHex?: string;
+}
+
+describe('dashboard Kafka views', () => {
+  const db = new WarehouseReader(databaseUrl, 'public');
+  const apps: App[] = [];
+  let app: App;
+  let orders: Order[];
+  let replayOrder: Order;
+
+  const options = (over: Record<string, unknown> = {}) => ({
+    kafkaBootstrap: conn.kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    connectUrl: conn.connectUrl,
+    topicPrefix: prefix,
+    allowWrites: true,
+    host: '127.0.0.1',
+    log,
+    ...over,
+  });
+  const make = async (over: Record<string, unknown> = {}) => {
+    const a = await buildDashboard({ db, log, kafka: options(over), assetsDir: '/nonexistent' });
+    apps.push(a);
+    return a;
+  };
+  const get = async <T>(url: string) => {
+    const r = await app.inject({ method: 'GET', url });
+    return { status: r.statusCode, body: r.json<T & { message?: string }>() };
+  };
+  const post = async <T>(url: string, payload: unknown, a = app, headers: Record<string, string> = {}) => {
+    const r = await a.inject({ method: 'POST', url, payload: payload as object, headers });
+    return { status: r.statusCode, body: r.json<T & { message?: string }>() };
+  };
+
+  beforeAll(async () => {
+    await createTopics(prefix, 2);
+    const all = sampleOrders(COUNT + 1, 91);
+    orders = all.slice(0, COUNT);
+    replayOrder = all[COUNT]!;
+    const input = await inputProducer(prefix);
+    // One second apart, oldest first, so a seek by time has one right answer per partition.
+    await input.sendRaw(
+      unpaid,
+      orders.map((o, i) => ({
+        key: o.order_id,
+        value: input.encoder.encode(o),
+        timestamp: String(T0 + i * 1000),
+      })),
+    );
+    // Two dead letters as a stage writes them: a good order (to replay) and undecodable bytes.
+    const source = (offset: string) =>
+      ({ topic: unpaid, partition: 0, offset, key: null, timestamp: '0' }) as never;
+    await input.sendRaw(dlq, [
+      {
+        ...deadLetterMessage(
+          source('9001'),
+          input.encoder.encode(replayOrder),
+          undefined,
+          'payment',
+          'ORDERFLOW_INVARIANT_VIOLATED',
+          'test: a repaired order',
+        ),
+        key: replayOrder.order_id,
+      },
+      {
+        ...deadLetterMessage(
+          source('9002'),
+          Buffer.from('not avro'),
+          undefined,
+          'payment',
+          'ORDERFLOW_DECODE_FAILED',
+          'test: poison',
+        ),
+        key: 'poison-1',
+      },
+    ]);
+    await input.close();
+    app = await make();
+  });
+
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    await db.close();
+    await deleteTopics(prefix).catch(() => undefined);
+    await deletePendingTopics(prefix).catch(() => undefined);
+    const admin = (await import('../../../common/kafka.ts'))
+      .createKafka(conn.kafkaBootstrap, 'kv-cleanup', log)
+      .admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [names.dlqActions] }).catch(() => undefined);
+    await admin.deleteGroups([names.group('payment')]).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('topics: every pipeline topic, the count written, partitions and size', async () => {
+    const { status, body } = await get<{
+      topics: {
+        topic: string;
+        exists: boolean;
+        partitions: number;
+        messagesUpperBound: number;
+        kind: string;
+      }[];
+    }>('/api/kafka/topics');
+    expect(status).toBe(200);
+    const t = body.topics.find((x) => x.topic === unpaid)!;
+    expect(t).toMatchObject({ exists: true, partitions: 2, messagesUpperBound: COUNT, kind: 'lifecycle' });
+    expect(body.topics.find((x) => x.topic === dlq)).toMatchObject({ kind: 'dlq', messagesUpperBound: 2 });
+    expect(
+      body.topics.every(
+        (x) => x.topic.startsWith(prefix) || x.topic.startsWith(`${prefix}_`) || x.topic.startsWith('_'),
+      ),
+    ).toBe(true);
+  });
+
+  it('messages: newest and oldest pages hold what was written, decoded, money exact, dates ISO with Manila', async () => {
+    const newest = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&limit=${COUNT}`);
+    expect(newest.status).toBe(200);
+    expect(newest.body.records).toHaveLength(COUNT);
+    expect(new Set(newest.body.records.map((r) => r.key))).toEqual(new Set(orders.map((o) => o.order_id)));
+    const first = newest.body.records[0]!;
+    expect(first.timestamp).toBe(T0 + (COUNT - 1) * 1000);
+    const order = orders.find((o) => o.order_id === first.key)!;
+    expect(first.value!.order_total).toBe(order.order_total);
+    expect(first.value!.order_date).toMatch(
+      /^\d{4}-\d\d-\d\dT.*Z \(Manila \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$/,
+    );
+    const oldest = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&order=oldest&limit=3`);
+    expect(oldest.body.records.map((r) => r.timestamp)).toEqual([T0, T0 + 1000, T0 + 2000]);
+  });
+
+  it('messages: a seek to a timestamp lands on the first offset at or after it', async () => {
+    const p0 = (
+      await get<{ records: Rec[] }>(
+        `/api/kafka/messages?topic=${unpaid}&partition=0&order=oldest&limit=${COUNT}`,
+      )
+    ).body.records;
+    expect(p0.length).toBeGreaterThan(3);
+    const target = p0[3]!;
+    const seek = await get<{ records: Rec[] }>(
+      `/api/kafka/messages?topic=${unpaid}&partition=0&timestamp=${new Date(target.timestamp - 500).toISOString()}&limit=1`,
+    );
+    expect(seek.status).toBe(200);
+    expect(seek.body.records.map((r) => r.offset)).toEqual([target.offset]);
+    const byOffset = await get<{ records: Rec[] }>(
+      `/api/kafka/messages?topic=${unpaid}&partition=0&offset=${target.offset}&limit=2`,
+    );
+    expect(byOffset.body.records.map((r) => r.offset)).toEqual([p0[3]!.offset, p0[4]!.offset]);
+  });
+
+  it('messages: filter by key and by a field of the decoded value', async () => {
+    const one = orders[5]!;
+    const byKey = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&key=${one.order_id}`);
+    expect(byKey.body.records.map((r) => r.key)).toEqual([one.order_id]);
+    const province = one.customer_info.provincial_code;
+    const expected = orders.filter((o) => o.customer_info.provincial_code === province).length;
+    const byField = await get<{ records: Rec[] }>(
+      `/api/kafka/messages?topic=${unpaid}&field=customer_info.provincial_code&value=${province}&limit=100`,
+    );
+    expect(byField.body.records).toHaveLength(expected);
+  });
+
+  it('bad parameters are 400s naming the parameter, never a stack trace', async () => {
+    for (const [url, word] of [
+      [`/api/kafka/messages?topic=orders_of_someone_else`, 'topic'],
+      [`/api/kafka/messages?topic=${unpaid}&partition=0&offset=12abc`, 'offset'],
+      [`/api/kafka/messages?topic=${unpaid}&limit=100000`, 'limit'],
+      [`/api/kafka/messages?topic=${unpaid}&partition=7`, 'partition'],
+      [`/api/kafka/messages?topic=${unpaid}&timestamp=yesterday`, 'timestamp'],
+      [`/api/kafka/messages?topic=${unpaid}&sneaky=1`, 'sneaky'],
+      [`/api/kafka/follow?order=${encodeURIComponent("x' or 1=1")}`, 'order'],
+      [`/api/kafka/dead-letters?topic=${unpaid}`, 'topic'],
+    ] as const) {
+      const r = await get<{ error: string }>(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.message, url).toContain(word);
+      expect(r.body.message, url).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('schemas: the pipeline subjects with versions and compatibility', async () => {
+    const { body } = await get<{
+      subjects: { subject: string; versions: number[]; compatibility: string }[];
+    }>('/api/kafka/schemas');
+    const s = body.subjects.find((x) => x.subject === `${unpaid}-value`)!;
+    expect(s.versions).toEqual([1]);
+    expect(s.compatibility).toBe('BACKWARD');
+    const diff = await get<{ changes: unknown[] }>(
+      `/api/kafka/schemas/diff?subject=${unpaid}-value&from=1&to=1`,
+    );
+    expect(diff.body.changes).toEqual([]);
+    const version = await get<{ fields: { path: string; type: string }[] }>(
+      `/api/kafka/schemas/version?subject=${unpaid}-value&version=1`,
+    );
+    expect(version.body.fields.find((f) => f.path === 'order_total')?.type).toMatch(/decimal/);
+  });
+
+  it('writes are 403 when not allowed, 401 without the token beyond loopback', async () => {
+    const body = { topic: dlq, partition: 0, offset: 1 };
+    const off = await make({ allowWrites: false });
+    expect((await post('/api/kafka/dead-letters/discard', body, off)).status).toBe(403);
+    const open = await make({ host: '0.0.0.0', token: 'a-test-token-of-some-length' });
+    expect((await post('/api/kafka/dead-letters/discard', body, open)).status).toBe(401);
+    const noToken = await make({ host: '0.0.0.0' });
+    expect((await post('/api/kafka/dead-letters/discard', body, noToken)).status).toBe(403);
+  });
+
+  it('dead letters: replayed once to the source topic, flowing on; a second replay and a re-discard are refused', async () => {
+    const list = await get<{
+      deadLetters: {
+        coordinates: string;
+        code: string;
+        sourceTopic: string;
+        sourceOffset: string;
+        decodeError?: string;
+        originalHex: string;
+        handled: unknown;
+      }[];
+    }>(`/api/kafka/dead-letters?topic=${dlq}`);
+    expect(list.body.deadLetters).toHaveLength(2);
+    const poison = list.body.deadLetters.find((d) => d.code === 'ORDERFLOW_DECODE_FAILED')!;
+    expect(poison.decodeError).toMatch(/Confluent/);
+    expect(Buffer.from(poison.originalHex, 'hex').toString()).toBe('not avro');
+    const good = list.body.deadLetters.find((d) => d.code === 'ORDERFLOW_INVARIANT_VIOLATED')!;
+    expect(good).toMatchObject({ sourceTopic: unpaid, sourceOffset: '9001', handled: null });
+    const [, , offset] = good.coordinates.split('/');
+
+    const replay = await post<{ action: { action: string } }>('/api/kafka/dead-letters/replay', {
+      topic: dlq,
+      partition: 0,
+      offset: Number(offset),
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.body.action.action).toBe('replayed');
+    const again = await post('/api/kafka/dead-letters/replay', {
+      topic: dlq,
+      partition: 0,
+      offset: Number(offset),
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already replayed/);
+    expect(
+      (await post('/api/kafka/dead-letters/discard', { topic: dlq, partition: 0, offset: Number(offset) }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await post('/api/kafka/dead-letters/replay', {
+          topic: dlq,
+          partition: 0,
+          offset: Number(poison.coordinates.split('/')[2]),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post('/api/kafka/dead-letters/discard', {
+          topic: dlq,
+          partition: 0,
+          offset: Number(poison.coordinates.split('/')[2]),
+        })
+      ).status,
+    ).toBe(409);
+
+    // Exactly one copy on the source topic, marked with where it came from.
+    const copies = await get<{ records: Rec[] }>(
+      `/api/kafka/messages?topic=${unpaid}&key=${replayOrder.order_id}`,
+    );
+    expect(copies.body.records).toHaveLength(1);
+    expect(copies.body.records[0]!.headers[REPLAYED_FROM]).toBe(good.coordinates);
+    const handled = await get<{ deadLetters: { handled: { action: string } | null }[] }>(
+      `/api/kafka/dead-letters?topic=${dlq}&status=pending`,
+    );
+    expect(handled.body.deadLetters).toHaveLength(0);
+
+    // It flows on: the payment stage takes it (paid or failed), and following the order shows it.
+    const stage = await startStage(
+      'payment',
+      testSettings('payment', prefix, { group: names.group('payment') }),
+    );
+    try {
+      const deadline = Date.now() + 90_000;
+      let topics: string[] = [];
+      while (Date.now() < deadline) {
+        const f = await get<{ records: { topic: string }[] }>(
+          `/api/kafka/follow?order=${replayOrder.order_id}`,
+        );
+        topics = f.body.records.map((r) => r.topic);
+        if (topics.some((t) => t === names.topic('paid') || t === names.topic('failed'))) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(topics[0]).toBe(unpaid);
+      expect(topics.some((t) => t === names.topic('paid') || t === names.topic('failed'))).toBe(true);
+      // The stage's group: members while it runs, committed offsets, lag per partition.
+      const groups = await get<{
+        groups: {
+          group: string;
+          members: unknown[];
+          partitions: { committed: number | null; end: number; lag: number; counted: boolean }[];
+        }[];
+      }>('/api/kafka/groups');
+      const payment = groups.body.groups.find((g) => g.group === names.group('payment'))!;
+      expect(payment.partitions).toHaveLength(2);
+      expect(payment.members.length).toBeGreaterThanOrEqual(1);
+      // Small gaps are counted record by record (markers are no lag); others are offset differences.
+      for (const p of payment.partitions) {
+        const offsets = p.end - (p.committed ?? 0);
+        if (p.counted) expect(p.lag).toBeLessThanOrEqual(offsets);
+        else expect(p.lag).toBe(offsets);
+      }
+      expect(payment.partitions.some((p) => p.counted)).toBe(true);
+    } finally {
+      await stage.stop();
+    }
+  });
+
+  it('produce: a valid order is written through the registry; an invalid one is a 400 naming the field', async () => {
+    const sample = (await get<{ value: Order }>('/api/kafka/produce/sample')).body.value;
+    const ok = await post<{ key: string; schemaId: number }>('/api/kafka/produce', {
+      topic: unpaid,
+      value: sample,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.schemaId).toBeGreaterThan(0);
+    const back = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&key=${sample.order_id}`);
+    expect(back.body.records.map((r) => r.value?.order_id)).toEqual([sample.order_id]);
+    const bad = await post('/api/kafka/produce', { topic: unpaid, value: { ...sample, order_total: 12.5 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('order_total');
+    expect((await post('/api/kafka/produce', { topic: names.topic('orders'), value: sample })).status).toBe(
+      400,
+    );
+  });
+});
