@@ -157,6 +157,9 @@ async function run(opts: RunPlan): Promise<void> {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
   start('splitter', ['split']);
+  // Connect never restarts a FAILED sink task (e.g. after a PostgreSQL outage longer than the
+  // connectors' flush retries): the watchdog does, with backoff.
+  start('connect-watchdog', ['connect', 'watch']);
   start('dashboard', ['dashboard', '--port', String(opts.dashboardPort)]);
   if (opts.live) {
     start('generator', [

@@ -5,6 +5,7 @@ import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts
 import { runReconcile } from './reconcile.ts';
 import { formatReconciliation } from './reconcile-compare.ts';
 import { deleteSinks, deploySinks, replaySinks, reportStatuses, sinkStatuses } from './deploy.ts';
+import { watchSinks } from './watchdog.ts';
 import { reconcileSettings, sinkSettings } from './settings.ts';
 import { renderSinks, type SinkValues } from './sink-config.ts';
 
@@ -65,6 +66,22 @@ export function register(program: Command): void {
       reportStatuses(await sinkStatuses(s.connectUrl, values), (line) => console.log(line));
     });
 
+  common(connect.command('watch'))
+    .description(
+      'Keep the sink connectors running: poll their status and restart FAILED tasks with backoff (Connect never does), one log line per outage; runs until SIGINT/SIGTERM',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { s, values } = load(command);
+      const log = createLogger('connect-watch');
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      const names = renderSinks(values).map((c) => c.name);
+      log.info({ connectors: names }, `watching ${names.length} sink connector(s) at ${s.connectUrl}`);
+      const state = await watchSinks({ connectUrl: s.connectUrl, names, log, signal: controller.signal });
+      log.info({ restarts: state.restarts }, 'watchdog stopped');
+    });
+
   common(connect.command('delete'))
     .description('Delete the sink connectors of a prefix (the tables and topics stay)')
     .action(async (_opts: unknown, command: Command) => {
@@ -91,11 +108,20 @@ export function register(program: Command): void {
           `read ${result.records} record(s) from Kafka (${result.undecodable} undecodable, skipped)`,
         );
         for (const line of formatReconciliation(result)) console.log(line);
+        for (const l of result.sinkLag ?? [])
+          console.log(`sink lag ${l.connector}: ${l.lag} record(s) not landed yet`);
       }
       if (!result.ok) {
+        const behind = (result.sinkLag ?? []).reduce((n, l) => n + l.lag, 0);
+        const lag =
+          result.sinkLag === null
+            ? ' (sink lag unknown)'
+            : behind > 0
+              ? ` (the sink connectors are still ${behind} record(s) behind: run reconcile again once they catch up)`
+              : ' (the sink connectors are caught up: this is not lag)';
         throw new OrderflowError(
           'ORDERFLOW_RECONCILE_MISMATCH',
-          `Kafka and PostgreSQL disagree in schema ${s.warehouseSchema}: ${result.missing.length} missing, ${result.extra.length} extra, ${result.differentTotal.length} with a different total, ${result.differentStatus.length} with a different status`,
+          `Kafka and PostgreSQL disagree in schema ${s.warehouseSchema}: ${result.differences.join('; ')}${lag}`,
         );
       }
     });

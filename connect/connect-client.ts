@@ -97,6 +97,17 @@ export class ConnectClient {
     if (status !== 202 && status !== 204) throw this.fail(`resuming ${name} failed`, status, json);
   }
 
+  /** Restart a connector's failed instance and failed tasks (Connect 3.0+: 202 or 204, 404 if unknown). */
+  async restartFailed(name: string): Promise<void> {
+    const { status, json } = await this.call(
+      'POST',
+      `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`,
+    );
+    if (status !== 202 && status !== 204 && status !== 200) {
+      throw this.fail(`restarting the failed tasks of ${name} failed`, status, json);
+    }
+  }
+
   /** Forget a stopped sink connector's committed offsets: it re-reads its topics from the start. */
   async resetOffsets(name: string): Promise<void> {
     const { status, json } = await this.call('DELETE', `/connectors/${encodeURIComponent(name)}/offsets`);

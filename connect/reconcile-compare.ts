@@ -41,6 +41,10 @@ export interface Reconciliation {
   landedRevenue: string;
   kafkaLines: number;
   landedLines: number;
+  /** Order ids that appear in more than one committed record of finished/failed_orders. */
+  duplicates: { orderId: string; records: number }[];
+  /** Every difference found, one sentence each (empty when reconciled). */
+  differences: string[];
   ok: boolean;
 }
 
@@ -54,10 +58,15 @@ export function kafkaOrder(order: Order): KafkaOrder {
   };
 }
 
+/**
+ * Compare. `recordsPerOrder` counts the committed records read per order id (the last one is in
+ * `kafka`): more than one is a duplicate, which the upserting sink would hide.
+ */
 export function reconcile(
   kafka: Map<string, KafkaOrder>,
   landed: LandedOrder[],
   items: LandedItems,
+  recordsPerOrder: Map<string, number> = new Map(),
 ): Reconciliation {
   const landedById = new Map(landed.map((row) => [row.orderId, row]));
   const missing: string[] = [];
@@ -88,14 +97,34 @@ export function reconcile(
   }
   const extra = landed.filter((row) => !kafka.has(row.orderId)).map((row) => row.orderId);
   const landedTotal = landed.reduce((sum, row) => sum + (row.totalCents ?? 0), 0);
-  const ok =
-    missing.length === 0 &&
-    extra.length === 0 &&
-    differentTotal.length === 0 &&
-    differentStatus.length === 0 &&
-    kafkaTotal === landedTotal &&
-    kafkaRevenue === items.deliveredSubtotalCents &&
-    kafkaLines === items.rows;
+  const duplicates = [...recordsPerOrder]
+    .filter(([, n]) => n > 1)
+    .map(([orderId, records]) => ({ orderId, records }))
+    .sort((a, b) => a.orderId.localeCompare(b.orderId));
+  const differences: string[] = [];
+  const count = (n: number, what: string) => `${n} ${what}`;
+  if (duplicates.length > 0) {
+    const extraRecords = duplicates.reduce((n, d) => n + d.records - 1, 0);
+    differences.push(
+      `${count(duplicates.length, 'order(s)')} written more than once to finished/failed_orders (${extraRecords} duplicate record(s))`,
+    );
+  }
+  if (missing.length) differences.push(count(missing.length, 'order(s) missing in postgres'));
+  if (extra.length) differences.push(count(extra.length, 'order(s) in postgres that Kafka does not have'));
+  if (differentTotal.length)
+    differences.push(count(differentTotal.length, 'order(s) with a different total'));
+  if (differentStatus.length)
+    differences.push(count(differentStatus.length, 'order(s) with a different status'));
+  if (kafkaLines !== items.rows) differences.push(`order lines: kafka ${kafkaLines}, postgres ${items.rows}`);
+  if (kafkaTotal !== landedTotal) {
+    differences.push(`order total sum: kafka ${fromCents(kafkaTotal)}, postgres ${fromCents(landedTotal)}`);
+  }
+  if (kafkaRevenue !== items.deliveredSubtotalCents) {
+    differences.push(
+      `revenue: kafka ${fromCents(kafkaRevenue)}, postgres ${fromCents(items.deliveredSubtotalCents)}`,
+    );
+  }
+  const ok = differences.length === 0;
   return {
     kafkaOrders: kafka.size,
     landedOrders: landed.length,
@@ -109,6 +138,8 @@ export function reconcile(
     landedRevenue: fromCents(items.deliveredSubtotalCents),
     kafkaLines,
     landedLines: items.rows,
+    duplicates,
+    differences,
     ok,
   };
 }
@@ -140,7 +171,12 @@ export function formatReconciliation(r: Reconciliation, limit = 10): string[] {
             .join(', ')})`
         : ''
     }`,
-    r.ok ? 'reconciled: Kafka and PostgreSQL agree' : 'MISMATCH: Kafka and PostgreSQL disagree',
+    `duplicates in finished/failed_orders: ${r.duplicates.length}${
+      r.duplicates.length ? ` (${few(r.duplicates.map((d) => `${d.orderId} x${d.records}`))})` : ''
+    }`,
+    r.ok
+      ? 'reconciled: Kafka and PostgreSQL agree'
+      : `MISMATCH: Kafka and PostgreSQL disagree: ${r.differences.join('; ')}`,
   ];
   return lines;
 }

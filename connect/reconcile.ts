@@ -8,10 +8,12 @@ import { RdKafka } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { toCents } from '../common/money.ts';
+import { retry } from '../common/retry.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { topicName } from '../schemas/topics.ts';
+import { sinkLag, type SinkLag } from './sink-lag.ts';
 import { connectWarehouse } from '../warehouse/connection.ts';
 import {
   kafkaOrder,
@@ -33,6 +35,8 @@ export interface ReconcileOptions {
 
 export interface KafkaSide {
   orders: Map<string, KafkaOrder>;
+  /** Committed records per order id (more than one: a duplicate). */
+  recordsPerOrder: Map<string, number>;
   records: number;
   undecodable: number;
 }
@@ -91,7 +95,7 @@ export async function readOrders(o: ReconcileOptions, topics: string[]): Promise
 
     const serde = new AvroSerde(o.registryUrl);
     const decoder = serde.reader<Order>(readSchema('order.avsc'));
-    const side: KafkaSide = { orders: new Map(), records: 0, undecodable: 0 };
+    const side: KafkaSide = { orders: new Map(), recordsPerOrder: new Map(), records: 0, undecodable: 0 };
     while (pending.size > 0) {
       if (Date.now() > deadline) {
         throw new OrderflowError(
@@ -102,12 +106,22 @@ export async function readOrders(o: ReconcileOptions, topics: string[]): Promise
       }
       const messages = await promisify<RdKafka.Message[]>((cb) => consumer.consume(1000, cb));
       const values = messages.map((m) => m.value ?? null);
-      await decoder.prepare(values);
+      // An unreachable registry is waited for; an unknown schema id is poison (decode() says so).
+      await retry(() => decoder.prepare(values), {
+        what: `the schema registry at ${o.registryUrl}`,
+        code: 'ORDERFLOW_REGISTRY_UNAVAILABLE',
+        budgetMs: 60_000,
+        onRetry: ({ attempt, error }) => {
+          if (attempt === 1)
+            o.log.warn({ err: describeError(error) }, 'reconcile: registry unreachable, waiting');
+        },
+      });
       for (const value of values) {
         side.records++;
         try {
           const order = decoder.decode(value);
           side.orders.set(order.order_id, kafkaOrder(order));
+          side.recordsPerOrder.set(order.order_id, (side.recordsPerOrder.get(order.order_id) ?? 0) + 1);
         } catch (error) {
           side.undecodable++;
           o.log.warn({ err: describeError(error) }, 'reconcile: undecodable record skipped');
@@ -159,15 +173,22 @@ export async function readLanded(
 
 export async function runReconcile(
   o: ReconcileOptions,
-): Promise<Reconciliation & { records: number; undecodable: number }> {
+): Promise<Reconciliation & { records: number; undecodable: number; sinkLag: SinkLag[] | null }> {
   const kafka = await readOrders(o, [
     topicName('finished', o.topicPrefix),
     topicName('failed', o.topicPrefix),
   ]);
   const landed = await readLanded(o);
-  const result = reconcile(kafka.orders, landed.orders, {
-    rows: landed.itemRows,
-    deliveredSubtotalCents: landed.deliveredSubtotalCents,
+  const result = reconcile(
+    kafka.orders,
+    landed.orders,
+    { rows: landed.itemRows, deliveredSubtotalCents: landed.deliveredSubtotalCents },
+    kafka.recordsPerOrder,
+  );
+  // The lag is context for a mismatch, never a reason to fail by itself.
+  const lag = await sinkLag(o.kafkaBootstrap, o.topicPrefix, o.log).catch((error: unknown) => {
+    o.log.warn({ err: describeError(error) }, "reconcile: could not read the sink connectors' lag");
+    return null;
   });
-  return { ...result, records: kafka.records, undecodable: kafka.undecodable };
+  return { ...result, records: kafka.records, undecodable: kafka.undecodable, sinkLag: lag };
 }

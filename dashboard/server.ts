@@ -74,7 +74,13 @@ export async function buildDashboard(options: DashboardOptions) {
       const status = error.code === 'ORDERFLOW_USAGE' ? 400 : error.retriable ? 503 : 500;
       return reply.code(status).send({ error: error.code, message: error.message });
     }
-    const validation = (error as { validation?: unknown; statusCode?: number }).statusCode === 400;
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    // A refusal by a plugin (the static plugin's 403 for a dot-file or a path outside its root, 404,
+    // 405...) is the client's error: pass its status on, without an error-level stack trace.
+    if (typeof statusCode === 'number' && statusCode >= 401 && statusCode < 500) {
+      return reply.code(statusCode).send({ error: 'REFUSED', message: describeError(error) });
+    }
+    const validation = statusCode === 400;
     if (!validation) log.error({ err: error, url: request.url }, 'dashboard request failed');
     return reply
       .code(validation ? 400 : 500)

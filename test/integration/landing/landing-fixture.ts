@@ -114,6 +114,8 @@ export async function startLanding(label: string): Promise<LandingPipeline> {
   } as KafkaJS.ProducerConstructorConfig);
   await producer.connect();
   const db = await connectWarehouse(conn.databaseUrl, schema);
+  // A fault test restarts PostgreSQL under this client: its loss must not be an uncaught exception.
+  db.on('error', (error) => log.warn({ err: error }, 'landing fixture: database connection lost'));
 
   return {
     prefix,

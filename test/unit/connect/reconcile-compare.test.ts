@@ -50,4 +50,31 @@ describe('reconcile', () => {
     ).toBe(false);
     expect(reconcile(kafka, landedExact, { ...items, rows: items.rows - 1 }).ok).toBe(false);
   });
+
+  it('counts records against distinct orders: a duplicate is a difference the upsert would hide', () => {
+    const perOrder = new Map(orders.map((o) => [o.order_id, 1]));
+    perOrder.set(delivered.order_id, 3);
+    const r = reconcile(kafka, landedExact, items, perOrder);
+    expect(r.ok).toBe(false);
+    expect(r.duplicates).toEqual([{ orderId: delivered.order_id, records: 3 }]);
+    expect(r.differences).toEqual([
+      '1 order(s) written more than once to finished/failed_orders (2 duplicate record(s))',
+    ]);
+    expect(reconcile(kafka, landedExact, items, new Map(orders.map((o) => [o.order_id, 1]))).ok).toBe(true);
+  });
+
+  it('names every difference, including a line-count gap with no missing order', () => {
+    const r = reconcile(kafka, landedExact, { ...items, rows: items.rows - 2 });
+    expect(r.missing).toEqual([]);
+    expect(r.differences).toEqual(['order lines: kafka 9, postgres 7']);
+    const m = reconcile(
+      kafka,
+      landedExact.filter((row) => row.orderId !== timedOut.order_id),
+      items,
+    );
+    expect(m.differences).toEqual([
+      '1 order(s) missing in postgres',
+      `order total sum: kafka 24963.00, postgres ${m.landedTotal}`,
+    ]);
+  });
 });

@@ -65,6 +65,23 @@ describe('sink connector files', () => {
     }
   });
 
+  it('ride out a registry or PostgreSQL outage instead of dead-lettering or failing (issue 19)', () => {
+    for (const c of renderSinks(local)) {
+      expect(c.config).toMatchObject({
+        // Schemas by content id never change: keep them, and serve the cached one if a refresh fails.
+        'value.converter.apicurio.registry.check-period-ms': '86400000',
+        'value.converter.apicurio.registry.fault-tolerant-refresh': 'true',
+        // A lost database connection is reopened and the flush retried for 5 minutes (60 x 5 s).
+        'connection.restart.on.errors': 'true',
+        'flush.max.retries': '60',
+        'flush.retry.delay.ms': '5000',
+        // Retriable conversion/transform errors are retried for 10 minutes before the DLQ.
+        'errors.retry.timeout': '600000',
+        'errors.retry.delay.max.ms': '10000',
+      });
+    }
+  });
+
   it('point the Apicurio converter at the native API, reading the Confluent framing by content id', () => {
     const [c] = renderSinks(local);
     expect(c!.config).toMatchObject({
