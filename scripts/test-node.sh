@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs test tiers on another Node major than the machine's: `scripts/test-node.sh 24 [tier ...]`
-# (tiers: unit, integration; default both, in that order, as `npm test` runs them).
+# Runs test tiers on another Node major than the machine's: `scripts/test-node.sh 24 [tier ...] [-- path ...]`
+# (tiers: unit, integration; default both, in that order, as `npm test` runs them; paths after `--`
+# narrow the integration tier to those folders or files).
 # Needs scripts/setup-node.sh (run by scripts/setup.sh). Its node_modules lives in
 # .orderflow/node<major>/work, built by that Node; an ES module finds its packages only in a
 # node_modules above its own file, so the tests run from a fresh copy of this working tree's files
@@ -12,7 +13,12 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 major=${1:?usage: scripts/test-node.sh <major> [unit|integration ...]}
 shift
-tiers=("$@")
+tiers=()
+paths=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = -- ]; then shift; paths=("$@"); break; fi
+  tiers+=("$1"); shift
+done
 [ ${#tiers[@]} -gt 0 ] || tiers=(unit integration)
 for t in "${tiers[@]}"; do
   case $t in unit | integration) ;; *) echo "test-node: tier '$t' is not unit or integration" >&2; exit 2 ;; esac
@@ -36,7 +42,7 @@ cd "$work"
 for t in "${tiers[@]}"; do
   # The copy's own .orderflow would be an empty stack home: point the integration tier at this checkout's.
   if [ "$t" = integration ]; then
-    ORDERFLOW_HOME=$home npm run "test:$t"
+    ORDERFLOW_HOME=$home npm run "test:$t" -- "${paths[@]}"
   else
     npm run "test:$t"
   fi
