@@ -127,7 +127,8 @@ export class KafkaOrderSink {
     }
 
     // 2. The value schema is registered under <topic>-value.
-    const serde = new AvroSerde(options.registryUrl);
+    // The serde retries within the same budget (inner), so the whole wait stays within retryBudgetMs.
+    const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
     const encoder = await withRetry(
       'registry',
       retryBudgetMs,
