@@ -28,6 +28,8 @@ export interface FollowResult {
   eventTimes: Record<string, string | null>;
   postgres: { table: string; rows: Record<string, unknown>[] }[];
   postgresError?: string;
+  /** Why there are no PostgreSQL rows when that is not an error (e.g. no landing tables yet). */
+  postgresNote?: string;
   complete: boolean;
   readMs: number;
 }
@@ -130,6 +132,7 @@ export async function followOrder(
 
   const postgres: FollowResult['postgres'] = [];
   let postgresError: string | undefined;
+  let postgresNote: string | undefined;
   try {
     postgres.push({
       table: 'orders',
@@ -147,7 +150,11 @@ export async function followOrder(
       for (const row of t.rows)
         for (const [k, v] of Object.entries(row)) if (v instanceof Date) row[k] = showDate(v.getTime());
   } catch (error) {
-    postgresError = (error as Error).message;
+    if ((error as { code?: unknown }).code === '42P01') {
+      // No landing tables in this schema yet: nothing has landed, which is not an error.
+      postgres.length = 0;
+      postgresNote = 'no landing tables in this warehouse schema yet (npx orderflow warehouse migrate)';
+    } else postgresError = (error as Error).message;
   }
 
   return {
@@ -164,6 +171,7 @@ export async function followOrder(
     },
     postgres,
     ...(postgresError ? { postgresError } : {}),
+    ...(postgresNote ? { postgresNote } : {}),
     complete,
     readMs: Math.round(performance.now() - started),
   };

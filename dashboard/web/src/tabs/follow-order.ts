@@ -52,7 +52,7 @@ export const mountFollow: Mount = async (root, _meta, params) => {
         <div class="grid"><section class="card"><h3>Stages (write time on Kafka)</h3><table id="follow-steps"><thead><tr><th>Stage</th><th>Topic</th><th>Written</th><th class="num">Since previous</th></tr></thead><tbody>${steps}</tbody></table></section>
         <section class="card"><h3>The order's own event times (simulated)</h3><table><tbody>${events}</tbody></table></section>
         <section class="card wide"><h3>Every record, in time order</h3><div id="follow-records">${d.records.map((r) => recordHtml(r)).join('')}</div></section>
-        <section class="card wide" id="follow-postgres"><h3>PostgreSQL</h3>${d.postgresError ? errorHtml(new Error(d.postgresError)) : pg}</section></div>`;
+        <section class="card wide" id="follow-postgres"><h3>PostgreSQL</h3>${d.postgresError ? errorHtml(new Error(d.postgresError)) : d.postgresNote ? `<div class="empty">${esc(d.postgresNote)}</div>` : pg}</section></div>`;
     } catch (error) {
       out.innerHTML = errorHtml(error);
     }
