@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Produces generated orders to unpaid_orders: key = order_id, value = Avro in the Confluent wire
  * format under the `<topic>-value` subject. The producer is idempotent, batches in librdkafka
@@ -9,6 +8,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { authFailedError, createKafka, securityFailure, type Producer } from '../common/kafka.ts';
 import { createLogger, type Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
+import { retry, type Backoff } from '../common/retry.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
 import type { Order } from '../schemas/types.generated.ts';
@@ -33,39 +33,14 @@ export const PRODUCER_DEFAULTS: Record<string, string | number | boolean> = {
   'compression.type': 'lz4',
 };
 
+/** 250 ms, 500 ms, ... up to 5 s between tries while the broker or registry is away. */
+const GENERATOR_BACKOFF: Backoff = { initialMs: 250, maxMs: 5_000 };
+
 /** How long a partly filled batch may wait for more orders before it is sent anyway. */
 const BATCH_LINGER_MS = 50;
 
-/**
- * Run `attempt` until it succeeds or `budgetMs` has passed, backing off 250 ms, 500 ms, ... 5 s
- * between tries; then throw `giveUp(lastError)`. An OrderflowError marked not retriable (such as
- * an incompatible schema) is thrown at once: waiting will not fix it.
- */
-export async function withRetry<T>(
-  what: string,
-  budgetMs: number,
-  log: Logger,
-  attempt: () => Promise<T>,
-  giveUp: (last: unknown) => OrderflowError,
-): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  let delay = 250;
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (error instanceof OrderflowError && !error.retriable) throw error;
-      const left = deadline - Date.now();
-      if (left <= 0) throw giveUp(error);
-      log.warn(
-        { what, tries, err: describeError(error), retryInMs: Math.min(delay, left) },
-        `${what}: retrying`,
-      );
-      await sleep(Math.min(delay, left));
-      delay = Math.min(delay * 2, 5_000);
-    }
-  }
-}
+/** Retry everything but an OrderflowError that says waiting will not fix it (an incompatible schema). */
+const worthRetrying = (error: unknown) => !(error instanceof OrderflowError && !error.retriable);
 
 export class KafkaOrderSink {
   private batch: { key: string; value: Buffer }[] = [];
@@ -94,14 +69,18 @@ export class KafkaOrderSink {
       createLogger('generator', 'silent'),
     );
     const admin = probe.admin();
-    const topics = await withRetry(
-      'kafka',
-      retryBudgetMs,
-      log,
+    const onRetry = (what: string) => (info: { attempt: number; delayMs: number; error: unknown }) =>
+      log.warn(
+        { what, tries: info.attempt, err: describeError(info.error), retryInMs: info.delayMs },
+        `${what}: retrying`,
+      );
+    const deadline = Date.now() + retryBudgetMs;
+    const topics = await retry(
       async () => {
         try {
           await admin.connect();
-          return await admin.listTopics({ timeout: 3_000 });
+          // Each try waits at most 3 s, and never past the budget.
+          return await admin.listTopics({ timeout: Math.max(200, Math.min(3_000, deadline - Date.now())) });
         } catch (error) {
           // A refused login does not get better by retrying: say so at once.
           const refused = securityFailure(probe);
@@ -110,12 +89,15 @@ export class KafkaOrderSink {
           await admin.disconnect().catch(() => undefined);
         }
       },
-      (last) =>
-        new OrderflowError(
-          'ORDERFLOW_BROKER_UNAVAILABLE',
-          `Kafka at ${options.kafkaBootstrap} did not answer within ${retryBudgetMs} ms (${describeError(last)}); is it running? (orderflow stack status)`,
-          { cause: last, retriable: true },
-        ),
+      {
+        what: `Kafka at ${options.kafkaBootstrap}`,
+        code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+        budgetMs: retryBudgetMs,
+        backoff: GENERATOR_BACKOFF,
+        retriable: worthRetrying,
+        onRetry: onRetry('kafka'),
+        hint: 'is it running? (orderflow stack status)',
+      },
     );
 
     if (!topics.includes(topic)) {
@@ -127,44 +109,21 @@ export class KafkaOrderSink {
     }
 
     // 2. The value schema is registered under <topic>-value.
-    // The serde retries within the same budget (inner), so the whole wait stays within retryBudgetMs.
+    // The serde retries within the generator's budget and names the registry when that runs out.
     const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
-    const encoder = await withRetry(
-      'registry',
-      retryBudgetMs,
-      log,
-      () => serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema)),
-      (last) =>
-        last instanceof OrderflowError
-          ? last
-          : new OrderflowError(
-              'ORDERFLOW_REGISTRY_UNAVAILABLE',
-              `the registry at ${options.registryUrl} did not answer`,
-              {
-                cause: last,
-                retriable: true,
-              },
-            ),
-    );
+    const encoder = await serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema));
 
     // 3. The idempotent producer.
     const kafka = createKafka(options.kafkaBootstrap, 'orderflow-generator', log);
     const producer = kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never);
-    await withRetry(
-      'producer',
-      retryBudgetMs,
-      log,
-      () => producer.connect(),
-      (last) =>
-        new OrderflowError(
-          'ORDERFLOW_BROKER_UNAVAILABLE',
-          `the producer could not connect to ${options.kafkaBootstrap}`,
-          {
-            cause: last,
-            retriable: true,
-          },
-        ),
-    );
+    await retry(() => producer.connect(), {
+      what: `the producer's connection to ${options.kafkaBootstrap}`,
+      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+      budgetMs: retryBudgetMs,
+      backoff: GENERATOR_BACKOFF,
+      retriable: worthRetrying,
+      onRetry: onRetry('producer'),
+    });
     log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
     return new KafkaOrderSink(producer, encoder, topic, options);
   }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { OrderflowError } from '../common/errors.ts';
+import { retry } from '../common/retry.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { dlqTopic, SINK_DLQ_TOPIC, TOPICS, valueSubject } from '../schemas/topics.ts';
 
@@ -93,21 +93,17 @@ export async function setCompatibility(registryUrl: string, subject: string, lev
 }
 
 /** Retry a broker call with exponential backoff for about 30 s, then fail with a clear message. */
-export async function withBrokerRetry<T>(fn: () => Promise<T>, bootstrap: string, attempts = 6): Promise<T> {
-  let delay = 500;
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (i >= attempts) {
-        throw new OrderflowError(
-          'ORDERFLOW_BROKER_UNAVAILABLE',
-          `Kafka at ${bootstrap} did not answer after ${attempts} attempts: ${String(error)}. Is it running? (orderflow stack status)`,
-          { cause: error, retriable: true },
-        );
-      }
-      await sleep(delay);
-      delay = Math.min(delay * 2, 8000);
-    }
-  }
+export async function withBrokerRetry<T>(
+  fn: () => Promise<T>,
+  bootstrap: string,
+  budgetMs = 30_000,
+): Promise<T> {
+  return retry(fn, {
+    what: `Kafka at ${bootstrap}`,
+    code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+    budgetMs,
+    backoff: { initialMs: 500, maxMs: 8_000 },
+    retriable: () => true,
+    hint: 'is it running? (orderflow stack status)',
+  });
 }
