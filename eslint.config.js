@@ -14,6 +14,26 @@ const ioModules = [
   'fastify',
 ];
 
+// Service folders: each imports from common/, schemas/, reference/, runtime/ and stack/ (the local
+// stack's settings), never from another service, so that a service can be read, moved or replaced
+// alone. What two services share belongs in common/.
+const services = ['producer', 'processors', 'splitter', 'connect', 'warehouse', 'dashboard'];
+const otherServices = (own) =>
+  services
+    .filter((s) => s !== own)
+    .flatMap((s) => [`../${s}/*`, `../../${s}/*`, `../../../${s}/*`, `../${s}/**`, `../../${s}/**`]);
+const boundary = (own) => ({
+  group: otherServices(own),
+  message: `a service does not import another service: move what ${own}/ shares into common/`,
+});
+const pureFiles = [
+  'processors/*/transform.ts',
+  'schemas/invariants.ts',
+  'producer/model/**/*.ts',
+  'reference/**/*.ts',
+  'splitter/split.ts',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.orderflow/**', 'dashboard/web/dist/**', 'coverage/**'] },
   js.configs.recommended,
@@ -30,19 +50,26 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...services.map((own) => ({
+    files: [`${own}/**/*.ts`],
+    ignores: pureFiles,
+    rules: { 'no-restricted-imports': ['error', { patterns: [boundary(own)] }] },
+  })),
   {
     // Pure logic: stage transforms, generator models, invariants. No I/O allowed.
-    files: [
-      'processors/*/transform.ts',
-      'schemas/invariants.ts',
-      'producer/model/**/*.ts',
-      'reference/**/*.ts',
-      'splitter/split.ts',
-    ],
+    files: pureFiles,
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ioModules.map((name) => ({ name, message: 'Handlers and models are pure: no I/O here.' })) },
+        {
+          paths: ioModules.map((name) => ({ name, message: 'Handlers and models are pure: no I/O here.' })),
+          patterns: [
+            {
+              group: services.flatMap((s) => [`../${s}/**`, `../../${s}/**`]),
+              message: 'Handlers and models are pure: they import only common/, schemas/ and reference/.',
+            },
+          ],
+        },
       ],
     },
   },

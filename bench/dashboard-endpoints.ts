@@ -12,7 +12,7 @@ import { RANGE_NAMES } from '../dashboard/range.ts';
 import { TABS, buildDashboard } from '../dashboard/server.ts';
 import { dashboardSettings } from '../dashboard/settings.ts';
 import { WarehouseReader } from '../dashboard/warehouse-reader.ts';
-import { connectWarehouse } from '../warehouse/connection.ts';
+import { connectWarehouse } from '../common/database.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { readGeneratorReferenceData } from '../warehouse/reference-data.ts';
 import { refreshWarehouse } from '../warehouse/refresh.ts';

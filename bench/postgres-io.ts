@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { describeError, OrderflowError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
-import { connectWarehouse, quoteIdent } from '../warehouse/connection.ts';
+import { connectWarehouse, quoteIdent } from '../common/database.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import type { Customers, OrderItems, Orders } from '../schemas/types.generated.ts';
 

@@ -5,7 +5,7 @@
  * (ORDERFLOW_DATABASE_URL picks the server; the schema is dropped afterwards.)
  */
 import { loadSettings } from '../common/config.ts';
-import { connectWarehouse } from '../warehouse/connection.ts';
+import { connectWarehouse } from '../common/database.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { refreshWarehouse } from '../warehouse/refresh.ts';
 import { loadSample } from '../warehouse/sample-load.ts';

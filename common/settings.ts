@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { nonNegativeInt, port, positiveInt, setting } from './config.ts';
+import { SCHEMA_NAME } from './database.ts';
 
 /**
  * Where the services find Kafka, the registry, Connect and PostgreSQL. The defaults point at the
@@ -120,3 +121,12 @@ export function describeKafkaPassthrough(env: NodeJS.ProcessEnv = process.env): 
       return `${variable} -> ${property} = ${isSecretKafkaProperty(property) ? '[redacted]' : value}`;
     });
 }
+
+/** The PostgreSQL schema of the warehouse, read by every service that writes or reads it. */
+export const warehouseSchemaSetting = setting(
+  'ORDERFLOW_WAREHOUSE_SCHEMA',
+  z.string().regex(SCHEMA_NAME, 'lower-case letters, digits and "_", starting with a letter or "_"'),
+  'public',
+  'PostgreSQL schema holding the landing tables and the warehouse (one per pipeline or test run).',
+  { flag: '--schema <name>' },
+);

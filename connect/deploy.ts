@@ -10,8 +10,9 @@ import {
   isRunning,
   waitForRunning,
   type ConnectorStatus,
-} from './connect-client.ts';
-import { renderSinks, type ConnectorConfig, type SinkValues } from './sink-config.ts';
+} from '../common/connect-client.ts';
+import type { ConnectorConfig } from '../common/connect-client.ts';
+import { renderSinks, type SinkValues } from './sink-config.ts';
 
 export interface DeployResult {
   connectors: ConnectorConfig[];

@@ -14,7 +14,7 @@ import { kafkaPassthrough } from '../common/settings.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { topicName } from '../schemas/topics.ts';
 import { sinkLag, type SinkLag } from './sink-lag.ts';
-import { connectWarehouse } from '../warehouse/connection.ts';
+import { connectWarehouse } from '../common/database.ts';
 import {
   kafkaOrder,
   reconcile,

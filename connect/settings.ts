@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { positiveInt, setting } from '../common/config.ts';
-import { connectionSettings } from '../common/settings.ts';
-import { warehouseSettings } from '../warehouse/settings.ts';
+import { connectionSettings, warehouseSchemaSetting } from '../common/settings.ts';
 
 export const APICURIO_CONVERTER = 'io.apicurio.registry.utils.converter.AvroConverter';
 
@@ -16,7 +15,7 @@ export const sinkSettings = {
   databaseUrl: connectionSettings.databaseUrl,
   topicPrefix: connectionSettings.topicPrefix,
   replicationFactor: connectionSettings.replicationFactor,
-  warehouseSchema: warehouseSettings.schema,
+  warehouseSchema: warehouseSchemaSetting,
   valueConverter: setting(
     'ORDERFLOW_CONNECT_VALUE_CONVERTER',
     z.string().regex(/^[A-Za-z_][\w.$]*$/, 'a Java class name'),
@@ -61,7 +60,7 @@ export const reconcileSettings = {
   registryUrl: connectionSettings.registryUrl,
   databaseUrl: connectionSettings.databaseUrl,
   topicPrefix: connectionSettings.topicPrefix,
-  warehouseSchema: warehouseSettings.schema,
+  warehouseSchema: warehouseSchemaSetting,
   timeoutSeconds: setting(
     'ORDERFLOW_RECONCILE_TIMEOUT_SECONDS',
     positiveInt,

@@ -6,13 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OrderflowError } from '../common/errors.ts';
 import { APICURIO_CONVERTER } from './settings.ts';
+import type { ConnectorConfig } from '../common/connect-client.ts';
 
 export const SINKS_DIR = fileURLToPath(new URL('./sinks/', import.meta.url));
-
-export interface ConnectorConfig {
-  name: string;
-  config: Record<string, string>;
-}
 
 export interface SinkValues {
   topicPrefix: string;

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { FailureStreak, rootCause } from '../common/retry.ts';
-import { ConnectClient, hasFailed, type ConnectorStatus } from './connect-client.ts';
+import { ConnectClient, hasFailed, type ConnectorStatus } from '../common/connect-client.ts';
 
 export interface WatchOptions {
   connectUrl: string;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { boolFlag, port, setting } from '../common/config.ts';
-import { connectionSettings } from '../common/settings.ts';
-import { warehouseSettings } from '../warehouse/settings.ts';
+import { connectionSettings, warehouseSchemaSetting } from '../common/settings.ts';
 
 const urlList = z
   .string()
@@ -37,7 +36,7 @@ export const dashboardSettings = {
     { flag: '--host <address>' },
   ),
   databaseUrl: connectionSettings.databaseUrl,
-  schema: warehouseSettings.schema,
+  schema: warehouseSchemaSetting,
   kafkaBootstrap: connectionSettings.kafkaBootstrap,
   registryUrl: connectionSettings.registryUrl,
   connectUrl: connectionSettings.connectUrl,

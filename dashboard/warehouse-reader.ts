@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { OrderflowError, describeError } from '../common/errors.ts';
-import { assertSchemaName } from '../warehouse/migration-plan.ts';
-import { redactUrl } from '../warehouse/connection.ts';
+import { assertSchemaName } from '../common/database.ts';
+import { redactUrl } from '../common/database.ts';
 
 /** The few query shapes the tab queries need; a pg.Pool whose search_path is the warehouse schema. */
 export interface Db {

@@ -3,7 +3,7 @@ import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { formatResults, runChecks } from './check.ts';
-import { connectWarehouse } from './connection.ts';
+import { connectWarehouse } from '../common/database.ts';
 import { assertMigrated, migrate } from './migrate.ts';
 import { readGeneratorReferenceData, upsertLocations, upsertProducts } from './reference-data.ts';
 import { refreshWarehouse } from './refresh.ts';

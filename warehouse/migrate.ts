@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
-import { connectWarehouse, quoteIdent } from './connection.ts';
+import { connectWarehouse, quoteIdent } from '../common/database.ts';
 import {
-  assertSchemaName,
   parseMigrationFiles,
   planMigrations,
   type AppliedMigration,
   type MigrationFile,
 } from './migration-plan.ts';
+import { assertSchemaName } from '../common/database.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 

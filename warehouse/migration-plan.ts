@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OrderflowError } from '../common/errors.ts';
+export { assertSchemaName, SCHEMA_NAME } from '../common/database.ts';
 
 /** A migration file: `NNN_name.sql`, applied in version order. */
 export interface MigrationFile {
@@ -17,19 +18,6 @@ export interface AppliedMigration {
 }
 
 const FILE_NAME = /^(\d{3})_([a-z0-9_]+)\.sql$/;
-
-/** A PostgreSQL schema name orderflow accepts: lower-case, unquoted-safe, at most 63 bytes. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-export function assertSchemaName(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new OrderflowError(
-      'ORDERFLOW_CONFIG_INVALID',
-      `schema ${JSON.stringify(schema)} is not valid: use lower-case letters, digits and "_", starting with a letter or "_", at most 63 characters`,
-    );
-  }
-  return schema;
-}
 
 export function checksumOf(sql: string): string {
   // Line endings do not change what a migration does; a checkout with CRLF must not look edited.

@@ -1,5 +1,5 @@
 /** The whole chain, generator to PostgreSQL, on fresh topics and a fresh schema. */
-import type { ConnectorConfig } from '../../connect/sink-config.ts';
+import type { ConnectorConfig } from '../../common/connect-client.ts';
 import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
 import { ensureTopics } from '../../stack/topics.ts';
 import { startSplitterProcess, stopService, type ServiceProcess } from '../children.ts';

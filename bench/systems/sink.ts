@@ -5,9 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * reuses.
  */
 import { describeError, OrderflowError } from '../../common/errors.ts';
-import { ConnectClient, hasFailed, isRunning, waitForRunning } from '../../connect/connect-client.ts';
+import {
+  ConnectClient,
+  hasFailed,
+  isRunning,
+  waitForRunning,
+  type ConnectorConfig,
+} from '../../common/connect-client.ts';
 import { APICURIO_CONVERTER } from '../../connect/settings.ts';
-import { renderSinks, type ConnectorConfig } from '../../connect/sink-config.ts';
+import { renderSinks } from '../../connect/sink-config.ts';
 import { SINK_DLQ_TOPIC, topicName } from '../../schemas/topics.ts';
 import { landedRows, type BenchInput } from '../input.ts';
 import { createTopics, newTrace, noteCommit, produceAll } from '../kafka-io.ts';

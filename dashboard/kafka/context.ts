@@ -4,7 +4,7 @@ import { createKafka, type Admin } from '../../common/kafka.ts';
 import type { Logger } from '../../common/logger.ts';
 import { pipelineNames, type PipelineNames } from '../../common/names.ts';
 import { AvroSerde } from '../../common/serde.ts';
-import { ConnectClient } from '../../connect/connect-client.ts';
+import { ConnectClient } from '../../common/connect-client.ts';
 import { TOPICS, type TopicKey } from '../../schemas/topics.ts';
 
 export interface KafkaViewsOptions {

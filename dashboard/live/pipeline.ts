@@ -2,7 +2,7 @@ import { describeError } from '../../common/errors.ts';
 import { createKafka, type Admin } from '../../common/kafka.ts';
 import type { Logger } from '../../common/logger.ts';
 import { pipelineNames } from '../../common/names.ts';
-import { ConnectClient } from '../../connect/connect-client.ts';
+import { ConnectClient } from '../../common/connect-client.ts';
 import { TOPICS, SINK_DLQ_TOPIC, dlqTopic, topicName, type TopicKey } from '../../schemas/topics.ts';
 import { furthestCommitted, hasWildcard, matchGroups } from './consumer-groups.ts';
 import { parsePrometheusText, total } from './prometheus-text.ts';

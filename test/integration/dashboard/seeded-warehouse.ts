@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { loadSettings } from '../../../common/config.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { readGeneratorReferenceData } from '../../../warehouse/reference-data.ts';
 import { refreshWarehouse } from '../../../warehouse/refresh.ts';

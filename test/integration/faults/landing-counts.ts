@@ -5,7 +5,7 @@
  */
 import { SINK_DLQ_TOPIC, topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { conn } from '../helpers.ts';
 import { readTopics } from '../processors/pipeline.ts';
 import { eventually, type LandingPipeline } from '../landing/landing-fixture.ts';

@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectClient, isRunning } from '../../../connect/connect-client.ts';
+import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';
 import { watchSinks, type WatchState } from '../../../connect/watchdog.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { conn, log } from '../helpers.ts';
 import { eventually, finalOrders, startLanding, type LandingPipeline } from '../landing/landing-fixture.ts';
 import { exactlyOnce, expected, landedCounts } from './landing-counts.ts';

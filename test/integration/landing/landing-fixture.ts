@@ -21,7 +21,7 @@ import { checkOrder } from '../../../schemas/invariants.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { startSplitter } from '../../../splitter/service.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
 

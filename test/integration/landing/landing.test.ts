@@ -4,7 +4,7 @@
  * changes no row; a record the sink cannot read goes to its dead-letter topic while it keeps running.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectClient, isRunning } from '../../../connect/connect-client.ts';
+import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import { replaySinks } from '../../../connect/deploy.ts';
 import { runReconcile } from '../../../connect/reconcile.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';

@@ -18,7 +18,7 @@ import type { StageRuntime } from '../../../runtime/index.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { startSplitter } from '../../../splitter/service.ts';
 import { ensureTopics, topicPlan } from '../../../stack/topics.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { createKafka } from '../../../common/kafka.ts';
 import { pipelineNames } from '../../../common/names.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isOrderflowError } from '../../../common/errors.ts';
-import { connectWarehouse } from '../../../warehouse/connection.ts';
+import { connectWarehouse } from '../../../common/database.ts';
 import { migrate, readMigrations } from '../../../warehouse/migrate.ts';
 import { parseMigrationFiles } from '../../../warehouse/migration-plan.ts';
 import { databaseUrl } from './fresh-schema.ts';

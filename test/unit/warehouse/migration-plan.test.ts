@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOrderflowError } from '../../../common/errors.ts';
-import {
-  assertSchemaName,
-  checksumOf,
-  parseMigrationFiles,
-  planMigrations,
-} from '../../../warehouse/migration-plan.ts';
+import { checksumOf, parseMigrationFiles, planMigrations } from '../../../warehouse/migration-plan.ts';
+import { assertSchemaName } from '../../../common/database.ts';
 import { readMigrations } from '../../../warehouse/migrate.ts';
 
 const files = parseMigrationFiles([

@@ -3,8 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Kafka Connect's REST API, the few calls orderflow needs: create-or-update a connector, read its
  * status, stop/reset/resume it (to replay a topic into the database) and delete it.
  */
-import { OrderflowError, describeError } from '../common/errors.ts';
-import type { ConnectorConfig } from './sink-config.ts';
+import { OrderflowError, describeError } from './errors.ts';
+
+export interface ConnectorConfig {
+  name: string;
+  config: Record<string, string>;
+}
 
 export type State = 'RUNNING' | 'FAILED' | 'PAUSED' | 'STOPPED' | 'UNASSIGNED' | 'RESTARTING';
 

@@ -1,6 +1,22 @@
+/**
+ * PostgreSQL connections shared by the services that read or write the warehouse (the warehouse
+ * commands, reconcile, the dashboard): one connect with a clear error, schema-name rules, quoting.
+ */
 import pg from 'pg';
-import { OrderflowError, describeError } from '../common/errors.ts';
-import { assertSchemaName } from './migration-plan.ts';
+import { OrderflowError, describeError } from './errors.ts';
+
+/** A PostgreSQL schema name orderflow accepts: lower-case, unquoted-safe, at most 63 bytes. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new OrderflowError(
+      'ORDERFLOW_CONFIG_INVALID',
+      `schema ${JSON.stringify(schema)} is not valid: use lower-case letters, digits and "_", starting with a letter or "_", at most 63 characters`,
+    );
+  }
+  return schema;
+}
 
 /**
  * A client whose search_path is the warehouse schema, so the same SQL serves the default `public`
