@@ -1,39 +1,24 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
 import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
 import { topicName } from '../../../schemas/topics.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import {
-  decodeOrder,
-  inputProducer,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-} from './pipeline.ts';
-import type { RunningStage } from '../../../processors/service.ts';
+import { decodeOrder, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
 
 const N = 2000;
 
 describe('order stages: accounting', () => {
-  const prefix = uniquePrefix('acct');
-  const running: RunningStage[] = [];
-
-  afterAll(async () => {
-    for (const r of running) await r.stop();
-    await deleteTopics(prefix);
-  });
+  const pipe = testPipeline('acct');
+  const { prefix } = pipe;
 
   it(`turns ${N} unpaid orders into exactly ${N} finished or failed orders, each once and valid`, async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const orders = sampleOrders(N);
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
-    for (const stage of ['payment', 'shipping', 'delivery'] as const) {
-      running.push(await startStage(stage, testSettings(stage, prefix, { batchSize: 200 })));
-    }
+    const encoder = await pipe.send(orders);
+    const [payment] = [
+      await pipe.startStage('payment', { batchSize: 200 }),
+      await pipe.startStage('shipping', { batchSize: 200 }),
+      await pipe.startStage('delivery', { batchSize: 200 }),
+    ];
 
     const finished = topicName('finished', prefix);
     const failed = topicName('failed', prefix);
@@ -44,7 +29,7 @@ describe('order stages: accounting', () => {
     const statuses: Record<string, number> = {};
     for (const [topic, list] of records) {
       for (const record of list) {
-        const order = decodeOrder(input.encoder, record.value);
+        const order = decodeOrder(encoder, record.value);
         expect(record.key).toBe(order.order_id);
         ids.add(order.order_id);
         expect(describeViolations(checkOrder(order, topic === finished ? 'finished' : 'failed'))).toBe('');
@@ -70,7 +55,7 @@ describe('order stages: accounting', () => {
     ).toBeGreaterThan(0);
 
     // Readiness and metrics over HTTP.
-    const port = running[0]!.server.port;
+    const port = payment.server.port;
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

@@ -1,42 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
 import { pipelineNames } from '../../../common/names.ts';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
-import type { RunningStage } from '../../../processors/service.ts';
-import { topicName } from '../../../schemas/topics.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import {
-  decodeOrder,
-  inputProducer,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-} from './pipeline.ts';
+import { conn, log } from '../helpers.ts';
+import { decodeOrder, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
 
 const N = 4000;
 
 describe('payment stage: fenced producer', () => {
-  const prefix = uniquePrefix('fence');
-  let stage: RunningStage | undefined;
-
-  afterAll(async () => {
-    await stage?.stop();
-    await deleteTopics(prefix);
-  });
+  const pipe = testPipeline('fence');
+  const { prefix } = pipe;
 
   it('recovers from being fenced mid-stream by recreating its producer, and stays exact', async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const orders = sampleOrders(N, 71);
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
+    const encoder = await pipe.send(orders);
 
     const instanceId = `${prefix}fence`;
-    stage = await startStage('payment', testSettings('payment', prefix, { batchSize: 20, instanceId }));
+    const stage = await pipe.startStage('payment', { batchSize: 20, instanceId });
     while (stage.runtime.processedRecords === 0) await sleep(50);
     const abortedBefore = await counterValue(stageMetrics.transactions, {
       stage: 'payment',
@@ -51,12 +34,12 @@ describe('payment stage: fenced producer', () => {
     await usurper.disconnect();
     expect(stage.runtime.processedRecords).toBeLessThan(N); // fenced mid-stream
 
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 180_000 });
     expect(total(records)).toBe(N);
     const ids = new Set<string>();
     for (const list of records.values())
-      for (const r of list) ids.add(decodeOrder(input.encoder, r.value).order_id);
+      for (const r of list) ids.add(decodeOrder(encoder, r.value).order_id);
     expect(ids.size).toBe(N);
     // The fenced transaction was counted as aborted, and the stage went on with a new producer.
     expect(

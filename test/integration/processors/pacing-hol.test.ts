@@ -1,54 +1,36 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
 import { DAY } from '../../../processors/event-time.ts';
-import type { RunningStage } from '../../../processors/service.ts';
-import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import {
   decodeOrder,
-  deletePendingTopics,
   dueAtSpeed,
-  inputProducer,
   paymentEventTime,
   readTopics,
   sampleOrders,
-  startStage,
-  testSettings,
   total,
   type TestRecord,
+  testPipeline,
 } from './pipeline.ts';
 
 const SPEED = 100_000; // one real second = ~28 simulated hours
 const FAR_MS = 15_000; // the far order is placed 15 real seconds after the anchor
 
 describe('payment stage: live pacing without head-of-line blocking', () => {
-  const prefix = uniquePrefix('hol');
-  let stage: RunningStage | undefined;
-
-  afterAll(async () => {
-    await stage?.stop();
-    await deleteTopics(prefix);
-    await deletePendingTopics(prefix);
-  });
+  const pipe = testPipeline('hol');
 
   it('emits the orders behind a far-future order at once, and the far one only when it is due', async () => {
-    await createTopics(prefix, 1); // one partition: every order queues behind the first
+    await pipe.createTopics(1); // one partition: every order queues behind the first
     const anchor = Date.now();
     const [farSample, ...rest] = sampleOrders(6, 83);
     // The far order is placed in the simulated future; the others long before the anchor (due now).
     const far: Order = { ...farSample!, order_date: anchor + FAR_MS * SPEED };
     const near: Order[] = rest.map((o, i) => ({ ...o, order_date: anchor - 30 * DAY + i * 60_000 }));
-    const input = await inputProducer(prefix);
-    await input.send([far, ...near]); // in this order, in the one partition
-    await input.close();
+    const encoder = await pipe.send([far, ...near]); // in this order, in the one partition
 
-    stage = await startStage(
-      'payment',
-      testSettings('payment', prefix, { speed: SPEED, anchor: String(anchor) }),
-    );
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
-    const orderOf = (r: TestRecord) => decodeOrder(input.encoder, r.value);
+    const stage = await pipe.startStage('payment', { speed: SPEED, anchor: String(anchor) });
+    const outputs = pipe.topics('paid', 'failed');
+    const orderOf = (r: TestRecord) => decodeOrder(encoder, r.value);
 
     const first = await readTopics(outputs, (r) => total(r) >= near.length, {
       timeoutMs: 60_000,

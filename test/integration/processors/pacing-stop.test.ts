@@ -1,19 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningStage } from '../../../processors/service.ts';
-import { topicName } from '../../../schemas/topics.ts';
+import { describe, expect, it } from 'vitest';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import {
-  deletePendingTopics,
-  inputProducer,
-  orderIds,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-  until,
-} from './pipeline.ts';
+import { orderIds, readTopics, sampleOrders, total, until, testPipeline } from './pipeline.ts';
 
 const N = 400;
 const SPEED = 100_000;
@@ -23,44 +10,34 @@ const STOPS = 4;
 // Regression: stop() used to disconnect the consumer while a release transaction was still running;
 // its sendOffsets then read a disconnected consumer and the native client crashed the process.
 describe('payment stage: stopped in the middle of a release', () => {
-  const prefix = uniquePrefix('pstop');
-  const running: RunningStage[] = [];
-
-  afterAll(async () => {
-    for (const r of running) await r.stop();
-    await deleteTopics(prefix);
-    await deletePendingTopics(prefix);
-  });
+  const pipe = testPipeline('pstop');
+  const { prefix } = pipe;
 
   it('finishes the release, stops cleanly, and the next instance releases the rest exactly once', async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const anchor = Date.now() + 2000;
     const orders: Order[] = sampleOrders(N, 67).map((o, i) => ({
       ...o,
       order_date: anchor + Math.floor((i * SPREAD_MS * SPEED) / N),
     }));
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
-    const settings = testSettings('payment', prefix, { speed: SPEED, anchor: String(anchor) });
+    const encoder = await pipe.send(orders);
+    const settings = { speed: SPEED, anchor: String(anchor) };
 
     let stoppedMidRelease = 0;
     for (let i = 0; i < STOPS; i++) {
-      const stage = await startStage('payment', { ...settings, instanceId: `${prefix}i${i}` });
-      running.push(stage);
+      const stage = await pipe.startStage('payment', { ...settings, instanceId: `${prefix}i${i}` });
       await until(() => stage.runtime.releaseInProgress, `instance ${i} to start a release`, {
         pollMs: 1,
       });
       if (stage.runtime.releaseInProgress) stoppedMidRelease++;
-      await stage.stop();
-      running.pop();
+      await pipe.stopStage(stage);
     }
     expect(stoppedMidRelease).toBe(STOPS);
 
-    running.push(await startStage('payment', { ...settings, instanceId: `${prefix}last` }));
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    await pipe.startStage('payment', { ...settings, instanceId: `${prefix}last` });
+    const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
     expect(total(records)).toBe(N);
-    expect(orderIds(input.encoder, records).size).toBe(N);
+    expect(orderIds(encoder, records).size).toBe(N);
   });
 });

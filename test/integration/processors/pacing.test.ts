@@ -1,48 +1,24 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningStage } from '../../../processors/service.ts';
-import { topicName } from '../../../schemas/topics.ts';
+import { describe, expect, it } from 'vitest';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import {
-  decodeOrder,
-  deletePendingTopics,
-  inputProducer,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-} from './pipeline.ts';
+import { decodeOrder, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
 
 const N = 40;
 const SPEED = 100_000; // 7 simulated days (a payment time-out) = ~6 real seconds
 const HOUR = 3_600_000;
 
 describe('payment stage: live pacing', () => {
-  const prefix = uniquePrefix('pace');
-  let stage: RunningStage | undefined;
-
-  afterAll(async () => {
-    await stage?.stop();
-    await deleteTopics(prefix);
-    await deletePendingTopics(prefix);
-  });
+  const pipe = testPipeline('pace');
 
   it('never emits an order before its event time is due at the speed factor', async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const anchor = Date.now() + 2000;
     // Orders placed one simulated hour apart from the anchor on (their whole history shifted).
     const orders: Order[] = sampleOrders(N, 61).map((o, i) => ({ ...o, order_date: anchor + i * HOUR }));
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
+    const encoder = await pipe.send(orders);
     const producedAt = Date.now();
 
-    stage = await startStage(
-      'payment',
-      testSettings('payment', prefix, { speed: SPEED, anchor: String(anchor) }),
-    );
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    await pipe.startStage('payment', { speed: SPEED, anchor: String(anchor) });
+    const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 60_000, settleMs: 1000 });
     expect(total(records)).toBe(N);
 
@@ -50,7 +26,7 @@ describe('payment stage: live pacing', () => {
     let heldBack = 0;
     for (const list of records.values()) {
       for (const record of list) {
-        const order = decodeOrder(input.encoder, record.value);
+        const order = decodeOrder(encoder, record.value);
         const eventTime = order.failure ? order.failure.failed_at : order.payment_info.payment_date!;
         // Kafka's create timestamp of the output is never earlier than the order's due time.
         expect(record.timestamp).toBeGreaterThanOrEqual(Math.floor(dueAt(eventTime)));

@@ -11,7 +11,7 @@ import { pipelineNames } from '../../../common/names.ts';
 import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
 import { loadSettings } from '../../../common/config.ts';
-import { topicName, valueSubject } from '../../../schemas/topics.ts';
+import { topicName, valueSubject, type TopicKey } from '../../../schemas/topics.ts';
 import type { Order, Stage } from '../../../schemas/types.generated.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
 
@@ -235,7 +235,12 @@ export function expectPacedExactlyOnce(
  * stages that are stopped after the file. A new integration test is then a few lines:
  *
  *   const pipe = testPipeline('mytest');
- *   it('...', async () => { await pipe.createTopics(); const s = await pipe.startStage('payment'); ... });
+ *   it('...', async () => {
+ *     await pipe.createTopics();
+ *     const encoder = await pipe.send(sampleOrders(100));
+ *     await pipe.startStage('payment');
+ *     const records = await readTopics(pipe.topics('paid', 'failed'), (r) => total(r) >= 100);
+ *   });
  */
 export function testPipeline(tag: string) {
   const prefix = uniquePrefix(tag);
@@ -248,12 +253,30 @@ export function testPipeline(tag: string) {
   return {
     prefix,
     names: pipelineNames(prefix),
-    createTopics: () => createTopics(prefix),
+    /** The pipeline's topics, with `partitions` partitions each (default: the helpers' default). */
+    createTopics: (partitions?: number) => createTopics(prefix, partitions),
+    /** Lifecycle topic names of this pipeline, e.g. topics('paid', 'failed'). */
+    topics: (...kinds: TopicKey[]) => kinds.map((k) => topicName(k, prefix)),
+    /** Produce `orders` to this pipeline's unpaid_orders; returns the encoder (it decodes the outputs too). */
+    async send(orders: Order[]): Promise<Encoder<Order>> {
+      const input = await inputProducer(prefix);
+      try {
+        await input.send(orders);
+      } finally {
+        await input.close();
+      }
+      return input.encoder;
+    },
     /** Start a stage of this pipeline in this process; it is stopped after the file. */
     async startStage(stage: Stage, overrides: Partial<ProcessorSettings> = {}): Promise<RunningStage> {
       const running = await startStage(stage, testSettings(stage, prefix, overrides));
       stages.push(running);
       return running;
+    },
+    /** Stop a stage now (gracefully: its partitions move to the others). */
+    async stopStage(running: RunningStage): Promise<void> {
+      stages.splice(stages.indexOf(running), 1);
+      await running.stop();
     },
   };
 }

@@ -1,31 +1,25 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../../runtime/index.ts';
-import type { RunningStage } from '../../../processors/service.ts';
 import { dlqTopic, topicName } from '../../../schemas/topics.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import { inputProducer, readTopics, sampleOrders, startStage, testSettings, total } from './pipeline.ts';
+import { inputProducer, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
 
 describe('payment stage: poison records', () => {
-  const prefix = uniquePrefix('poison');
-  let stage: RunningStage | undefined;
-
-  afterAll(async () => {
-    await stage?.stop();
-    await deleteTopics(prefix);
-  });
+  const pipe = testPipeline('poison');
+  const { prefix } = pipe;
 
   it('sends garbage, a tombstone and an invariant-breaking order to the dlq with headers, and processes the rest', async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const unpaid = topicName('unpaid', prefix);
     const input = await inputProducer(prefix);
+    const { encoder } = input;
     const orders = sampleOrders(60, 53);
     const broken = { ...orders[1]!, order_id: 'broken-total', order_total: '1.00' }; // not the sum of its subtotals
     const garbage = Buffer.from('definitely not an Avro order');
-    const brokenBytes = input.encoder.encode(broken);
+    const brokenBytes = encoder.encode(broken);
     // All in partition 0, in this order: valid, garbage, tombstone, broken, then the valid rest.
     const valid = (i: number) => ({
       key: orders[i]!.order_id,
-      value: input.encoder.encode(orders[i]!),
+      value: encoder.encode(orders[i]!),
       partition: 0,
     });
     await input.sendRaw(unpaid, [
@@ -37,8 +31,8 @@ describe('payment stage: poison records', () => {
     ]);
     await input.close();
 
-    stage = await startStage('payment', testSettings('payment', prefix));
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    await pipe.startStage('payment');
+    const outputs = pipe.topics('paid', 'failed');
     const dlq = dlqTopic(unpaid);
     const records = await readTopics(
       [...outputs, dlq],

@@ -1,49 +1,22 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningStage } from '../../../processors/service.ts';
-import { topicName } from '../../../schemas/topics.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import {
-  decodeOrder,
-  inputProducer,
-  readTopics,
-  sampleOrders,
-  startStage,
-  testSettings,
-  total,
-  until,
-} from './pipeline.ts';
+import { describe, expect, it } from 'vitest';
+import { decodeOrder, readTopics, sampleOrders, total, until, testPipeline } from './pipeline.ts';
 
 const N = 5000;
 
 describe('payment stage: two instances', () => {
-  const prefix = uniquePrefix('scale');
-  const running: RunningStage[] = [];
-
-  afterAll(async () => {
-    for (const r of running) await r.stop();
-    await deleteTopics(prefix);
-  });
+  const pipe = testPipeline('scale');
+  const { prefix } = pipe;
 
   it('split the partitions and hand them over without losing or duplicating an order', async () => {
-    await createTopics(prefix);
+    await pipe.createTopics();
     const orders = sampleOrders(N, 31);
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
+    const encoder = await pipe.send(orders);
 
     // Small batches so the stream lasts long enough to rebalance twice in the middle of it.
-    const a = await startStage(
-      'payment',
-      testSettings('payment', prefix, { batchSize: 20, instanceId: `${prefix}a` }),
-    );
-    running.push(a);
+    const a = await pipe.startStage('payment', { batchSize: 20, instanceId: `${prefix}a` });
     await until(() => a.runtime.processedRecords > 0, 'instance a to commit');
 
-    const b = await startStage(
-      'payment',
-      testSettings('payment', prefix, { batchSize: 20, instanceId: `${prefix}b` }),
-    );
-    running.push(b);
+    const b = await pipe.startStage('payment', { batchSize: 20, instanceId: `${prefix}b` });
     let shared = false;
     await until(() => {
       const split = a.runtime.assignedPartitions.length > 0 && b.runtime.assignedPartitions.length > 0;
@@ -60,15 +33,14 @@ describe('payment stage: two instances', () => {
     const beforeStop = a.runtime.processedRecords + b.runtime.processedRecords;
     expect(beforeStop).toBeLessThan(N); // the hand-over below happens mid-stream
 
-    await a.stop(); // graceful: its partitions move to b
-    running.shift();
+    await pipe.stopStage(a); // graceful: its partitions move to b
 
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N);
     expect(total(records)).toBe(N);
     const ids = new Set<string>();
     for (const list of records.values())
-      for (const r of list) ids.add(decodeOrder(input.encoder, r.value).order_id);
+      for (const r of list) ids.add(decodeOrder(encoder, r.value).order_id);
     expect(ids.size).toBe(N);
     // Each input record was committed by exactly one instance.
     expect(a.runtime.processedRecords + b.runtime.processedRecords).toBe(N);
