@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pg from 'pg';
-import { loadSettings, numberAbove } from '../common/config.ts';
+import { boolFlag, loadSettings, numberAbove } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings, parseFlag } from '../common/setting-flags.ts';
@@ -28,6 +28,7 @@ interface RunOptions {
   speed: string;
   from?: string;
   live: boolean;
+  dashboardWrites: boolean;
 }
 
 interface RunPlan {
@@ -36,6 +37,8 @@ interface RunPlan {
   from: string | undefined;
   dashboardPort: number;
   live: boolean;
+  /** Start the dashboard with its Kafka views' write calls allowed (replay, discard, connector actions). */
+  dashboardWrites: boolean;
 }
 
 /**
@@ -61,6 +64,10 @@ export function register(program: Command): void {
     )
     .option('--from <date>', 'first backfilled order (default: 24 months ago)')
     .option('--no-live', 'stop after the backfill has landed in PostgreSQL')
+    .option(
+      '--no-dashboard-writes',
+      "start the dashboard read-only (by default run's dashboard, on 127.0.0.1 only, may replay and discard dead letters and act on connectors; ORDERFLOW_DASHBOARD_ALLOW_WRITES, when set, decides instead)",
+    )
     .action(async (opts: RunOptions, command: Command) => {
       await run(planRun(opts, command));
     });
@@ -77,6 +84,13 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
     from: opts.from,
     dashboardPort: s.dashboardPort,
     live: opts.live,
+    // The run is the playground on loopback: a dead letter can be replayed from the page. An
+    // explicit ORDERFLOW_DASHBOARD_ALLOW_WRITES is the dashboard's own setting, and wins.
+    dashboardWrites:
+      env.ORDERFLOW_DASHBOARD_ALLOW_WRITES === undefined
+        ? opts.dashboardWrites !== false
+        : parseFlag('ORDERFLOW_DASHBOARD_ALLOW_WRITES', boolFlag, env.ORDERFLOW_DASHBOARD_ALLOW_WRITES) ===
+          true,
   };
 }
 
@@ -160,7 +174,12 @@ async function run(opts: RunPlan): Promise<void> {
   // Connect never restarts a FAILED sink task (e.g. after a PostgreSQL outage longer than the
   // connectors' flush retries): the watchdog does, with backoff.
   start('connect-watchdog', ['connect', 'watch']);
-  start('dashboard', ['dashboard', '--port', String(opts.dashboardPort)]);
+  start('dashboard', [
+    'dashboard',
+    '--port',
+    String(opts.dashboardPort),
+    ...(opts.dashboardWrites ? ['--allow-writes'] : []),
+  ]);
   if (opts.live) {
     start('generator', [
       'generate',
@@ -174,7 +193,7 @@ async function run(opts: RunPlan): Promise<void> {
       String(seed),
     ]);
   }
-  printWhereToLook(conn, opts.dashboardPort, paths.logs);
+  printWhereToLook(conn, opts.dashboardPort, paths.logs, opts.dashboardWrites);
   await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
   if (!opts.live) await stopAll();
 }
@@ -228,10 +247,16 @@ function printWhereToLook(
   conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
   dashboardPort: number,
   logs: string,
+  dashboardWrites: boolean,
 ): void {
   say('');
   say('== orderflow is running');
-  say(`   dashboard   http://127.0.0.1:${dashboardPort}/`);
+  say(
+    `   dashboard   http://127.0.0.1:${dashboardPort}/` +
+      (dashboardWrites
+        ? '   (Kafka views may replay dead letters: --no-dashboard-writes to stop that)'
+        : '   (read-only)'),
+  );
   say(`   PostgreSQL  psql ${conn.databaseUrl}`);
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
   say(`   logs        ${logs}/{payment,shipping,delivery,splitter,dashboard,generator}.log`);

@@ -168,6 +168,17 @@ describe('the seed on run and generate', () => {
     expect(bad.message).toMatch(/^--dashboard-port "0" \(ORDERFLOW_DASHBOARD_PORT\)/);
   });
 
+  it("run's dashboard may write unless --no-dashboard-writes, and the dashboard's own variable wins", async () => {
+    expect((await runPlan([])).dashboardWrites).toBe(true);
+    expect((await runPlan(['--no-dashboard-writes'])).dashboardWrites).toBe(false);
+    expect((await runPlan([], { ORDERFLOW_DASHBOARD_ALLOW_WRITES: 'true' })).dashboardWrites).toBe(true);
+    expect(
+      (await runPlan(['--no-dashboard-writes'], { ORDERFLOW_DASHBOARD_ALLOW_WRITES: 'true' }))
+        .dashboardWrites,
+    ).toBe(true);
+    expect((await runPlan([], { ORDERFLOW_DASHBOARD_ALLOW_WRITES: 'false' })).dashboardWrites).toBe(false);
+  });
+
   it('a failed run step carries its name, exit code and log', () => {
     const error = stepFailed(
       'warehouse-migrate',
