@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   ORDERFLOW_TRANSACTION_FAILED: 'A Kafka transaction could not be committed.',
   ORDERFLOW_CONNECTOR_FAILED:
     'Kafka Connect rejected a connector configuration, or a connector or task FAILED.',
+  ORDERFLOW_DLQ_ALREADY_HANDLED:
+    'A dead letter was already replayed or discarded: it is handled once (HTTP 409 in the dashboard).',
   ORDERFLOW_RECONCILE_MISMATCH: 'Kafka and PostgreSQL disagree about the landed orders.',
   ORDERFLOW_CHECK_FAILED: 'A data-quality assertion failed.',
   ORDERFLOW_MIGRATION_FAILED:

@@ -211,8 +211,9 @@ export class DeadLetters {
       const done = (await this.actions()).get(key);
       if (done)
         throw new OrderflowError(
-          'ORDERFLOW_USAGE',
+          'ORDERFLOW_DLQ_ALREADY_HANDLED',
           `${key} was already ${done.action} at ${done.at}: refused (a dead letter is handled once)`,
+          { context: { coordinates: key, action: done.action, at: done.at } },
         );
       const action: DlqAction = {
         action: kind === 'replay' ? 'replayed' : 'discarded',

@@ -87,11 +87,7 @@ export async function registerKafkaViews(
       } catch (error) {
         if (error instanceof Refused)
           return reply.code(error.status).send({ error: 'ORDERFLOW_USAGE', message: error.message });
-        if (
-          isOrderflowError(error) &&
-          error.code === 'ORDERFLOW_USAGE' &&
-          /already .* refused/.test(error.message)
-        )
+        if (isOrderflowError(error) && error.code === 'ORDERFLOW_DLQ_ALREADY_HANDLED')
           return reply.code(409).send({ error: error.code, message: error.message });
         throw error;
       }

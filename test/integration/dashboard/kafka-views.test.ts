@@ -6,6 +6,8 @@
  * 403 unless allowed, and 401 without the token beyond loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectClient } from '../../../common/connect-client.ts';
 import { pipelineNames } from '../../../common/names.ts';
 import { buildDashboard } from '../../../dashboard/server.ts';
 import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
@@ -48,6 +50,7 @@ interface Rec {
 
 describe('dashboard Kafka views', () => {
   const db = new WarehouseReader(databaseUrl, 'public');
+  const connect = new ConnectClient(conn.connectUrl);
   const apps: App[] = [];
   let app: App;
   let orders: Order[];
@@ -70,11 +73,11 @@ describe('dashboard Kafka views', () => {
   };
   const get = async <T>(url: string) => {
     const r = await app.inject({ method: 'GET', url });
-    return { status: r.statusCode, body: r.json<T & { message?: string }>() };
+    return { status: r.statusCode, body: r.json<T & { message?: string; error?: string }>() };
   };
   const post = async <T>(url: string, payload: unknown, a = app, headers: Record<string, string> = {}) => {
     const r = await a.inject({ method: 'POST', url, payload: payload as object, headers });
-    return { status: r.statusCode, body: r.json<T & { message?: string }>() };
+    return { status: r.statusCode, body: r.json<T & { message?: string; error?: string }>() };
   };
 
   beforeAll(async () => {
@@ -124,6 +127,7 @@ describe('dashboard Kafka views', () => {
   });
 
   afterAll(async () => {
+    await connect.delete(names.sinkConnector('orders')).catch(() => undefined);
     for (const a of apps) await a.close();
     await db.close();
     await deleteTopics(prefix).catch(() => undefined);
@@ -283,6 +287,7 @@ describe('dashboard Kafka views', () => {
       offset: Number(offset),
     });
     expect(again.status).toBe(409);
+    expect(again.body.error).toBe('ORDERFLOW_DLQ_ALREADY_HANDLED');
     expect(again.body.message).toMatch(/already replayed/);
     expect(
       (await post('/api/kafka/dead-letters/discard', { topic: dlq, partition: 0, offset: Number(offset) }))
@@ -357,6 +362,62 @@ describe('dashboard Kafka views', () => {
     } finally {
       await stage.stop();
     }
+  });
+
+  it('connectors: a FAILED task shows its full trace; restart, pause and resume act on the worker', async () => {
+    // A sink of this prefix whose database does not exist: Connect runs the connector and fails its task.
+    const name = names.sinkConnector('orders');
+    await connect.put({
+      name,
+      config: {
+        'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector',
+        'tasks.max': '1',
+        topics: names.topic('orders'),
+        'connection.url': 'jdbc:postgresql://127.0.0.1:9/nowhere',
+        'connection.username': 'nobody',
+        'connection.password': 'nothing',
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      },
+    });
+    type View = {
+      connectors: {
+        name: string;
+        deployed: boolean;
+        state: string;
+        tasks: { state: string; trace: string | null }[];
+      }[];
+    };
+    const view = async () =>
+      (await get<View>('/api/kafka/connectors')).body.connectors.find((c) => c.name === name)!;
+    const deadline = Date.now() + 90_000;
+    while ((await view()).tasks[0]?.state !== 'FAILED' && Date.now() < deadline) await sleep(1000);
+    const failed = await view();
+    expect(failed.deployed).toBe(true);
+    expect(failed.tasks[0]!.state).toBe('FAILED');
+    expect(failed.tasks[0]!.trace).toMatch(/Exception[\s\S]*\n\s+at /); // the whole stack trace, not its first line
+    // The other sinks of this prefix are not deployed, and say so.
+    expect(
+      (await get<View>('/api/kafka/connectors')).body.connectors.filter((c) => !c.deployed),
+    ).toHaveLength(2);
+
+    const act = (action: string, extra: Record<string, unknown> = {}) =>
+      post<{ status: number }>('/api/kafka/connectors/action', { name, action, ...extra });
+    expect((await act('restart')).status).toBe(200);
+    expect((await act('pause')).status).toBe(200);
+    const pausedBy = Date.now() + 30_000;
+    while ((await view()).state !== 'PAUSED' && Date.now() < pausedBy) await sleep(500);
+    expect((await view()).state).toBe('PAUSED');
+    expect((await act('resume')).status).toBe(200);
+    const resumedBy = Date.now() + 30_000;
+    while ((await view()).state !== 'RUNNING' && Date.now() < resumedBy) await sleep(500);
+    expect((await view()).state).toBe('RUNNING');
+
+    // Only the pipeline's own connectors, only known actions.
+    const stranger = await act('pause', { name: 'someone-elses-connector' });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.message).toMatch(/name/);
+    expect((await act('delete')).status).toBe(400);
   });
 
   it('produce: a valid order is written through the registry; an invalid one is a 400 naming the field', async () => {
