@@ -40,6 +40,15 @@ export function catalogStatements(p: CatalogParams): string[] {
   return splitStatements(renderSql(readFlinkSql('catalog.sql'), p)).map((s) => s.text);
 }
 
+/** A statement set (EXECUTE STATEMENT SET BEGIN ...; ...; END) keeps its inner semicolons. */
+function insideStatementSet(piece: string): boolean {
+  const code = piece
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .trim();
+  return /^(EXECUTE\s+)?STATEMENT\s+SET\s+BEGIN\b/i.test(code) && !/\bEND$/i.test(code);
+}
+
 export interface Statement {
   text: string;
   /** 1-based line in the script where the statement starts. */
@@ -80,7 +89,7 @@ export function splitStatements(script: string): Statement[] {
         } else j += 1;
       }
       i = j + 1;
-    } else if (c === ';') {
+    } else if (c === ';' && !insideStatementSet(script.slice(start, i))) {
       push(i);
       i += 1;
       start = i;

@@ -13,6 +13,7 @@ import { catalogStatements, splitStatements, type Statement } from './catalog.ts
 import { GatewayClient } from './gateway.ts';
 import { ResultTable } from './result-table.ts';
 import { sqlSettings } from './settings.ts';
+import { activeJob, cancelJob, splitJobName, submitSplit } from './split-job.ts';
 
 type SqlSettings = SettingsOf<typeof sqlSettings>;
 
@@ -70,6 +71,7 @@ async function runScript(client: GatewayClient, script: string, file: string | u
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   try {
     for (const stmt of splitStatements(script)) {
       if (abort.signal.aborted) break;
@@ -83,6 +85,7 @@ async function runScript(client: GatewayClient, script: string, file: string | u
     }
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 
@@ -127,6 +130,7 @@ async function interactive(client: GatewayClient): Promise<void> {
 }
 
 export function register(program: Command): void {
+  registerFlink(program);
   const sql = program
     .command('sql')
     .description(
@@ -162,4 +166,34 @@ function readScript(file: string): string {
   } catch (error) {
     throw new OrderflowError('ORDERFLOW_USAGE', `cannot read ${file}: ${(error as Error).message}`);
   }
+}
+
+export function registerFlink(program: Command): void {
+  const flink = program
+    .command('flink')
+    .description('Jobs on the local Flink cluster (ORDERFLOW_FLINK=on): the split in Flink SQL');
+  const split = flink
+    .command('split')
+    .description(
+      'submit flink/split.sql: finished_orders + failed_orders into orders, customers and order_items, exactly once (a running split job of the same prefix is left alone)',
+    );
+  addSettingFlags(split, sqlSettings, ['topicPrefix']).action(async (_opts: unknown, command: Command) => {
+    const s = loadCommandSettings(sqlSettings, command);
+    const r = await submitSplit(s, catalogSession);
+    out(
+      `${r.submitted ? 'submitted' : 'already running'}: job ${splitJobName(s.topicPrefix)} ${r.jobId} (http://127.0.0.1:${s.flinkRestPort}/#/job/running/${r.jobId}/overview)`,
+    );
+  });
+  const cancel = flink.command('cancel-split').description('cancel the running split job of this prefix');
+  addSettingFlags(cancel, sqlSettings, ['topicPrefix']).action(async (_opts: unknown, command: Command) => {
+    const s = loadCommandSettings(sqlSettings, command);
+    const rest = `http://127.0.0.1:${s.flinkRestPort}`;
+    const job = await activeJob(rest, splitJobName(s.topicPrefix));
+    if (!job) {
+      out(`no split job running for prefix "${s.topicPrefix}"`);
+      return;
+    }
+    await cancelJob(rest, job.jid);
+    out(`cancelled ${job.jid}`);
+  });
 }
