@@ -28,6 +28,7 @@ const parts: Promise<{ register: Registrar }>[] = [
   import('../bench/command.ts'),
   import('../dashboard/command.ts'),
   import('../dashboard/kafka/command.ts'),
+  import('../flink/command.ts'),
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];
 

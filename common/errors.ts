@@ -28,6 +28,9 @@ export const ERROR_CODES = {
   ORDERFLOW_CHECK_FAILED: 'A data-quality assertion failed.',
   ORDERFLOW_MIGRATION_FAILED:
     'A warehouse migration could not be applied, or an applied migration file was changed.',
+  ORDERFLOW_FLINK_UNAVAILABLE:
+    'The Flink SQL Gateway or cluster did not answer (`orderflow stack status` shows which part is down).',
+  ORDERFLOW_SQL_FAILED: 'Flink rejected or failed a SQL statement (its message gives line and column).',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;

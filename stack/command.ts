@@ -15,12 +15,12 @@ export function register(program: Command): void {
   const stack = program
     .command('stack')
     .description(
-      'Run the local stack on 127.0.0.1: Kafka (KRaft), Apicurio Registry, Kafka Connect, PostgreSQL',
+      'Run the local stack on 127.0.0.1: Kafka (KRaft), Apicurio Registry, Kafka Connect, PostgreSQL, and Apache Flink with ORDERFLOW_FLINK=on',
     )
     .addHelpText(
       'after',
       '\nPorts and directories come from ORDERFLOW_HOME, ORDERFLOW_KAFKA_PORT, ORDERFLOW_REGISTRY_PORT,\n' +
-        'ORDERFLOW_CONNECT_PORT and ORDERFLOW_PG_PORT (see the README). Install the stack first: scripts/setup.sh',
+        'ORDERFLOW_CONNECT_PORT, ORDERFLOW_PG_PORT and ORDERFLOW_FLINK_* (see the README). Install the stack first: scripts/setup.sh',
     );
 
   stack
@@ -54,15 +54,15 @@ export function register(program: Command): void {
   stack
     .command('logs')
     .description("print (or follow) a component's log")
-    .argument('<component>', 'postgres | kafka | registry | connect')
+    .argument('<component>', 'postgres | kafka | registry | connect | flink-jm | flink-tm | flink-sql')
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <n>', 'lines to show', '50')
     .action(async (name: string, opts: { follow?: boolean; lines: string }) => {
-      const c = loadStack().components.find((x) => x.name === name);
+      const c = loadStack().all.find((x) => x.name === name);
       if (!c)
         throw new OrderflowError(
           'ORDERFLOW_USAGE',
-          `unknown component "${name}": use postgres, kafka, registry or connect`,
+          `unknown component "${name}": use postgres, kafka, registry, connect, flink-jm, flink-tm or flink-sql`,
         );
       if (!existsSync(c.logFile))
         throw new OrderflowError('ORDERFLOW_USAGE', `${name} has no log yet (${c.logFile})`);

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findJava, httpOk, jvm, kafkaClasspath, log4j2, requireDir, tcpOpen } from './jvm.ts';
+import { flinkComponents } from './flink.ts';
 import { ensureBrokerTls, saslListenerProperties } from './kafka-sasl.ts';
 import { postgres } from './postgres.ts';
 import type { StackPaths, StackSettings } from './settings.ts';
@@ -32,8 +33,18 @@ export interface Component {
   url: string;
 }
 
-export function components(s: StackSettings, p: StackPaths): Component[] {
-  return [postgres(s, p), kafka(s, p), registry(s, p), connect(s, p)];
+/**
+ * The components in start order. Flink (flink.ts) comes last and only with ORDERFLOW_FLINK=on, or
+ * with `withFlink` (stack down stops it whatever the setting says now).
+ */
+export function components(s: StackSettings, p: StackPaths, withFlink = s.flink === 'on'): Component[] {
+  return [
+    postgres(s, p),
+    kafka(s, p),
+    registry(s, p),
+    connect(s, p),
+    ...(withFlink ? flinkComponents(s, p) : []),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -30,6 +30,25 @@ export const stackSettings = {
   ),
   connectPort: setting('ORDERFLOW_CONNECT_PORT', port, 8083, 'Kafka Connect REST port.'),
   pgPort: setting('ORDERFLOW_PG_PORT', port, 5544, "Port of orderflow's private PostgreSQL cluster."),
+  flink: setting(
+    'ORDERFLOW_FLINK',
+    z.enum(['on', 'off']),
+    'off',
+    'Whether `stack up` starts Apache Flink (JobManager, TaskManager, SQL Gateway: about 3 GB); `orderflow run` and `orderflow sql` turn it on.',
+  ),
+  flinkRestPort: setting(
+    'ORDERFLOW_FLINK_REST_PORT',
+    port,
+    8091,
+    "Flink JobManager's REST API and web UI port.",
+  ),
+  flinkGatewayPort: setting('ORDERFLOW_FLINK_GATEWAY_PORT', port, 8092, 'Flink SQL Gateway REST port.'),
+  flinkRpcPort: setting(
+    'ORDERFLOW_FLINK_RPC_PORT',
+    integerIn(1, 65532),
+    6123,
+    "First of Flink's four internal ports: JobManager RPC, blob server, TaskManager RPC, TaskManager data (this one and the next three).",
+  ),
   startTimeoutSec: setting(
     'ORDERFLOW_STACK_START_TIMEOUT',
     positiveInt,
@@ -47,6 +66,10 @@ export type StackSettings = {
   registryManagementPort: number;
   connectPort: number;
   pgPort: number;
+  flink: 'on' | 'off';
+  flinkRestPort: number;
+  flinkGatewayPort: number;
+  flinkRpcPort: number;
   startTimeoutSec: number;
 };
 
@@ -57,6 +80,7 @@ export function stackPaths(home: string) {
     kafkaLib: path.join(home, 'stack', 'kafka', 'lib'),
     plugins: path.join(home, 'stack', 'plugins'),
     apicurio: path.join(home, 'stack', 'apicurio'),
+    flinkLib: path.join(home, 'stack', 'flink', 'lib'),
     data: path.join(home, 'data'),
     conf: path.join(home, 'conf'),
     logs: path.join(home, 'logs'),

@@ -20,20 +20,26 @@ export interface ComponentStatus {
 export function loadStack(env: NodeJS.ProcessEnv = process.env) {
   const settings = loadSettings(stackSettings, env) as StackSettings;
   const paths = stackPaths(settings.home);
-  return { settings, paths, components: components(settings, paths) };
+  const selected = components(settings, paths);
+  const all = components(settings, paths, true);
+  // Flink's components show when it is on, or when they run although it is off now.
+  const shown = all.filter((c) => selected.some((x) => x.name === c.name) || c.pid() !== undefined);
+  return { settings, paths, components: shown, all };
 }
 
 type Report = (line: string) => void;
 
 /**
  * Start every component that is not already healthy, in dependency order (PostgreSQL, Kafka,
- * registry, Connect), waiting for each. Idempotent: a healthy component is left alone.
+ * registry, Connect, then with ORDERFLOW_FLINK=on Flink's JobManager, TaskManager and SQL Gateway),
+ * waiting for each. Idempotent: a healthy component is left alone.
  */
 export async function stackUp(
   report: Report,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ComponentStatus[]> {
-  const { settings, components: all } = loadStack(env);
+  const { settings, paths } = loadStack(env);
+  const all = components(settings, paths);
   for (const c of all) {
     if (await c.healthy()) {
       const owner =
@@ -101,7 +107,7 @@ function startFailure(c: Component, why: string, cause?: unknown): OrderflowErro
 
 /** Stop exactly the processes `up` started (by pid file), in reverse order. */
 export async function stackDown(report: Report, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { components: all } = loadStack(env);
+  const { all } = loadStack(env);
   for (const c of [...all].reverse()) {
     const result = await c.stop();
     report(`${c.name.padEnd(9)} ${result}`);

@@ -1,0 +1,199 @@
+/**
+ * `orderflow sql`: Flink SQL against the local stack's SQL Gateway, with every pipeline topic
+ * declared as a table (flink/catalog.sql) before the first statement. Interactive without -e/-f;
+ * results print as a table, an unbounded query streaming until Ctrl-C.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { OrderflowError, isOrderflowError } from '../common/errors.ts';
+import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
+import type { SettingsOf } from '../common/config.ts';
+import { catalogStatements, splitStatements, type Statement } from './catalog.ts';
+import { GatewayClient } from './gateway.ts';
+import { ResultTable } from './result-table.ts';
+import { sqlSettings } from './settings.ts';
+import { activeJob, cancelJob, splitJobName, submitSplit } from './split-job.ts';
+
+type SqlSettings = SettingsOf<typeof sqlSettings>;
+
+export function gatewayClient(s: SqlSettings): GatewayClient {
+  return new GatewayClient(`http://127.0.0.1:${s.flinkGatewayPort}`, `http://127.0.0.1:${s.flinkRestPort}`);
+}
+
+/** A session with the catalog loaded. */
+export async function catalogSession(s: SqlSettings): Promise<GatewayClient> {
+  const client = gatewayClient(s);
+  await client.open();
+  const quiet = { columns: () => undefined, rows: () => undefined };
+  for (const stmt of catalogStatements({
+    prefix: s.topicPrefix,
+    bootstrap: s.kafkaBootstrap,
+    registry: s.registryUrl,
+  })) {
+    await client.execute(stmt, quiet);
+  }
+  return client;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Run one statement, printing its result; resolves when the result ends or `signal` aborts. */
+async function runStatement(client: GatewayClient, text: string, signal: AbortSignal): Promise<void> {
+  let table: ResultTable | undefined;
+  let plain = false;
+  await client.execute(
+    text,
+    {
+      columns(columns, isQuery) {
+        // DDL and SET answer with a single "result" column saying OK.
+        plain = !isQuery && columns.length === 1 && columns[0]!.name === 'result';
+        if (plain) return;
+        table = new ResultTable(columns, isQuery);
+        table.header().forEach(out);
+      },
+      rows(rows) {
+        if (plain) return;
+        table?.rows(rows).forEach(out);
+      },
+    },
+    signal,
+  );
+  if (table) table.footer().forEach(out);
+  else out('[OK]');
+}
+
+function where(stmt: Statement, file: string | undefined): string {
+  return file ? ` (statement at line ${stmt.line} of ${file})` : '';
+}
+
+async function runScript(client: GatewayClient, script: string, file: string | undefined): Promise<void> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    for (const stmt of splitStatements(script)) {
+      if (abort.signal.aborted) break;
+      try {
+        await runStatement(client, stmt.text, abort.signal);
+      } catch (error) {
+        if (isOrderflowError(error) && error.code === 'ORDERFLOW_SQL_FAILED')
+          throw new OrderflowError('ORDERFLOW_SQL_FAILED', `${error.message}${where(stmt, file)}`);
+        throw error;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+async function interactive(client: GatewayClient): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  out('Flink SQL on the local stack: the pipeline topics are tables (SHOW TABLES;). End a statement with ;');
+  out('Ctrl-C stops a running query; Ctrl-C at the prompt or Ctrl-D quits.');
+  let buffer = '';
+  let running: AbortController | undefined;
+  let closed = false;
+  rl.on('SIGINT', () => {
+    if (running) running.abort();
+    else rl.close();
+  });
+  rl.on('close', () => {
+    closed = true;
+  });
+  while (!closed) {
+    let line: string;
+    try {
+      line = await rl.question(buffer ? '        > ' : 'Flink SQL> ');
+    } catch {
+      break;
+    }
+    buffer += `${line}\n`;
+    if (!buffer.trimEnd().endsWith(';')) continue;
+    const statements = splitStatements(buffer);
+    buffer = '';
+    for (const stmt of statements) {
+      running = new AbortController();
+      try {
+        await runStatement(client, stmt.text, running.signal);
+      } catch (error) {
+        if (isOrderflowError(error) && error.code === 'ORDERFLOW_FLINK_UNAVAILABLE') throw error;
+        out(`[ERROR] ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        running = undefined;
+      }
+    }
+  }
+  rl.close();
+}
+
+export function register(program: Command): void {
+  registerFlink(program);
+  const sql = program
+    .command('sql')
+    .description(
+      'Flink SQL on the local stack, every pipeline topic a table: interactive, or -e "statement" / -f file.sql; results as a table, unbounded queries streaming until Ctrl-C',
+    )
+    .option('-e, --execute <statements>', 'run these statements (separated by ;) and exit')
+    .option('-f, --file <file.sql>', 'run the statements of this file and exit')
+    .addHelpText(
+      'after',
+      '\nNeeds Flink: `ORDERFLOW_FLINK=on orderflow stack up` (or `orderflow run`). Tables: flink/catalog.sql;\n' +
+        'queries to start from: docs/sql.md. A statement Flink rejects exits 1 with its message (line, column).',
+    );
+  addSettingFlags(sql, sqlSettings, ['topicPrefix']).action(
+    async (opts: { execute?: string; file?: string }, command: Command) => {
+      if (opts.execute !== undefined && opts.file !== undefined)
+        throw new OrderflowError('ORDERFLOW_USAGE', 'use -e or -f, not both');
+      const s = loadCommandSettings(sqlSettings, command);
+      const script = opts.file !== undefined ? readScript(opts.file) : opts.execute;
+      const client = await catalogSession(s);
+      try {
+        if (script !== undefined) await runScript(client, script, opts.file);
+        else await interactive(client);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+}
+
+function readScript(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new OrderflowError('ORDERFLOW_USAGE', `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+export function registerFlink(program: Command): void {
+  const flink = program
+    .command('flink')
+    .description('Jobs on the local Flink cluster (ORDERFLOW_FLINK=on): the split in Flink SQL');
+  const split = flink
+    .command('split')
+    .description(
+      'submit flink/split.sql: finished_orders + failed_orders into orders, customers and order_items, exactly once (a running split job of the same prefix is left alone)',
+    );
+  addSettingFlags(split, sqlSettings, ['topicPrefix']).action(async (_opts: unknown, command: Command) => {
+    const s = loadCommandSettings(sqlSettings, command);
+    const r = await submitSplit(s, catalogSession);
+    out(
+      `${r.submitted ? 'submitted' : 'already running'}: job ${splitJobName(s.topicPrefix)} ${r.jobId} (http://127.0.0.1:${s.flinkRestPort}/#/job/running/${r.jobId}/overview)`,
+    );
+  });
+  const cancel = flink.command('cancel-split').description('cancel the running split job of this prefix');
+  addSettingFlags(cancel, sqlSettings, ['topicPrefix']).action(async (_opts: unknown, command: Command) => {
+    const s = loadCommandSettings(sqlSettings, command);
+    const rest = `http://127.0.0.1:${s.flinkRestPort}`;
+    const job = await activeJob(rest, splitJobName(s.topicPrefix));
+    if (!job) {
+      out(`no split job running for prefix "${s.topicPrefix}"`);
+      return;
+    }
+    await cancelJob(rest, job.jid);
+    out(`cancelled ${job.jid}`);
+  });
+}
