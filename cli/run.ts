@@ -101,7 +101,9 @@ async function run(opts: RunPlan): Promise<void> {
   mkdirSync(paths.logs, { recursive: true });
 
   say('== stack');
-  await stackUp(say);
+  // The whole shop includes streaming SQL: Flink comes up too (`orderflow sql`), unless
+  // ORDERFLOW_FLINK=off says otherwise. The explode itself stays the TypeScript splitter.
+  await stackUp(say, { ...process.env, ORDERFLOW_FLINK: process.env.ORDERFLOW_FLINK ?? 'on' });
   await ensureTopics({
     bootstrap: conn.kafkaBootstrap,
     registryUrl: conn.registryUrl,
@@ -258,6 +260,10 @@ function printWhereToLook(
         : '   (read-only)'),
   );
   say(`   PostgreSQL  psql ${conn.databaseUrl}`);
+  if ((process.env.ORDERFLOW_FLINK ?? 'on') === 'on')
+    say(
+      '   Flink SQL   npx orderflow sql -e "SELECT order_id, order_total FROM paid_orders"   (web UI: npx orderflow stack status)',
+    );
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
   say(`   logs        ${logs}/{payment,shipping,delivery,splitter,dashboard,generator}.log`);
   say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
