@@ -103,7 +103,7 @@ async function run(opts: RunPlan): Promise<void> {
   say('== stack');
   // The whole shop includes streaming SQL: Flink comes up too (`orderflow sql`), unless
   // ORDERFLOW_FLINK=off says otherwise. The explode itself stays the TypeScript splitter.
-  await stackUp(say, { ...process.env, ORDERFLOW_FLINK: process.env.ORDERFLOW_FLINK ?? 'on' });
+  await stackUp(say, { ...process.env, ORDERFLOW_FLINK: flinkInRun() });
   await ensureTopics({
     bootstrap: conn.kafkaBootstrap,
     registryUrl: conn.registryUrl,
@@ -200,6 +200,9 @@ async function run(opts: RunPlan): Promise<void> {
   if (!opts.live) await stopAll();
 }
 
+/** `run` brings Flink up unless ORDERFLOW_FLINK says otherwise (`stack up` alone leaves it off). */
+const flinkInRun = () => process.env.ORDERFLOW_FLINK ?? 'on';
+
 /** A failed step of the run: which, its exit code and its log, as properties too. */
 export function stepFailed(
   stepName: string,
@@ -260,7 +263,7 @@ function printWhereToLook(
         : '   (read-only)'),
   );
   say(`   PostgreSQL  psql ${conn.databaseUrl}`);
-  if ((process.env.ORDERFLOW_FLINK ?? 'on') === 'on')
+  if (flinkInRun() === 'on')
     say(
       '   Flink SQL   npx orderflow sql -e "SELECT order_id, order_total FROM paid_orders"   (web UI: npx orderflow stack status)',
     );

@@ -156,6 +156,27 @@ async function jsonOf<T>(url: string): Promise<T | undefined> {
   }
 }
 
+/**
+ * The command line of a JobManager or TaskManager: the memory flags BashJavaUtils computes for it
+ * (what jobmanager.sh and taskmanager.sh would pass), Flink's JVM options, and its config dir.
+ */
+function flinkProcess(s: StackSettings, p: StackPaths, kind: 'JM' | 'TM', mainClass: string) {
+  const conf = writeFlinkConf(s, p);
+  const r = resourceParams(p, conf, kind);
+  const args = [
+    ...r.jvm,
+    ...FLINK_JAVA_OPTS,
+    `-Dlog4j.configurationFile=${log4j2(p, 'flink')}`,
+    '-cp',
+    flinkClasspath(p),
+    mainClass,
+    '--configDir',
+    conf,
+    ...r.dynamic,
+  ];
+  return { args, env: { FLINK_CONF_DIR: conf } };
+}
+
 export function flinkComponents(s: StackSettings, p: StackPaths): Component[] {
   const rest = `http://127.0.0.1:${s.flinkRestPort}`;
   const gateway = `http://127.0.0.1:${s.flinkGatewayPort}`;
@@ -165,22 +186,7 @@ export function flinkComponents(s: StackSettings, p: StackPaths): Component[] {
     p,
     rest,
     () => httpOk(`${rest}/config`),
-    () => {
-      const conf = writeFlinkConf(s, p);
-      const r = resourceParams(p, conf, 'JM');
-      const args = [
-        ...r.jvm,
-        ...FLINK_JAVA_OPTS,
-        `-Dlog4j.configurationFile=${log4j2(p, 'flink')}`,
-        '-cp',
-        flinkClasspath(p),
-        'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint',
-        '--configDir',
-        conf,
-        ...r.dynamic,
-      ];
-      return { args, env: { FLINK_CONF_DIR: conf } };
-    },
+    () => flinkProcess(s, p, 'JM', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint'),
   );
   const taskmanager = jvm(
     'flink-tm',
@@ -193,22 +199,7 @@ export function flinkComponents(s: StackSettings, p: StackPaths): Component[] {
       const tms = await jsonOf<{ taskmanagers: unknown[] }>(`${rest}/taskmanagers`);
       return (tms?.taskmanagers.length ?? 0) > 0 && taskmanager.pid() !== undefined;
     },
-    () => {
-      const conf = writeFlinkConf(s, p);
-      const r = resourceParams(p, conf, 'TM');
-      const args = [
-        ...r.jvm,
-        ...FLINK_JAVA_OPTS,
-        `-Dlog4j.configurationFile=${log4j2(p, 'flink')}`,
-        '-cp',
-        flinkClasspath(p),
-        'org.apache.flink.runtime.taskexecutor.TaskManagerRunner',
-        '--configDir',
-        conf,
-        ...r.dynamic,
-      ];
-      return { args, env: { FLINK_CONF_DIR: conf } };
-    },
+    () => flinkProcess(s, p, 'TM', 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner'),
   );
   const sqlGateway = jvm(
     'flink-sql',
