@@ -8,7 +8,7 @@
  * topic, `<prefix>_orderflow_generator_progress`, keyed by the run, and written in the same Kafka
  * transaction as the orders it counts: the count and the orders are committed together or not at all.
  *
- * The pure part (run keys, the default window) is here; reading the topic is `readProgress`.
+ * The pure part (run keys, the default window) is here; reading the topic is `loadProgress`.
  */
 import { createHash } from 'node:crypto';
 import { createKafka, type Admin } from '../common/kafka.ts';
@@ -102,24 +102,11 @@ export function newProgress(run: string, seed: number, from: number, mode: 'back
   };
 }
 
-/** Create the progress topic if needed, then read every run's committed progress from it. */
+/**
+ * Every run's latest committed progress (read_committed, to the end of the topic), creating the
+ * topic first if this pipeline has none yet.
+ */
 export async function loadProgress(bootstrap: string, topic: string): Promise<Map<string, RunProgress>> {
-  const admin = createKafka(
-    bootstrap,
-    'orderflow-generator-progress',
-    createLogger('generator', 'silent'),
-  ).admin();
-  await admin.connect();
-  try {
-    await ensureProgressTopic(admin, topic);
-  } finally {
-    await admin.disconnect();
-  }
-  return readProgress(bootstrap, topic);
-}
-
-/** Every run's latest committed progress (read_committed, to the end of the topic). */
-export async function readProgress(bootstrap: string, topic: string): Promise<Map<string, RunProgress>> {
   const admin = createKafka(
     bootstrap,
     'orderflow-generator-progress',
@@ -128,6 +115,7 @@ export async function readProgress(bootstrap: string, topic: string): Promise<Ma
   await admin.connect();
   let ends: { partition: number; low: number; high: number }[];
   try {
+    await ensureProgressTopic(admin, topic);
     ends = (await admin.fetchTopicOffsets(topic)).map((p) => ({
       partition: p.partition,
       low: Number(p.low),
