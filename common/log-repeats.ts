@@ -5,7 +5,11 @@
  * minute is counted instead, and the next one after that minute is logged with the count.
  */
 export function repeatKey(message: string): string {
-  return message.replace(/^\[thrd:[^\]]*\]: /, '').replace(/\d+/g, '#');
+  return message
+    .replace(/^\[thrd:[^\]]*\]: /, '') // the client thread
+    .replace(/^\S+\/\S+: /, '') // the broker it is about ("127.0.0.1:9092/bootstrap: ")
+    .replace(/\s*\(after .*$/, '') // "(after 0ms in state CONNECT, 3 identical error(s) suppressed)"
+    .replace(/\d+/g, '#');
 }
 
 export class RepeatFilter {

@@ -51,6 +51,9 @@ afterAll(async () => {
 
 describe('a 100,000-order backfill through everything', () => {
   it('lands every order once, and reconcile and the warehouse checks pass', async () => {
+    // As `orderflow run` does first: the reference data (products, locations) the checks resolve against.
+    const migrate = orderflow(['warehouse', 'migrate', '--schema', p.schema]);
+    expect(migrate.code, migrate.out).toBe(0);
     const started = Date.now();
     const gen = orderflow([
       'generate',

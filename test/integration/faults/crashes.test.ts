@@ -6,14 +6,14 @@
  * component itself. Each test ends with exact counts: records against distinct keys in every split
  * topic, nothing in the sink's dead-letter topic, every row in PostgreSQL once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';
 import { watchSinks } from '../../../connect/watchdog.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { ORDERFLOW_BIN, conn, log } from '../helpers.ts';
+import { conn, log } from '../helpers.ts';
+import { spawnService, type ServiceRun } from '../services.ts';
 import { finalOrders, startLanding, type LandingPipeline } from '../landing/landing-fixture.ts';
 import { readTopics } from '../processors/pipeline.ts';
 import { exactlyOnce, expected, landedCounts, rowCounts } from './landing-counts.ts';
@@ -27,25 +27,19 @@ async function send(batch: { finished: Order[]; failed: Order[] }): Promise<void
 }
 
 /** `orderflow split` for this pipeline, with a stable instance id (a restart fences its predecessor). */
-function spawnSplitter(): { child: ChildProcess; committed: Promise<void>; exit: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    [ORDERFLOW_BIN, 'split', '--topic-prefix', p.prefix, '--instance-id', 'crash-1', '--batch-size', '200'],
-    { env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let resolveCommitted!: () => void;
-  const committed = new Promise<void>((resolve) => (resolveCommitted = resolve));
-  let tail = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-    if (tail.includes('"msg":"batch committed"')) resolveCommitted();
-  });
-  child.stderr!.on('data', () => undefined);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, committed, exit };
+function spawnSplitter(): ServiceRun {
+  return spawnService([
+    'split',
+    '--topic-prefix',
+    p.prefix,
+    '--instance-id',
+    'crash-1',
+    '--batch-size',
+    '200',
+  ]);
 }
 
-let splitter: ReturnType<typeof spawnSplitter> | undefined;
+let splitter: ServiceRun | undefined;
 const watchdog = new AbortController();
 let watching: Promise<unknown> | undefined;
 
@@ -79,7 +73,7 @@ async function sinksRunning(): Promise<boolean> {
 describe('crashes outside the stages while orders land', () => {
   it('the splitter killed with SIGKILL mid-stream and started again: every order once', async () => {
     await send(finalOrders(4000, 51));
-    await splitter!.committed;
+    await splitter!.logged('batch committed');
     splitter!.child.kill('SIGKILL');
     await splitter!.exit;
     const all = expected(sent);

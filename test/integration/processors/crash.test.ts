@@ -1,51 +1,32 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicName, dlqTopic } from '../../../schemas/topics.ts';
-import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import { spawnService, type ServiceRun } from '../services.ts';
 import { decodeOrder, inputProducer, readTopics, sampleOrders, total } from './pipeline.ts';
 
 const N = 6000;
 const KILLS = 3;
 
 /** The payment stage as a child process, exactly as an operator runs it. */
-function spawnPayment(prefix: string): {
-  child: ChildProcess;
-  firstCommit: Promise<void>;
-  exit: Promise<number | null>;
-} {
-  const child = spawn(
-    process.execPath,
-    [
-      ORDERFLOW_BIN,
-      'process',
-      'payment',
-      '--topic-prefix',
-      prefix,
-      '--group',
-      `${prefix}payment`,
-      '--instance-id',
-      'crash-1',
-      '--port',
-      '0',
-      '--batch-size',
-      '25',
-      '--seed',
-      '7',
-    ],
-    { env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let resolveCommit!: () => void;
-  const firstCommit = new Promise<void>((resolve) => (resolveCommit = resolve));
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    if (buffer.includes('"msg":"batch committed"')) resolveCommit();
-    if (buffer.length > 100_000) buffer = buffer.slice(-1000);
-  });
-  child.stderr!.on('data', () => undefined);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, firstCommit, exit };
+function spawnPayment(prefix: string): ServiceRun {
+  return spawnService([
+    'process',
+    'payment',
+    '--topic-prefix',
+    prefix,
+    '--group',
+    `${prefix}payment`,
+    '--instance-id',
+    'crash-1',
+    '--port',
+    '0',
+    '--batch-size',
+    '25',
+    '--seed',
+    '7',
+  ]);
 }
 
 describe('payment stage: crash and restart', () => {
@@ -68,7 +49,7 @@ describe('payment stage: crash and restart', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       const run = spawnPayment(prefix);
       current = run.child;
-      await run.firstCommit;
+      await run.logged('batch committed');
       await sleep(150 * kill); // land at different points of the stream
       run.child.kill('SIGKILL');
       await run.exit;

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineNames } from '../../../common/names.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import { spawnService, type ServiceRun } from '../services.ts';
 import {
   deletePendingTopics,
   expectPacedExactlyOnce,
@@ -17,73 +18,28 @@ const N = 300;
 const SPEED = 100_000;
 const SPREAD_MS = 20_000; // order dates spread over 20 real seconds after the anchor
 
-interface Run {
-  child: ChildProcess;
-  /** Resolves when the log has shown `count` lines with this message. */
-  logged(message: string, count?: number): Promise<void>;
-  /** Sum of a numeric field over the log lines with this message. */
-  sum(message: string, field: string): number;
-  exit: Promise<number | null>;
-}
-
 /** The payment stage as a child process in live mode, with a fixed instance id. */
-function spawnPayment(prefix: string, anchor: number): Run {
-  const child = spawn(
-    process.execPath,
-    [
-      ORDERFLOW_BIN,
-      'process',
-      'payment',
-      '--topic-prefix',
-      prefix,
-      '--group',
-      `${prefix}payment`,
-      '--instance-id',
-      'pacing-crash-1',
-      '--port',
-      '0',
-      '--batch-size',
-      '50',
-      '--seed',
-      '7',
-      '--speed',
-      String(SPEED),
-      '--anchor',
-      String(anchor),
-    ],
-    { env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const lines: { msg?: string; [field: string]: unknown }[] = [];
-  const waiters: { message: string; count: number; resolve: () => void }[] = [];
-  const countOf = (message: string) => lines.filter((l) => l.msg === message).length;
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    for (const part of parts) {
-      try {
-        lines.push(JSON.parse(part) as { msg?: string });
-      } catch {
-        // not a log line
-      }
-    }
-    for (const w of waiters) if (countOf(w.message) >= w.count) w.resolve();
-  });
-  child.stderr!.on('data', () => undefined);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exit,
-    logged: (message, count = 1) =>
-      new Promise<void>((resolve, reject) => {
-        if (countOf(message) >= count) return resolve();
-        waiters.push({ message, count, resolve });
-        void exit.then(() => reject(new Error(`the stage exited before logging "${message}" x${count}`)));
-      }),
-    sum: (message, field) =>
-      lines.filter((l) => l.msg === message).reduce((n, l) => n + Number(l[field] ?? 0), 0),
-  };
+function spawnPayment(prefix: string, anchor: number): ServiceRun {
+  return spawnService([
+    'process',
+    'payment',
+    '--topic-prefix',
+    prefix,
+    '--group',
+    `${prefix}payment`,
+    '--instance-id',
+    'pacing-crash-1',
+    '--port',
+    '0',
+    '--batch-size',
+    '50',
+    '--seed',
+    '7',
+    '--speed',
+    String(SPEED),
+    '--anchor',
+    String(anchor),
+  ]);
 }
 
 describe('payment stage: killed while holding pending outputs', () => {

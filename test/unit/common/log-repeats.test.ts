@@ -6,6 +6,15 @@ describe('repeated client log lines', () => {
     expect(repeatKey('[thrd:127.0.0.1:9092/1]: Connect to ipv4#127.0.0.1:9092 failed (after 3ms)')).toBe(
       repeatKey('[thrd:main]: Connect to ipv4#127.0.0.1:9092 failed (after 12ms)'),
     );
+    expect(
+      repeatKey(
+        '[thrd:127.0.0.1:9092/bootstrap]: 127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)',
+      ),
+    ).toBe(
+      repeatKey(
+        '[thrd:127.0.0.1:9092/1]: 127.0.0.1:9092/1: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 1ms in state CONNECT, 4 identical error(s) suppressed)',
+      ),
+    );
     expect(repeatKey('all broker connections are down')).not.toBe(repeatKey('Broker: Not coordinator'));
   });
 

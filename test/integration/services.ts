@@ -1,0 +1,56 @@
+/**
+ * An orderflow service (a stage, the splitter) as a child process, exactly as an operator runs it,
+ * with its JSON log lines parsed: the crash tests wait for a log line, kill it with SIGKILL and
+ * start it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ORDERFLOW_BIN } from './helpers.ts';
+
+export interface ServiceRun {
+  child: ChildProcess;
+  /** Resolves when the log has shown `count` lines with this message (rejects if it exits first). */
+  logged(message: string, count?: number): Promise<void>;
+  /** Sum of a numeric field over the log lines with this message. */
+  sum(message: string, field: string): number;
+  exit: Promise<number | null>;
+}
+
+export function spawnService(args: string[]): ServiceRun {
+  const child = spawn(process.execPath, [ORDERFLOW_BIN, ...args], {
+    env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: { msg?: string; [field: string]: unknown }[] = [];
+  const waiters: { message: string; count: number; resolve: () => void }[] = [];
+  const countOf = (message: string) => lines.filter((l) => l.msg === message).length;
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    for (const part of parts) {
+      try {
+        const line = JSON.parse(part) as { msg?: string };
+        // Keep what a test may wait for or sum, not every batch line of a long run.
+        if (lines.length < 100_000) lines.push(line);
+      } catch {
+        // not a log line
+      }
+    }
+    for (const w of waiters) if (countOf(w.message) >= w.count) w.resolve();
+  });
+  child.stderr!.on('data', () => undefined);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exit,
+    logged: (message, count = 1) =>
+      new Promise<void>((resolve, reject) => {
+        if (countOf(message) >= count) return resolve();
+        waiters.push({ message, count, resolve });
+        void exit.then(() => reject(new Error(`${args[0]} exited before logging "${message}" x${count}`)));
+      }),
+    sum: (message, field) =>
+      lines.filter((l) => l.msg === message).reduce((n, l) => n + Number(l[field] ?? 0), 0),
+  };
+}
