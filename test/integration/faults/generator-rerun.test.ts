@@ -55,7 +55,7 @@ async function topicKeys(topic: string, expected: number): Promise<string[]> {
   return read.get(topic)!.map((r) => r.key);
 }
 
-/** The order ids the dry run of the same seed and window prints (through a file: 160 MB for 120k). */
+/** The order ids the dry run of the same seed and window prints (through a file: 80 MB for 60k). */
 function dryRunIds(args: string[]): string[] {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'orderflow-dry-')), 'orders.jsonl');
   const dry = orderflow(['generate', ...args, '--dry-run', '--out', out]);
@@ -80,15 +80,16 @@ describe('generator faults: kill -9 and re-run, two at once', () => {
 
   it('kill -9 mid-run, then the same command again: every order exactly once', async () => {
     const prefix = await fresh('genkill');
-    const args = ['--seed', String(SEED), '--count', '120000', '--from', FROM, '--topic-prefix', prefix];
-    const first = startGenerate(args);
+    const args = ['--seed', String(SEED), '--count', '60000', '--from', FROM, '--topic-prefix', prefix];
+    // Paced to 4 s, so that the kill after the first progress line (2 s) lands mid-run.
+    const first = startGenerate([...args, '--rate', '15000']);
     await untilAcknowledged(first);
     first.child.kill('SIGKILL');
     await first.exited;
     const killedAt = Math.max(
       ...[...first.stderr().matchAll(/, (\d+) acknowledged/g)].map((m) => Number(m[1])),
     );
-    expect(killedAt).toBeLessThan(120_000); // it was really killed mid-run
+    expect(killedAt).toBeLessThan(60_000); // it was really killed mid-run
 
     const again = orderflow(['generate', ...args]);
     expect(again.code, again.stderr).toBe(0);
@@ -96,10 +97,10 @@ describe('generator faults: kill -9 and re-run, two at once', () => {
     const resumedAfter = Number(/has (\d+) orders committed/.exec(again.stderr)![1]);
     expect(resumedAfter).toBeGreaterThanOrEqual(killedAt);
 
-    const keys = await topicKeys(`${prefix}unpaid_orders`, 120_000);
-    expect(keys.length).toBe(120_000);
-    expect(new Set(keys).size).toBe(120_000);
-    const expectedIds = dryRunIds(['--seed', String(SEED), '--count', '120000', '--from', FROM]);
+    const keys = await topicKeys(`${prefix}unpaid_orders`, 60_000);
+    expect(keys.length).toBe(60_000);
+    expect(new Set(keys).size).toBe(60_000);
+    const expectedIds = dryRunIds(['--seed', String(SEED), '--count', '60000', '--from', FROM]);
     expect(new Set(keys)).toEqual(new Set(expectedIds));
 
     // A third run of the finished command has nothing left to do.
