@@ -70,6 +70,8 @@ export function flinkErrorMessage(body: string): string {
 
 export class GatewayClient {
   private session?: string;
+  /** Turns Flink's message into a more helpful error (the catalog's tables without a topic). */
+  explain?: (message: string) => OrderflowError | undefined;
 
   constructor(
     readonly base: string,
@@ -89,7 +91,10 @@ export class GatewayClient {
       throw unavailable(`the Flink SQL Gateway does not answer at ${this.base}`, error);
     }
     const text = await res.text();
-    if (!res.ok) throw new OrderflowError('ORDERFLOW_SQL_FAILED', flinkErrorMessage(text));
+    if (!res.ok) {
+      const message = flinkErrorMessage(text);
+      throw this.explain?.(message) ?? new OrderflowError('ORDERFLOW_SQL_FAILED', message);
+    }
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -154,23 +159,52 @@ export class GatewayClient {
           await sleep(250, undefined, { signal }).catch(() => undefined);
       }
     } finally {
-      if (signal?.aborted) await this.cancel(operationHandle);
+      if (signal?.aborted) await this.cancel(operationHandle, jobId);
     }
     return jobId;
   }
 
-  private async cancel(operationHandle: string): Promise<void> {
+  /**
+   * Cancel an operation and the job it started: the gateway's cancel does not always reach the
+   * cluster, so the job is also cancelled through the JobManager's REST API, and this waits (up to
+   * 15 s) until the job is no longer running.
+   */
+  private async cancel(operationHandle: string, jobId: string | undefined): Promise<void> {
     await this.call('POST', `/v1/sessions/${this.s}/operations/${operationHandle}/cancel`).catch(
       () => undefined,
     );
     await this.call('DELETE', `/v1/sessions/${this.s}/operations/${operationHandle}/close`).catch(
       () => undefined,
     );
+    if (jobId) await cancelClusterJob(this.clusterRest, jobId);
   }
 
   async close(): Promise<void> {
     if (!this.session) return;
     await this.call('DELETE', `/v1/sessions/${this.session}`).catch(() => undefined);
     this.session = undefined;
+  }
+}
+
+const FINISHED = new Set(['CANCELED', 'FINISHED', 'FAILED']);
+
+/** Cancel a job on the cluster and wait (bounded) until it has stopped; errors are swallowed. */
+export async function cancelClusterJob(restUrl: string, jobId: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${restUrl}/jobs/${jobId}`, { signal: AbortSignal.timeout(3000) });
+      if (res.status === 404) return;
+      const { state } = (await res.json()) as { state: string };
+      if (FINISHED.has(state)) return;
+      if (state !== 'CANCELLING')
+        await fetch(`${restUrl}/jobs/${jobId}?mode=cancel`, {
+          method: 'PATCH',
+          signal: AbortSignal.timeout(3000),
+        });
+    } catch {
+      // the JobManager is gone or slow: try again until the deadline
+    }
+    await sleep(250);
   }
 }
