@@ -32,6 +32,10 @@ const pureFiles = [
   'producer/model/**/*.ts',
   'reference/**/*.ts',
   'splitter/split.ts',
+  'flink/statements.ts',
+  'flink/flink-error.ts',
+  'flink/missing-topics.ts',
+  'flink/result-table.ts',
 ];
 
 export default tseslint.config(

@@ -9,7 +9,9 @@ import type { Command } from 'commander';
 import { OrderflowError, isOrderflowError } from '../common/errors.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import type { SettingsOf } from '../common/config.ts';
-import { catalogStatements, splitStatements, type Statement } from './catalog.ts';
+import { catalogStatements } from './catalog.ts';
+import { scriptErrorMessage } from './flink-error.ts';
+import { splitStatements, type Statement } from './statements.ts';
 import { createKafka } from '../common/kafka.ts';
 import { createLogger } from '../common/logger.ts';
 import { withBrokerRetry } from '../stack/topics.ts';
@@ -91,8 +93,9 @@ async function runStatement(client: GatewayClient, text: string, signal: AbortSi
   else out('[OK]');
 }
 
-function where(stmt: Statement, file: string | undefined): string {
-  return file ? ` (statement at line ${stmt.line} of ${file})` : '';
+/** The error's message, and with -f where it is in the file. */
+function located(message: string, stmt: Statement, file: string | undefined): string {
+  return file ? scriptErrorMessage(message, stmt, file) : message;
 }
 
 /**
@@ -125,7 +128,7 @@ async function runScript(client: GatewayClient, script: string, file: string | u
           isOrderflowError(error) &&
           (error.code === 'ORDERFLOW_SQL_FAILED' || error.code === 'ORDERFLOW_TOPIC_MISSING')
         )
-          throw new OrderflowError(error.code, `${error.message}${where(stmt, file)}`);
+          throw new OrderflowError(error.code, located(error.message, stmt, file));
         throw error;
       }
     }

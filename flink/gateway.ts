@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderflowError } from '../common/errors.ts';
+import { flinkErrorMessage } from './flink-error.ts';
 
 export interface Column {
   name: string;
@@ -39,33 +40,6 @@ export function unavailable(what: string, cause?: unknown): OrderflowError {
     `${what}: start Flink with \`ORDERFLOW_FLINK=on orderflow stack up\` (or \`orderflow run\`); \`orderflow stack status\` shows which part is down`,
     { cause },
   );
-}
-
-/**
- * Flink's message from a gateway error response: the innermost "Caused by" of a table, parser or
- * validation exception (it carries "at line L, column C"), else the innermost cause.
- */
-export function flinkErrorMessage(body: string): string {
-  let errors: string[] = [];
-  try {
-    errors = (JSON.parse(body) as { errors?: string[] }).errors ?? [];
-  } catch {
-    return body.trim();
-  }
-  const text = errors.join('\n');
-  const causes = [
-    ...text.matchAll(
-      /^(?:Caused by: )?([\w.$]+(?:Exception|Error)): (.*(?:\n(?!\s+at |Caused by:|\s*\.\.\. \d+ more)[^\n]*)*)/gm,
-    ),
-  ].map((m) => ({ cls: m[1]!, msg: m[2]!.trim() }));
-  const tableLevel = causes.filter((c) =>
-    /org\.apache\.flink\.(table\.api|sql\.parser|table\.planner)|org\.apache\.calcite|ParseException/.test(
-      c.cls,
-    ),
-  );
-  const pick = tableLevel[0] ?? causes.at(-1);
-  if (!pick) return errors.filter((e) => e !== 'Internal server error.').join('\n') || text;
-  return pick.msg;
 }
 
 export class GatewayClient {

@@ -4,7 +4,8 @@
  */
 import type { SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
-import { renderSql, readFlinkSql, splitStatements } from './catalog.ts';
+import { renderSql, readFlinkSql } from './catalog.ts';
+import { splitStatements } from './statements.ts';
 import { unavailable, type GatewayClient } from './gateway.ts';
 import type { sqlSettings } from './settings.ts';
 
