@@ -36,6 +36,7 @@ const pureFiles = [
   'flink/flink-error.ts',
   'flink/missing-topics.ts',
   'flink/result-table.ts',
+  'flink/catalog-ddl.ts',
 ];
 
 export default tseslint.config(

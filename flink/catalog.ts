@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deadLetterTables, lifecycleTables, type AvroType } from './catalog-ddl.ts';
 import { splitStatements } from './statements.ts';
 
 const FLINK_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -32,8 +33,17 @@ export function renderSql(text: string, p: CatalogParams): string {
   });
 }
 
+/**
+ * A flink/*.sql file as it is run: catalog.sql with its generated tables in place of
+ * {{lifecycle-tables}} and {{dlq-tables}} (flink/catalog-ddl.ts), placeholders still unfilled.
+ */
 export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
-  return readFileSync(`${FLINK_DIR}${name}`, 'utf8');
+  const text = readFileSync(`${FLINK_DIR}${name}`, 'utf8');
+  return text
+    .replace('{{lifecycle-tables}}', () =>
+      lifecycleTables(JSON.parse(readFileSync(`${SCHEMAS_DIR}order.avsc`, 'utf8')) as AvroType),
+    )
+    .replace('{{dlq-tables}}', () => deadLetterTables());
 }
 
 /** The catalog's statements, rendered, one string each. */
