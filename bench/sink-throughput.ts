@@ -42,7 +42,7 @@ async function main(): Promise<void> {
           r.get(split[0]!)!.length >= n && r.get(split[1]!)!.length >= n && r.get(split[2]!)!.length >= lines,
         { timeoutMs: 600_000, settleMs: 500 },
       );
-      await p.splitter.stop();
+      await p.splitter?.stop();
       const t0 = Date.now();
       await deploySinks(conn.connectUrl, p.sinkValues, 120_000);
       let first = 0;

@@ -78,6 +78,14 @@ export class ConnectClient {
     return json as ConnectorStatus;
   }
 
+  /** A connector's configuration as the worker holds it, or null when no such connector exists. */
+  async config(name: string): Promise<Record<string, string> | null> {
+    const { status, json } = await this.call('GET', `/connectors/${encodeURIComponent(name)}/config`);
+    if (status === 404) return null;
+    if (status !== 200) throw this.fail(`reading the configuration of ${name} failed`, status, json);
+    return json as Record<string, string>;
+  }
+
   async list(): Promise<string[]> {
     const { status, json } = await this.call('GET', '/connectors');
     if (status !== 200) throw this.fail('listing connectors failed', status, json);

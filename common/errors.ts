@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   ORDERFLOW_SQL_FAILED: 'Flink rejected or failed a SQL statement (its message gives line and column).',
   ORDERFLOW_TOPIC_MISSING:
     'A Flink SQL table was queried whose Kafka topic does not exist (`orderflow topics` creates them).',
+  ORDERFLOW_GENERATOR_RUNNING:
+    'Another generator is producing to the same pipeline on this machine: stop it first (its pid is named).',
+  ORDERFLOW_GENERATOR_REPLACED:
+    'A newer generator for the same pipeline took over; this one stopped, and what it committed stays, once.',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;

@@ -1,6 +1,7 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { OrderflowError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { RepeatFilter } from './log-repeats.ts';
 import { kafkaPassthrough } from './settings.ts';
 
 export type Kafka = KafkaJS.Kafka;
@@ -14,21 +15,25 @@ export type EachBatchPayload = KafkaJS.EachBatchPayload;
 const SECURITY_FAILURE =
   /SASL authentication error|Authentication failed|SSL handshake failed|certificate verify failed/i;
 
-/** librdkafka log lines go through pino, at the level librdkafka chose. */
+/**
+ * librdkafka log lines go through pino, at the level librdkafka chose; a warning or error repeated
+ * while a broker is away is logged once a minute with the count of the ones in between.
+ */
 function pinoBridge(log: Logger, onSecurityFailure: (message: string) => void): KafkaJS.Logger {
   const seen = (message: string) => {
     if (SECURITY_FAILURE.test(message)) onSecurityFailure(message);
   };
+  const repeats = new RepeatFilter();
+  const emit = (level: 'warn' | 'error', l: Logger, message: string, extra: object | undefined) => {
+    seen(message);
+    const before = repeats.admit(message);
+    if (before === undefined) return;
+    l[level]({ ...extra, ...(before > 0 ? { repeatedSinceLastLine: before } : {}) }, message);
+  };
   const make = (l: Logger): KafkaJS.Logger => ({
     info: (message, extra) => l.debug({ ...extra }, message),
-    error: (message, extra) => {
-      seen(message);
-      l.error({ ...extra }, message);
-    },
-    warn: (message, extra) => {
-      seen(message);
-      l.warn({ ...extra }, message);
-    },
+    error: (message, extra) => emit('error', l, message, extra),
+    warn: (message, extra) => emit('warn', l, message, extra),
     debug: (message, extra) => l.trace({ ...extra }, message),
     namespace: (ns) => make(l.child({ kafka: ns })),
     setLogLevel: () => undefined,

@@ -39,6 +39,11 @@ export interface PipelineNames {
    * by `<dlq topic>/<partition>/<offset>`: `<prefix>_orderflow_dlq_actions`.
    */
   readonly dlqActions: string;
+  /**
+   * The compacted topic where the generator records each run's committed order count, in the same
+   * transaction as the orders, keyed by the run: `<prefix>_orderflow_generator_progress`.
+   */
+  readonly generatorProgress: string;
 }
 
 export function pipelineNames(prefix = ''): PipelineNames {
@@ -54,5 +59,6 @@ export function pipelineNames(prefix = ''): PipelineNames {
     sinkConnector: (key) => `${prefix}orderflow-sink-${TOPICS[key].name}`,
     connectorGroup: (connector) => `connect-${connector}`,
     dlqActions: `${prefix}_orderflow_dlq_actions`,
+    generatorProgress: `${prefix}_orderflow_generator_progress`,
   };
 }

@@ -6,7 +6,9 @@
  * or starts answering: never one line per poll.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import type { Logger } from 'pino';
+import { describeError } from '../common/errors.ts';
 import { FailureStreak, rootCause } from '../common/retry.ts';
 import { ConnectClient, hasFailed, type ConnectorStatus } from '../common/connect-client.ts';
 
@@ -40,6 +42,35 @@ export function failureReason(status: ConnectorStatus): string {
   return (causes.at(-1) ?? lines[0] ?? 'no trace').trim().slice(0, 300);
 }
 
+/**
+ * The database's own answer for a JDBC sink: the connector's trace often hides it (Hibernate reports
+ * "Unable to determine Dialect without JDBC metadata" when it cannot connect at all). Connects with
+ * the connector's URL and credentials and returns PostgreSQL's refusal, or undefined when it answers
+ * (or the connector is not a PostgreSQL sink).
+ */
+export async function databaseRefusal(config: Record<string, string> | null): Promise<string | undefined> {
+  const jdbc = config?.['connection.url'];
+  if (!jdbc?.startsWith('jdbc:postgresql://')) return undefined;
+  const url = new URL(jdbc.slice('jdbc:'.length));
+  const where = `PostgreSQL at ${url.host}${url.pathname}`;
+  const db = new pg.Client({
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database: decodeURIComponent(url.pathname.slice(1)),
+    user: config?.['connection.username'] || undefined,
+    password: config?.['connection.password'] || undefined,
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await db.connect();
+    return undefined;
+  } catch (error) {
+    return `${where}: ${describeError(error)}`;
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
 /** Watch until `signal` aborts. Never throws for an outage: that is what it is for. */
 export async function watchSinks(o: WatchOptions): Promise<WatchState> {
   const client = new ConnectClient(o.connectUrl);
@@ -64,9 +95,10 @@ export async function watchSinks(o: WatchOptions): Promise<WatchState> {
           const now = Date.now();
           if (!outageSince.has(name)) {
             outageSince.set(name, now);
+            const database = await databaseRefusal(await client.config(name)).catch(() => undefined);
             o.log.warn(
-              { connector: name, reason: failureReason(status) },
-              `connector ${name} FAILED: restarting it with backoff until it runs again`,
+              { connector: name, reason: failureReason(status), ...(database ? { database } : {}) },
+              `connector ${name} FAILED${database ? ` (${database})` : ''}: restarting it with backoff until it runs again`,
             );
           }
           if (now >= (nextRestartAt.get(name) ?? 0)) {

@@ -7,6 +7,7 @@ import { PipelineWatcher } from './live/pipeline.ts';
 import { buildDashboard } from './server.ts';
 import { dashboardSettings } from './settings.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
+import { redactUrl } from '../common/database.ts';
 import { localKafkaLogDir } from './kafka/local-log-dir.ts';
 
 export function register(program: Command): void {
@@ -40,6 +41,10 @@ export function register(program: Command): void {
             topicPrefix: s.topicPrefix,
             processorUrls: s.processorUrls,
             splitGroups: s.splitGroups,
+            databaseProbe: async () => {
+              await db.rows('select 1');
+            },
+            databaseAddress: redactUrl(s.databaseUrl),
             log,
           })
         : undefined;

@@ -10,13 +10,16 @@ import { Option, type Command } from 'commander';
 import type { SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
+import { pipelineNames } from '../common/names.ts';
 import { addSettingFlags, loadCommandSettings, shownDefault } from '../common/setting-flags.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { makeConfig } from './config.ts';
 import { JsonLinesSink } from './json-lines.ts';
-import { KafkaOrderSink } from './kafka-sink.ts';
+import { acquireGeneratorLock } from './lock.ts';
+import { defaultBackfillFrom, loadProgress, modelHash, newProgress, runKey } from './progress.ts';
+import { TransactionalOrderSink } from './transactional-sink.ts';
 import { generateOrders, type Clock } from './model/generator.ts';
-import { parseGenerateOptions, type GenerateRun, type RawGenerateOptions } from './options.ts';
+import { checkWindow, parseGenerateOptions, type GenerateRun, type RawGenerateOptions } from './options.ts';
 import { generatorSettings } from './settings.ts';
 
 const PROGRESS_EVERY_MS = 2_000;
@@ -41,13 +44,13 @@ export function register(program: Command): void {
     )
     .option(
       '--from <time>',
-      'first order time: YYYY-MM-DD, ISO 8601 with a zone, or "now" (default: 24 months ago; live: now)',
+      'first order time: YYYY-MM-DD, ISO 8601 with a zone, or "now" (default: where the previous backfill of this seed started, else UTC midnight 24 months ago; live: now)',
     )
     .option(
       '--until <time>',
       'no orders at or after this time (default: now; with --count or in live mode: no end)',
     )
-    .option('--count <n>', 'stop after this many orders')
+    .option('--count <n>', "the run's number of orders (a re-run counts those already committed)")
     .option('--rate <n>', 'at most this many orders per second (default: no cap)')
     .option(
       '--speed <n>',
@@ -65,7 +68,10 @@ export function register(program: Command): void {
   addSettingFlags(generate, generatorSettings, FLAGS)
     .addHelpText(
       'after',
-      '\nEnvironment (flags above name theirs):\n' +
+      "\nExactly once: orders are committed in Kafka transactions with the run's count (seed, --from, mode),\n" +
+        'so the same command re-run after a kill goes on after the last committed order. A second generator\n' +
+        'for the same --topic-prefix is refused on this machine, and fences the first from elsewhere.\n' +
+        '\nEnvironment (flags above name theirs):\n' +
         envOnly.map((s) => `  ${s.env} (default ${shownDefault(s.default)})\n      ${s.doc}`).join('\n') +
         '\n  ORDERFLOW_KAFKA_<NAME>: any librdkafka producer property, e.g. ORDERFLOW_KAFKA_LINGER_MS=50',
     )
@@ -95,9 +101,14 @@ export async function runGenerate(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
+  const model = modelHash(makeConfig({ seed: settings.seed }));
+  let from = run.from;
+  /** Orders of the run committed by an earlier process: generated again, not written. */
+  let skip = 0;
   let sink: Sink;
   let close: () => Promise<void>;
   if (run.dryRun) {
+    from ??= defaultBackfillFrom([], settings.seed, model, systemClock.now()).from;
     const out: Writable = run.out === '-' ? process.stdout : createWriteStream(run.out);
     const closed = new Promise<void>((resolve, reject) => {
       out.on('error', (error: NodeJS.ErrnoException) => {
@@ -122,24 +133,57 @@ export async function runGenerate(
     closed.catch(() => undefined);
   } else {
     const log = createLogger('generator', verbose ? 'debug' : (process.env.ORDERFLOW_LOG_LEVEL ?? 'info'));
-    const kafkaSink = await KafkaOrderSink.open({ ...settings, log });
-    sink = kafkaSink;
-    close = () => kafkaSink.close();
+    const names = pipelineNames(settings.topicPrefix);
+    const release = acquireGeneratorLock(settings.home, settings.topicPrefix, names.topic('unpaid'));
+    try {
+      // Connecting fences any other generator of this pipeline (its open transaction is aborted), so
+      // the progress read next is final: nobody else can add to it.
+      const kafkaSink = await TransactionalOrderSink.open({
+        ...settings,
+        log,
+        transactionalId: names.transactionalId('generator', 'main'),
+        progressTopic: names.generatorProgress,
+      });
+      sink = kafkaSink;
+      close = async () => {
+        await kafkaSink.close();
+        release();
+      };
+      const runs = await loadProgress(settings.kafkaBootstrap, names.generatorProgress);
+      if (from === undefined) {
+        const chosen = defaultBackfillFrom(runs.values(), settings.seed, model, systemClock.now());
+        from = chosen.from;
+        if (chosen.resumed)
+          log.info({ from: new Date(from).toISOString() }, 'no --from: going on with the previous backfill');
+      }
+      const key = runKey(settings.seed, from, run.mode, model);
+      const progress = runs.get(key) ?? newProgress(key, settings.seed, from, run.mode);
+      kafkaSink.resume(progress);
+      skip = progress.produced;
+      if (skip > 0)
+        process.stderr.write(
+          `generate: run "${key}" has ${skip} orders committed (last ${progress.lastOrderDate}): going on after them\n`,
+        );
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
+  checkWindow(from, run.until);
 
   const config = makeConfig({
     seed: settings.seed,
-    from: run.from,
+    from,
     until: run.until,
     ...(run.count === undefined ? {} : { count: run.count }),
   });
   const started = performance.now();
   let lastReport = started;
-  let simulated = run.from;
+  let simulated = from;
   const report = (final: 'done' | 'stopped' | null): void => {
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? Math.round(sink.written / seconds) : 0;
-    const acked = sink instanceof KafkaOrderSink ? `, ${sink.acknowledged} acknowledged` : '';
+    const acked = sink instanceof TransactionalOrderSink ? `, ${sink.acknowledged} acknowledged` : '';
     process.stderr.write(
       `generate: ${sink.written} orders${acked}, ${rate} orders/s, simulated ${new Date(simulated).toISOString()}${final ? ` (${final})` : ''}\n`,
     );
@@ -147,13 +191,15 @@ export async function runGenerate(
 
   try {
     let n = 0;
+    let index = 0;
     for (const order of generateOrders(config, systemClock)) {
       if (stopping) break;
       simulated = order.order_date;
+      if (index++ < skip) continue; // committed by an earlier process of this run
       if (run.mode === 'live') {
         // Wait until the order's event time is reached on the simulated clock.
         for (let waited = false; ; waited = true) {
-          const simNow = run.from + (performance.now() - started) * run.speed;
+          const simNow = from + (performance.now() - started) * run.speed;
           const wait = (order.order_date - simNow) / run.speed;
           if (wait <= 0 || stopping) break;
           // Before waiting, show what was generated so far (JSON lines are buffered).

@@ -5,7 +5,7 @@
  * run at once, each one's delivery result is checked, and the first failure stops the run.
  */
 import { describeError, OrderflowError } from '../common/errors.ts';
-import { authFailedError, createKafka, securityFailure, type Producer } from '../common/kafka.ts';
+import { authFailedError, createKafka, securityFailure, type Kafka, type Producer } from '../common/kafka.ts';
 import { createLogger, type Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
 import { retry, type Backoff } from '../common/retry.ts';
@@ -42,6 +42,83 @@ const BATCH_LINGER_MS = 50;
 /** Retry everything but an OrderflowError that says waiting will not fix it (an incompatible schema). */
 const worthRetrying = (error: unknown) => !(error instanceof OrderflowError && !error.retriable);
 
+const onRetry = (log: Logger, what: string) => (info: { attempt: number; delayMs: number; error: unknown }) =>
+  log.warn(
+    { what, tries: info.attempt, err: describeError(info.error), retryInMs: info.delayMs },
+    `${what}: retrying`,
+  );
+
+/**
+ * What every way of producing orders checks first, within the retry budget: the broker answers, the
+ * topic exists, and the value schema is registered under `<topic>-value`. Returns the topic, its
+ * encoder and a client for the producer.
+ */
+export async function prepareProducing(
+  options: KafkaSinkOptions,
+): Promise<{ topic: string; encoder: Encoder<Order>; kafka: Kafka }> {
+  const { log, retryBudgetMs } = options;
+  const topic = topicName('unpaid', options.topicPrefix);
+
+  // 1. The broker answers (a metadata request through a quiet admin client).
+  const probe = createKafka(
+    options.kafkaBootstrap,
+    'orderflow-generator-probe',
+    createLogger('generator', 'silent'),
+  );
+  const admin = probe.admin();
+  const deadline = Date.now() + retryBudgetMs;
+  const topics = await retry(
+    async () => {
+      try {
+        await admin.connect();
+        // Each try waits at most 3 s, and never past the budget.
+        return await admin.listTopics({ timeout: Math.max(200, Math.min(3_000, deadline - Date.now())) });
+      } catch (error) {
+        // A refused login does not get better by retrying: say so at once.
+        const refused = securityFailure(probe);
+        throw refused ? authFailedError(options.kafkaBootstrap, refused) : error;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    {
+      what: `Kafka at ${options.kafkaBootstrap}`,
+      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+      budgetMs: retryBudgetMs,
+      backoff: GENERATOR_BACKOFF,
+      retriable: worthRetrying,
+      onRetry: onRetry(log, 'kafka'),
+      hint: 'is it running? (orderflow stack status)',
+    },
+  );
+
+  if (!topics.includes(topic)) {
+    const prefixFlag = options.topicPrefix ? ` --topic-prefix ${options.topicPrefix}` : '';
+    throw new OrderflowError(
+      'ORDERFLOW_USAGE',
+      `topic ${topic} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,
+    );
+  }
+
+  // 2. The value schema is registered under <topic>-value.
+  // The serde retries within the generator's budget and names the registry when that runs out.
+  const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
+  const encoder = await serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema));
+  return { topic, encoder, kafka: createKafka(options.kafkaBootstrap, 'orderflow-generator', log) };
+}
+
+/** Connect a producer (a transactional one fences any older producer with its id), within the budget. */
+export async function connectProducer(producer: Producer, options: KafkaSinkOptions): Promise<void> {
+  await retry(() => producer.connect(), {
+    what: `the producer's connection to ${options.kafkaBootstrap}`,
+    code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+    budgetMs: options.retryBudgetMs,
+    backoff: GENERATOR_BACKOFF,
+    retriable: worthRetrying,
+    onRetry: onRetry(options.log, 'producer'),
+  });
+}
+
 export class KafkaOrderSink {
   private batch: { key: string; value: Buffer }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -59,72 +136,10 @@ export class KafkaOrderSink {
   ) {}
 
   static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
-    const { log, retryBudgetMs } = options;
-    const topic = topicName('unpaid', options.topicPrefix);
-
-    // 1. The broker answers (a metadata request through a quiet admin client).
-    const probe = createKafka(
-      options.kafkaBootstrap,
-      'orderflow-generator-probe',
-      createLogger('generator', 'silent'),
-    );
-    const admin = probe.admin();
-    const onRetry = (what: string) => (info: { attempt: number; delayMs: number; error: unknown }) =>
-      log.warn(
-        { what, tries: info.attempt, err: describeError(info.error), retryInMs: info.delayMs },
-        `${what}: retrying`,
-      );
-    const deadline = Date.now() + retryBudgetMs;
-    const topics = await retry(
-      async () => {
-        try {
-          await admin.connect();
-          // Each try waits at most 3 s, and never past the budget.
-          return await admin.listTopics({ timeout: Math.max(200, Math.min(3_000, deadline - Date.now())) });
-        } catch (error) {
-          // A refused login does not get better by retrying: say so at once.
-          const refused = securityFailure(probe);
-          throw refused ? authFailedError(options.kafkaBootstrap, refused) : error;
-        } finally {
-          await admin.disconnect().catch(() => undefined);
-        }
-      },
-      {
-        what: `Kafka at ${options.kafkaBootstrap}`,
-        code: 'ORDERFLOW_BROKER_UNAVAILABLE',
-        budgetMs: retryBudgetMs,
-        backoff: GENERATOR_BACKOFF,
-        retriable: worthRetrying,
-        onRetry: onRetry('kafka'),
-        hint: 'is it running? (orderflow stack status)',
-      },
-    );
-
-    if (!topics.includes(topic)) {
-      const prefixFlag = options.topicPrefix ? ` --topic-prefix ${options.topicPrefix}` : '';
-      throw new OrderflowError(
-        'ORDERFLOW_USAGE',
-        `topic ${topic} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,
-      );
-    }
-
-    // 2. The value schema is registered under <topic>-value.
-    // The serde retries within the generator's budget and names the registry when that runs out.
-    const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
-    const encoder = await serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema));
-
-    // 3. The idempotent producer.
-    const kafka = createKafka(options.kafkaBootstrap, 'orderflow-generator', log);
+    const { topic, encoder, kafka } = await prepareProducing(options);
     const producer = kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never);
-    await retry(() => producer.connect(), {
-      what: `the producer's connection to ${options.kafkaBootstrap}`,
-      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
-      budgetMs: retryBudgetMs,
-      backoff: GENERATOR_BACKOFF,
-      retriable: worthRetrying,
-      onRetry: onRetry('producer'),
-    });
-    log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
+    await connectProducer(producer, options);
+    options.log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
     return new KafkaOrderSink(producer, encoder, topic, options);
   }
 

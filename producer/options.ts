@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { integerIn, numberAbove } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { parseFlag } from '../common/setting-flags.ts';
-import { monthsBefore } from './model/generator.ts';
 
 export interface RawGenerateOptions {
   mode?: string;
@@ -33,7 +32,11 @@ export const GENERATE_FLAGS = {
 
 export interface GenerateRun {
   mode: 'backfill' | 'live';
-  from: number;
+  /**
+   * First order time (UTC ms). Undefined: a backfill without --from, which goes on with this
+   * pipeline's previous backfill of the same seed, or starts 24 months before today (progress.ts).
+   */
+  from: number | undefined;
   /** Infinity: no end time. */
   until: number;
   count: number | undefined;
@@ -79,15 +82,20 @@ export function parseTime(flag: string, value: string, now: number): number {
   return parseFlag(flag, timeSchema(now), value);
 }
 
+/** The window is not empty (a default --from is checked once it is known). */
+export function checkWindow(from: number, until: number): void {
+  if (!(from < until)) {
+    throw usage(
+      `--from ${new Date(from).toISOString()} must be before --until ${new Date(until).toISOString()}`,
+    );
+  }
+}
+
 export function parseGenerateOptions(raw: RawGenerateOptions, now: number): GenerateRun {
   const mode = parseFlag('--mode', GENERATE_FLAGS.mode, raw.mode ?? 'backfill');
   const count = raw.count === undefined ? undefined : parseFlag('--count', GENERATE_FLAGS.count, raw.count);
   const from =
-    raw.from === undefined
-      ? mode === 'live'
-        ? now
-        : monthsBefore(now, 24)
-      : parseTime('--from', raw.from, now);
+    raw.from === undefined ? (mode === 'live' ? now : undefined) : parseTime('--from', raw.from, now);
   // Without --until, a backfill ends now, unless --count says how many orders to make.
   const until =
     raw.until !== undefined
@@ -95,11 +103,7 @@ export function parseGenerateOptions(raw: RawGenerateOptions, now: number): Gene
       : mode === 'live' || count !== undefined
         ? Infinity
         : now;
-  if (!(from < until)) {
-    throw usage(
-      `--from ${new Date(from).toISOString()} must be before --until ${new Date(until).toISOString()}`,
-    );
-  }
+  if (from !== undefined) checkWindow(from, until);
   const rate = raw.rate === undefined ? undefined : parseFlag('--rate', GENERATE_FLAGS.rate, raw.rate);
   const speed = raw.speed === undefined ? 60 : parseFlag('--speed', GENERATE_FLAGS.speed, raw.speed);
   if (raw.speed !== undefined && mode !== 'live') throw usage('--speed only applies to --mode live');

@@ -5,12 +5,15 @@
  */
 import { nonNegativeInt, positiveInt, setting } from '../common/config.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
+import { stackSettings } from '../stack/settings.ts';
 
 export const generatorSettings = {
   kafkaBootstrap: connectionSettings.kafkaBootstrap,
   registryUrl: connectionSettings.registryUrl,
   topicPrefix: connectionSettings.topicPrefix,
   seed: sharedSettings.seed,
+  /** Where the generator's lock file lives ($ORDERFLOW_HOME/run). */
+  home: stackSettings.home,
   retryBudgetMs: setting(
     'ORDERFLOW_GENERATOR_RETRY_BUDGET_MS',
     nonNegativeInt,
@@ -27,7 +30,7 @@ export const generatorSettings = {
     'ORDERFLOW_GENERATOR_BATCH_SIZE',
     positiveInt,
     500,
-    'Orders handed to the Kafka client per send call.',
+    'Orders handed to the Kafka client per send call; one transaction holds up to ten of them (at most ORDERFLOW_GENERATOR_MAX_IN_FLIGHT).',
     { flag: '--batch-size <n>' },
   ),
 };

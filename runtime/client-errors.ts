@@ -23,6 +23,16 @@ export function isClientError(error: unknown): error is KafkaJS.KafkaJSError {
   return error instanceof Error && KafkaJS.isKafkaJSError(error);
 }
 
+/** Another producer took this one's transactional id (a newer instance started). */
+export function isFenced(error: unknown): boolean {
+  return (
+    isClientError(error) &&
+    (error.code === codes.ERR__FENCED ||
+      error.code === codes.ERR_PRODUCER_FENCED ||
+      error.code === codes.ERR_INVALID_PRODUCER_EPOCH)
+  );
+}
+
 /**
  * What to do with the producer after a failed transaction:
  * - 'abort': abort the transaction and keep the producer (abortable or retriable errors, and

@@ -54,6 +54,7 @@ export function pipelineTopics(names: PipelineNames): PipelineTopic[] {
   for (const stage of STAGES)
     out.push({ topic: names.pending(stage), kind: 'internal', cleanupPolicy: 'compact' });
   out.push({ topic: names.dlqActions, kind: 'internal', cleanupPolicy: 'compact' });
+  out.push({ topic: names.generatorProgress, kind: 'internal', cleanupPolicy: 'compact' });
   return out;
 }
 

@@ -4,7 +4,7 @@ import { createKafka, type Producer } from '../../common/kafka.ts';
 import { DLQ_HEADERS } from '../../runtime/dead-letter.ts';
 import { TransactionLock } from '../../runtime/transactional-writer.ts';
 import { badParam, watermarks, withTimeout, type KafkaContext } from './context.ts';
-import { readRanges, type RawRecord } from './record-reader.ts';
+import { readRanges, type RawRecord } from '../../common/record-reader.ts';
 import { decodeRecords, type RecordJson, type SchemaTexts } from './record-json.ts';
 
 /** Header on a replayed record: the dead letter it came from, `<dlq topic>/<partition>/<offset>`. */

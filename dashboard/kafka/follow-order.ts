@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../warehouse-reader.ts';
 import { LIFECYCLE, watermarks, type KafkaContext } from './context.ts';
 import { partitionFor } from './murmur2.ts';
-import { readRanges, type PartitionRange } from './record-reader.ts';
+import { readRanges, type PartitionRange } from '../../common/record-reader.ts';
 import { decodeRecords, showDate, type RecordJson, type SchemaTexts } from './record-json.ts';
 import type { TopicKey } from '../../schemas/topics.ts';
 

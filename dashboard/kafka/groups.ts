@@ -1,7 +1,7 @@
 import { consumersOf } from '../live/pipeline.ts';
 import { MARKER_PROBE_MAX } from '../live/rates.ts';
 import { watermarks, withTimeout, type KafkaContext } from './context.ts';
-import { readRanges } from './record-reader.ts';
+import { readRanges } from '../../common/record-reader.ts';
 
 const STATES = ['UNKNOWN', 'PREPARING_REBALANCE', 'COMPLETING_REBALANCE', 'STABLE', 'DEAD', 'EMPTY'];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badParam, watermarks, withTimeout, type KafkaContext } from './context.ts';
-import { readRanges, type PartitionRange } from './record-reader.ts';
+import { readRanges, type PartitionRange } from '../../common/record-reader.ts';
 import { decodeRecords, fieldText, SchemaTexts, type RecordJson } from './record-json.ts';
 
 export const MAX_PAGE = 200;

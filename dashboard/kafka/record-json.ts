@@ -1,6 +1,6 @@
 import { describeError } from '../../common/errors.ts';
 import { Decoder, type AvroSerde } from '../../common/serde.ts';
-import type { RawRecord } from './record-reader.ts';
+import type { RawRecord } from '../../common/record-reader.ts';
 
 /** A record as the views send it: decoded value as JSON, or the bytes as hex with the reason. */
 export interface RecordJson {

@@ -21,7 +21,20 @@ export interface PipelineOptions {
    * service's group, `<prefix>orderflow-splitter`.
    */
   splitGroups?: string[];
+  /** Checks the warehouse database answers (throws with the cause when it does not). */
+  databaseProbe?: () => Promise<void>;
+  /** The warehouse database's address, password removed (shown beside its state). */
+  databaseAddress?: string;
   log: Logger;
+}
+
+/** One service the pipeline depends on, and whether it answered this refresh. */
+export interface ComponentView {
+  name: 'Kafka' | 'Schema registry' | 'Kafka Connect' | 'PostgreSQL';
+  address: string;
+  up: boolean;
+  /** Why it is down (the client's own message), or what answered. */
+  detail: string;
 }
 
 /** The consumers of the chain: each reads its input topics under its consumer group(s). */
@@ -89,6 +102,8 @@ export interface ProcessorView {
 export interface LiveSnapshot {
   at: string;
   prefix: string;
+  /** Kafka, the registry, Connect and PostgreSQL: which are up, and why the others are not. */
+  components: ComponentView[];
   kafka: { available: boolean; error?: string };
   topics: TopicView[];
   stages: StageView[];
@@ -156,7 +171,7 @@ export class PipelineWatcher {
   private async take(): Promise<LiveSnapshot> {
     const at = Date.now();
     const prefix = this.o.topicPrefix;
-    const [kafka, processors, connect] = await Promise.all([
+    const [kafka, processors, connect, registry, database] = await Promise.all([
       this.kafkaView(at).then(
         (v) => ({ ok: true as const, ...v }),
         (error: unknown) => ({
@@ -166,7 +181,34 @@ export class PipelineWatcher {
       ),
       Promise.all(this.o.processorUrls.map((url) => this.processor(url))),
       this.connectors(),
+      this.probe(async () => {
+        const r = await fetch(`${this.o.registryUrl}/subjects`, { signal: AbortSignal.timeout(3000) });
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      }),
+      this.o.databaseProbe ? this.probe(this.o.databaseProbe) : Promise.resolve(undefined),
     ]);
+    const components: ComponentView[] = [
+      {
+        name: 'Kafka',
+        address: this.o.kafkaBootstrap,
+        up: kafka.ok,
+        detail: kafka.ok ? 'answering' : kafka.error,
+      },
+      { name: 'Schema registry', address: this.o.registryUrl, up: registry.up, detail: registry.detail },
+      {
+        name: 'Kafka Connect',
+        address: this.o.connectUrl,
+        up: connect.available,
+        detail: connect.available ? 'answering' : (connect.error ?? 'not answering'),
+      },
+    ];
+    if (database)
+      components.push({
+        name: 'PostgreSQL',
+        address: this.o.databaseAddress ?? '',
+        up: database.up,
+        detail: database.detail,
+      });
     let recentOrders: RecentOrder[] = [];
     let recentError: string | undefined;
     let stages: StageView[] = [];
@@ -194,6 +236,7 @@ export class PipelineWatcher {
     return {
       at: new Date(at).toISOString(),
       prefix,
+      components,
       kafka: kafka.ok ? { available: true } : { available: false, error: kafka.error },
       topics,
       stages,
@@ -207,6 +250,17 @@ export class PipelineWatcher {
       recentOrders,
       ...(recentError ? { recentError } : {}),
     };
+  }
+
+  /** Whether `check` succeeds within 3 s: up, or down with the cause. */
+  private async probe(check: () => Promise<void>): Promise<{ up: boolean; detail: string }> {
+    try {
+      await timeout(check(), 3000, 'the check');
+      return { up: true, detail: 'answering' };
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      return { up: false, detail: describeError(error) + (cause ? `: ${describeError(cause)}` : '') };
+    }
   }
 
   private async kafkaView(at: number) {

@@ -220,6 +220,9 @@ describe('dashboard in Chromium', () => {
       expect(await page.locator('#live-stage-table tbody').textContent()).toContain(
         `${prefix}orderflow-payment`,
       );
+      const components = await page.locator('#live-components tbody').textContent();
+      for (const name of ['Kafka', 'Schema registry', 'Kafka Connect']) expect(components).toContain(name);
+      expect(components).not.toContain('down');
       const charts = await chartPoints(page);
       expect(charts.find((c) => c.id === 'live-topics')?.points).toBeGreaterThan(0);
       // It refreshes without a reload: the footer's time changes.
@@ -229,6 +232,40 @@ describe('dashboard in Chromium', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it('the live tab shows a component that is down, with its address and the cause', async () => {
+    // The same pipeline, watched through a registry address where nothing listens.
+    const blind = new PipelineWatcher({
+      kafkaBootstrap: conn.kafkaBootstrap,
+      registryUrl: 'http://127.0.0.1:59999/apis/ccompat/v7',
+      connectUrl: conn.connectUrl,
+      topicPrefix: prefix,
+      processorUrls: [],
+      log,
+    });
+    const server = await serve(seeded.schema, blind);
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(`${server.url}/?tab=live`);
+      await ready(page, 'live');
+      const warning = page.locator('.empty.error', { hasText: 'Schema registry is down' });
+      await expect.poll(() => warning.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await warning.first().textContent()).toContain(
+        '(http://127.0.0.1:59999/apis/ccompat/v7): fetch failed: connect ECONNREFUSED',
+      );
+      const row = page.locator('#live-components tbody tr', { hasText: 'Schema registry' });
+      expect(await row.locator('.pill').textContent()).toBe('down');
+      const kafkaRow = page.locator('#live-components tbody tr', { hasText: 'Kafka Connect' });
+      expect(await kafkaRow.locator('.pill').textContent()).toBe('up');
+      await page.screenshot({ path: `${ARTIFACTS}live-component-down.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.app.close();
+      await server.db.close();
+      await blind.close();
     }
   });
 

@@ -16,9 +16,9 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
   const orderTopics = s.topics.filter((t) => t.kind !== 'dlq');
   const runningConnectors = s.connect.connectors.filter((c) => c.state === 'RUNNING').length;
   const totalLag = s.stages.reduce((a, st) => a + st.lag, 0);
-  const warnings: string[] = [];
-  if (!s.kafka.available) warnings.push(`Kafka: ${s.kafka.error ?? 'unavailable'}`);
-  if (!s.connect.available) warnings.push(`Connect: ${s.connect.error ?? 'unavailable'}`);
+  const warnings: string[] = s.components
+    .filter((c) => !c.up)
+    .map((c) => `${c.name} is down (${c.address}): ${c.detail}`);
   if (s.recentError) warnings.push(`Newest orders: ${s.recentError}`);
   const html = `<p class="subtitle">Topics${s.prefix ? ` with prefix “${escapeHtml(s.prefix)}”` : ''} · refreshed ${formatManilaTime(Date.parse(s.at))} (Asia/Manila) · every 3 s</p>
     ${warnings.map((w) => `<div class="empty error">${escapeHtml(w)}</div>`).join('')}
@@ -31,6 +31,17 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
       ${tileHtml('Connectors running', { value: runningConnectors }, formatCount, { note: `of ${s.connect.connectors.length}` })}
     </div>
     <div class="grid">
+      ${tableCard(
+        'Components',
+        s.components,
+        [
+          { title: 'Component', value: (c) => c.name },
+          { title: 'Address', value: (c) => c.address },
+          { title: 'State', value: (c) => pill(c.up ? 'up' : 'down') },
+          { title: 'Detail', value: (c) => c.detail },
+        ],
+        { id: 'live-components', wide: true },
+      )}
       ${chartCard('live-topics', 'Records per topic')}
       ${chartCard('live-lag', 'Consumer lag per stage (records behind)')}
       ${tableCard(
@@ -138,5 +149,5 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
       options: { indexAxis: 'y', plugins: { legend: { display: false } } },
     });
   };
-  return { html: html.replace(/>(ok|bad|warn):([A-Z_]+)</g, '><span class="pill $1">$2</span><'), draw };
+  return { html: html.replace(/>(ok|bad|warn):([A-Za-z_]+)</g, '><span class="pill $1">$2</span><'), draw };
 }

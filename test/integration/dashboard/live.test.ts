@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import rdkafka, { type KafkaJS } from '@confluentinc/kafka-javascript';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, type Producer } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
@@ -159,6 +160,15 @@ describe('live pipeline view', () => {
     }
   });
 
+  it('lists the components it depends on as up while they answer', async () => {
+    const s = await watcher.snapshot(0);
+    expect(s.components.filter((c) => c.name !== 'PostgreSQL').map((c) => [c.name, c.up])).toEqual([
+      ['Kafka', true],
+      ['Schema registry', true],
+      ['Kafka Connect', true],
+    ]);
+  });
+
   it("reads the processors' /metrics and Kafka Connect", async () => {
     const s = await watcher.snapshot(0);
     expect(s.processors[0]).toMatchObject({
@@ -200,16 +210,29 @@ describe('live pipeline view', () => {
   });
 
   it('reports what is unreachable instead of failing when Kafka and Connect are down', async () => {
+    const db = new pg.Client({ connectionString: 'postgres://orderflow@127.0.0.1:1/orderflow' });
     const down = new PipelineWatcher({
       kafkaBootstrap: '127.0.0.1:1',
-      registryUrl: conn.registryUrl,
+      registryUrl: 'http://127.0.0.1:59999/apis/ccompat/v7',
       connectUrl: 'http://127.0.0.1:1',
       topicPrefix: prefix,
       processorUrls: ['http://127.0.0.1:1'],
+      databaseProbe: async () => {
+        await db.connect();
+      },
+      databaseAddress: 'postgres://orderflow@127.0.0.1:1/orderflow',
       log,
     });
     try {
       const s = await down.snapshot(0);
+      // Every component is listed as down, with the client's own reason.
+      expect(s.components.map((c) => [c.name, c.up])).toEqual([
+        ['Kafka', false],
+        ['Schema registry', false],
+        ['Kafka Connect', false],
+        ['PostgreSQL', false],
+      ]);
+      for (const c of s.components) expect(c.detail, c.name).toMatch(/ECONNREFUSED|127\.0\.0\.1:1\b/);
       expect(s.kafka.available).toBe(false);
       expect(s.kafka.error).toMatch(/127\.0\.0\.1:1/);
       expect(s.connect).toMatchObject({ available: false, connectors: [] });

@@ -57,7 +57,8 @@ export interface LandingPipeline {
   prefix: string;
   schema: string;
   sinkValues: SinkValues;
-  splitter: StageRuntime<Order>;
+  /** The in-process splitter (absent with `{ splitter: false }`: the test runs its own). */
+  splitter: StageRuntime<Order> | undefined;
   /** Write orders to <prefix>finished_orders / <prefix>failed_orders. */
   send(orders: { finished: Order[]; failed: Order[] }): Promise<void>;
   sendRaw(topic: string, messages: KafkaJS.Message[]): Promise<void>;
@@ -65,7 +66,10 @@ export interface LandingPipeline {
   close(): Promise<void>;
 }
 
-export async function startLanding(label: string): Promise<LandingPipeline> {
+export async function startLanding(
+  label: string,
+  options: { splitter?: boolean } = {},
+): Promise<LandingPipeline> {
   const prefix = uniquePrefix(label);
   const schema = `${prefix}wh`.toLowerCase();
   await createTopics(prefix);
@@ -91,15 +95,18 @@ export async function startLanding(label: string): Promise<LandingPipeline> {
     throw new Error(`sinks not RUNNING: ${JSON.stringify([...deployed.statuses])}`);
   }
 
-  const splitter = await startSplitter({
-    kafkaBootstrap: conn.kafkaBootstrap,
-    registryUrl: conn.registryUrl,
-    topicPrefix: prefix,
-    instanceId: `test-${randomBytes(3).toString('hex')}`,
-    batchSize: 500,
-    log,
-    onFatal: (error) => log.error({ err: error }, 'splitter failed'),
-  });
+  const splitter =
+    options.splitter === false
+      ? undefined
+      : await startSplitter({
+          kafkaBootstrap: conn.kafkaBootstrap,
+          registryUrl: conn.registryUrl,
+          topicPrefix: prefix,
+          instanceId: `test-${randomBytes(3).toString('hex')}`,
+          batchSize: 500,
+          log,
+          onFatal: (error) => log.error({ err: error }, 'splitter failed'),
+        });
 
   const serde = new AvroSerde(conn.registryUrl);
   const encoders = new Map<string, Encoder<Order>>();
@@ -142,7 +149,7 @@ export async function startLanding(label: string): Promise<LandingPipeline> {
       return (await db.query<R>(sql)).rows;
     },
     async close() {
-      await splitter.stop().catch(() => undefined);
+      await splitter?.stop().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
       await deleteSinks(conn.connectUrl, sinkValues).catch(() => undefined);
       await db.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);

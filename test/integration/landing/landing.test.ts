@@ -185,6 +185,28 @@ describe('landing', () => {
     expect(await p.query(`select 1 from orders where order_id = 'poison-1'`)).toHaveLength(0);
   });
 
+  it('dead-letters a null or empty value instead of dropping it without a trace', async () => {
+    const ordersTopic = topicName('orders', p.prefix);
+    await p.sendRaw(ordersTopic, [
+      { key: 'null-value-1', value: null },
+      { key: 'empty-value-1', value: Buffer.alloc(0) },
+    ]);
+    const dlq = `${p.prefix}${SINK_DLQ_TOPIC}`;
+    const keys = ['null-value-1', 'empty-value-1'];
+    const mine = (r: Map<string, { key: string }[]>) =>
+      (r.get(dlq) ?? []).filter((d) => keys.includes(d.key));
+    const records = await readTopics([dlq], (r) => mine(r).length >= 2, { timeoutMs: 90_000, settleMs: 500 });
+    const dead = (records.get(dlq) ?? []).filter((d) => keys.includes(d.key));
+    expect(dead.map((d) => d.key).sort()).toEqual([...keys].sort());
+    for (const d of dead) {
+      expect(d.headers['__connect.errors.topic']?.toString()).toBe(ordersTopic);
+      expect(d.headers['__connect.errors.stage']?.toString()).toBe('TRANSFORMATION');
+    }
+    const client = new ConnectClient(conn.connectUrl);
+    for (const c of renderSinks(p.sinkValues))
+      expect(isRunning(await client.status(c.name)), c.name).toBe(true);
+  });
+
   it('reconcile reports an order missing from PostgreSQL', async () => {
     const victim = orders.failed[0]!;
     await p.query(`delete from order_items where order_id = '${victim.order_id}'`);

@@ -16,10 +16,10 @@ function usageError(fn: () => unknown): string {
 }
 
 describe('generate options', () => {
-  it('backfill defaults: the 24 months before now, no cap, stdout', () => {
+  it('backfill defaults: from decided later (progress.ts), until now, no cap, stdout', () => {
     expect(parseGenerateOptions({}, NOW)).toEqual({
       mode: 'backfill',
-      from: Date.UTC(2024, 10, 21, 12),
+      from: undefined,
       until: NOW,
       count: undefined,
       rate: undefined,

@@ -1,7 +1,7 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { EofEvent, Message } from '@confluentinc/kafka-javascript';
-import { OrderflowError, describeError } from '../../common/errors.ts';
-import { kafkaPassthrough } from '../../common/settings.ts';
+import { OrderflowError, describeError } from './errors.ts';
+import { kafkaPassthrough } from './settings.ts';
 
 /** One record as read: raw key, value and headers (header values as bytes). */
 export interface RawRecord {
@@ -57,7 +57,13 @@ function toRaw(m: Message): RawRecord {
 export async function readRanges(
   bootstrap: string,
   ranges: PartitionRange[],
-  options: { maxRecords: number; timeoutMs: number; keep?: (r: RawRecord) => boolean },
+  options: {
+    maxRecords: number;
+    timeoutMs: number;
+    keep?: (r: RawRecord) => boolean;
+    /** Client id (and the unused group id) the broker sees. */
+    clientId?: string;
+  },
 ): Promise<ReadResult> {
   const open = new Map<string, PartitionRange>();
   for (const r of ranges) if (r.to > r.from) open.set(`${r.topic}/${r.partition}`, r);
@@ -67,8 +73,8 @@ export async function readRanges(
   const consumer = new RdKafka.KafkaConsumer(
     {
       'bootstrap.servers': bootstrap,
-      'group.id': 'orderflow-dashboard-reader',
-      'client.id': 'orderflow-dashboard-reader',
+      'group.id': options.clientId ?? 'orderflow-reader',
+      'client.id': options.clientId ?? 'orderflow-reader',
       'enable.auto.commit': false,
       'enable.partition.eof': true,
       'isolation.level': 'read_committed',

@@ -1,0 +1,131 @@
+/**
+ * Crashes outside the stages while orders land (issue 19), held as regression tests: the splitter
+ * killed with SIGKILL and started again, the broker killed and started again, Kafka Connect killed
+ * and started again. The splitter runs as a child process (`orderflow split`, as an operator runs
+ * it) and the connector watchdog in-process; nobody restarts anything by hand but the crashed
+ * component itself. Each test ends with exact counts: records against distinct keys in every split
+ * topic, nothing in the sink's dead-letter topic, every row in PostgreSQL once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
+import { renderSinks } from '../../../connect/sink-config.ts';
+import { watchSinks } from '../../../connect/watchdog.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { ORDERFLOW_BIN, conn, log } from '../helpers.ts';
+import { finalOrders, startLanding, type LandingPipeline } from '../landing/landing-fixture.ts';
+import { readTopics } from '../processors/pipeline.ts';
+import { exactlyOnce, expected, landedCounts, rowCounts } from './landing-counts.ts';
+import { component, kill9, restore } from './stack-control.ts';
+
+let p: LandingPipeline;
+const sent: { finished: Order[]; failed: Order[] }[] = [];
+async function send(batch: { finished: Order[]; failed: Order[] }): Promise<void> {
+  await p.send(batch);
+  sent.push(batch);
+}
+
+/** `orderflow split` for this pipeline, with a stable instance id (a restart fences its predecessor). */
+function spawnSplitter(): { child: ChildProcess; committed: Promise<void>; exit: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [ORDERFLOW_BIN, 'split', '--topic-prefix', p.prefix, '--instance-id', 'crash-1', '--batch-size', '200'],
+    { env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let resolveCommitted!: () => void;
+  const committed = new Promise<void>((resolve) => (resolveCommitted = resolve));
+  let tail = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+    if (tail.includes('"msg":"batch committed"')) resolveCommitted();
+  });
+  child.stderr!.on('data', () => undefined);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, committed, exit };
+}
+
+let splitter: ReturnType<typeof spawnSplitter> | undefined;
+const watchdog = new AbortController();
+let watching: Promise<unknown> | undefined;
+
+beforeAll(async () => {
+  p = await startLanding('crash', { splitter: false });
+  splitter = spawnSplitter();
+  watching = watchSinks({
+    connectUrl: conn.connectUrl,
+    names: renderSinks(p.sinkValues).map((c) => c.name),
+    log,
+    pollMs: 2000,
+    signal: watchdog.signal,
+  });
+});
+
+afterAll(async () => {
+  watchdog.abort();
+  await watching;
+  splitter?.child.kill('SIGTERM');
+  await splitter?.exit;
+  for (const name of ['kafka', 'connect'] as const) await restore(name).catch(() => undefined);
+  await p?.close();
+});
+
+async function sinksRunning(): Promise<boolean> {
+  const client = new ConnectClient(conn.connectUrl);
+  const statuses = await Promise.all(renderSinks(p.sinkValues).map((c) => client.status(c.name)));
+  return statuses.every(isRunning);
+}
+
+describe('crashes outside the stages while orders land', () => {
+  it('the splitter killed with SIGKILL mid-stream and started again: every order once', async () => {
+    await send(finalOrders(4000, 51));
+    await splitter!.committed;
+    splitter!.child.kill('SIGKILL');
+    await splitter!.exit;
+    const all = expected(sent);
+    // The kill landed mid-stream: some orders were split, not all.
+    const ordersTopic = `${p.prefix}orders`;
+    const sofar = (await readTopics([ordersTopic], () => true, { settleMs: 1000, timeoutMs: 20_000 })).get(
+      ordersTopic,
+    )!.length;
+    expect(sofar).toBeGreaterThan(0);
+    expect(sofar).toBeLessThan(all.orders);
+    splitter = spawnSplitter();
+    const counts = await landedCounts(p, all, 180_000);
+    expect(counts).toEqual(exactlyOnce(all));
+  }, 300_000);
+
+  it('the broker killed with SIGKILL and started again: splitter and Connect go on by themselves', async () => {
+    await send(finalOrders(2000, 52));
+    try {
+      await kill9('kafka');
+      await sleep(5_000);
+    } finally {
+      await restore('kafka');
+    }
+    await send(finalOrders(2000, 53));
+    const all = expected(sent);
+    const counts = await landedCounts(p, all, 240_000);
+    expect(counts).toEqual(exactlyOnce(all));
+    expect(splitter!.child.exitCode).toBeNull(); // the same splitter process, recovered by itself
+    expect(await sinksRunning()).toBe(true);
+  }, 420_000);
+
+  it('Kafka Connect killed with SIGKILL mid-landing and started again: every row once', async () => {
+    await send(finalOrders(4000, 54));
+    // Kill it while it lands: some rows of this batch are in, not all.
+    const before = expected(sent.slice(0, -1)).orders;
+    const deadline = Date.now() + 120_000;
+    while ((await rowCounts(p)).orders <= before && Date.now() < deadline) await sleep(100);
+    try {
+      await kill9('connect');
+    } finally {
+      await restore('connect');
+    }
+    expect(await component('connect').healthy()).toBe(true);
+    const all = expected(sent);
+    const counts = await landedCounts(p, all, 300_000);
+    expect(counts).toEqual(exactlyOnce(all));
+    expect(await sinksRunning()).toBe(true);
+  }, 480_000);
+});
