@@ -164,7 +164,7 @@ export function register(program: Command): void {
     program
       .command('bench')
       .description(
-        'Benchmark the pipeline on the local stack: baselines (raw produce/consume, pass-through with and without transactions, Avro codec, COPY, batched upsert) and the systems (generator, each stage, splitter, sink, whole chain), one warm-up and several runs each; prints a table and writes bench/results/<timestamp>.json and latest.json',
+        'Benchmark the pipeline on the local stack: baselines (raw produce/consume, pass-through with and without transactions, Avro codec, COPY, batched upsert) and the systems (generator, each stage, splitter, the Flink SQL split with ORDERFLOW_FLINK=on, sink, whole chain), one warm-up and several runs each; prints a table and writes bench/results/<timestamp>.json and latest.json',
       ),
   )
     .option('--systems <list>', `comma-separated subset of: ${SYSTEM_IDS.join(', ')}`)

@@ -60,6 +60,7 @@ export function ownProcesses(systemId: string, names: string[]): string[] {
   }
   if (systemId.startsWith('passthrough')) return names.filter((n) => n === 'pass-through');
   if (systemId === 'splitter' && names.includes('splitter')) return ['splitter'];
+  if (systemId === 'flink-split') return names.filter((n) => n === 'flink-jm' || n === 'flink-tm');
   if (systemId === 'sink') return names.filter((n) => n === 'connect' || n === 'postgres');
   if (systemId === 'copy' || systemId === 'upsert') return names.filter((n) => n === 'postgres');
   if (systemId === 'end-to-end') return [];
@@ -79,9 +80,18 @@ export function perCpuSecond(s: SystemResult): number | null {
       r.usage.map((u) => u.name),
     );
     if (own.length === 0) continue;
+    // The Flink split's window opens at the job's submission, seconds before its measured interval
+    // (from all tasks running): charge the CPU seconds of the whole window, start-up included.
     const cpuSeconds = r.usage
       .filter((u) => own.includes(u.name))
-      .reduce((sum, u) => sum + (u.cpuPercent / 100) * r.seconds, 0);
+      .reduce(
+        (sum, u) =>
+          sum +
+          (s.id === 'flink-split' && u.cpuSeconds !== undefined
+            ? u.cpuSeconds
+            : (u.cpuPercent / 100) * r.seconds),
+        0,
+      );
     if (cpuSeconds > 0) values.push(r.records / cpuSeconds);
   }
   return values.length > 0 ? median(values) : null;

@@ -94,6 +94,18 @@ export function stackProcesses(root = process.cwd()): WatchedProcess[] {
   return found;
 }
 
+/** Flink's JobManager and TaskManager of the local stack (ORDERFLOW_FLINK=on), from their pid files. */
+export function flinkProcesses(root = process.cwd()): WatchedProcess[] {
+  const found: WatchedProcess[] = [];
+  for (const name of ['flink-jm', 'flink-tm']) {
+    const file = path.join(root, '.orderflow', 'run', `${name}.pid`);
+    if (!existsSync(file)) continue;
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (Number.isFinite(pid) && cpuTicks(pid) !== undefined) found.push({ name, pid });
+  }
+  return found;
+}
+
 /**
  * A measurement window over a set of processes: `start()` notes their CPU ticks, `stop()` turns the
  * difference into percent of one core, with each process's peak RSS.
@@ -127,6 +139,7 @@ export class UsageWindow {
         name: p.name,
         pid: p.pid,
         cpuPercent: round1(cpuPercent(t - before, TICKS_PER_SECOND, seconds)),
+        cpuSeconds: Math.round(((t - before) / TICKS_PER_SECOND) * 100) / 100,
         peakRssMiB: round1(peakRssMiB(p.pid, p.withChildren) ?? Number.NaN),
       });
     }

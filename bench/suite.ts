@@ -168,6 +168,7 @@ export function computeRatios(results: SystemResult[], ordersPerRecord: Map<stri
     );
   }
   ratios.push(ratio('splitter / transactional pass-through', med('splitter'), med('passthrough-tx'), 0.7));
+  ratios.push(ratio('Flink SQL split / TypeScript splitter', med('flink-split'), med('splitter')));
   ratios.push(ratio('transactional / plain pass-through', med('passthrough-tx'), med('passthrough')));
   ratios.push(ratio('generator / raw produce', med('generator'), med('raw-produce'), 0.8));
   ratios.push(ratio('sink / COPY', med('sink'), med('copy'), 0.5));

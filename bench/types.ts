@@ -11,6 +11,8 @@ export interface ProcessUsage {
   pid: number;
   /** Percent of one core over the run (200 = both cores of a 2-core machine). */
   cpuPercent: number;
+  /** CPU seconds (user + system) the process used over the run. */
+  cpuSeconds?: number;
   /** Peak resident set size (VmHWM) in MiB: the process's peak so far, not only during this run. */
   peakRssMiB: number;
 }

@@ -32,9 +32,13 @@ const parts: Promise<{ register: Registrar }>[] = [
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];
 
-// `orderflow ... | head` closes stdout early: that is not an error.
+// `orderflow ... | head` closes stdout early: that is not an error. A command that must clean up
+// first (`orderflow sql` cancels its Flink job) listens itself, and exits when it is done.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
+  if (error.code === 'EPIPE') {
+    if (process.stdout.listenerCount('error') > 1) return;
+    process.exit(0);
+  }
   throw error;
 });
 

@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   ORDERFLOW_FLINK_UNAVAILABLE:
     'The Flink SQL Gateway or cluster did not answer (`orderflow stack status` shows which part is down).',
   ORDERFLOW_SQL_FAILED: 'Flink rejected or failed a SQL statement (its message gives line and column).',
+  ORDERFLOW_TOPIC_MISSING:
+    'A Flink SQL table was queried whose Kafka topic does not exist (`orderflow topics` creates them).',
   ORDERFLOW_GENERATOR_RUNNING:
     'Another generator is producing to the same pipeline on this machine: stop it first (its pid is named).',
   ORDERFLOW_GENERATOR_REPLACED:

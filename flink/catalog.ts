@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deadLetterTables, lifecycleTables, type AvroType } from './catalog-ddl.ts';
+import { splitStatements } from './statements.ts';
 
 const FLINK_DIR = fileURLToPath(new URL('.', import.meta.url));
 const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
@@ -31,70 +33,20 @@ export function renderSql(text: string, p: CatalogParams): string {
   });
 }
 
+/**
+ * A flink/*.sql file as it is run: catalog.sql with its generated tables in place of
+ * {{lifecycle-tables}} and {{dlq-tables}} (flink/catalog-ddl.ts), placeholders still unfilled.
+ */
 export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
-  return readFileSync(`${FLINK_DIR}${name}`, 'utf8');
+  const text = readFileSync(`${FLINK_DIR}${name}`, 'utf8');
+  return text
+    .replace('{{lifecycle-tables}}', () =>
+      lifecycleTables(JSON.parse(readFileSync(`${SCHEMAS_DIR}order.avsc`, 'utf8')) as AvroType),
+    )
+    .replace('{{dlq-tables}}', () => deadLetterTables());
 }
 
 /** The catalog's statements, rendered, one string each. */
 export function catalogStatements(p: CatalogParams): string[] {
   return splitStatements(renderSql(readFlinkSql('catalog.sql'), p)).map((s) => s.text);
-}
-
-/** A statement set (EXECUTE STATEMENT SET BEGIN ...; ...; END) keeps its inner semicolons. */
-function insideStatementSet(piece: string): boolean {
-  const code = piece
-    .replace(/--[^\n]*/g, '')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .trim();
-  return /^(EXECUTE\s+)?STATEMENT\s+SET\s+BEGIN\b/i.test(code) && !/\bEND$/i.test(code);
-}
-
-export interface Statement {
-  text: string;
-  /** 1-based line in the script where the statement starts. */
-  line: number;
-}
-
-/**
- * Split a SQL script into statements at `;` outside string literals ('...'), quoted identifiers
- * (`...` and "...") and comments (-- and /* *\/). Comment-only pieces are dropped.
- */
-export function splitStatements(script: string): Statement[] {
-  const out: Statement[] = [];
-  let start = 0;
-  let i = 0;
-  const push = (end: number) => {
-    const raw = script.slice(start, end);
-    const meaningful = raw.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
-    if (meaningful.trim() !== '') {
-      const lead = raw.length - raw.trimStart().length;
-      const line = script.slice(0, start + lead).split('\n').length;
-      out.push({ text: raw.trim(), line });
-    }
-  };
-  while (i < script.length) {
-    const c = script[i]!;
-    if (c === '-' && script[i + 1] === '-') {
-      const nl = script.indexOf('\n', i);
-      i = nl === -1 ? script.length : nl + 1;
-    } else if (c === '/' && script[i + 1] === '*') {
-      const end = script.indexOf('*/', i + 2);
-      i = end === -1 ? script.length : end + 2;
-    } else if (c === "'" || c === '`' || c === '"') {
-      let j = i + 1;
-      while (j < script.length) {
-        if (script[j] === c) {
-          if (script[j + 1] === c) j += 2;
-          else break;
-        } else j += 1;
-      }
-      i = j + 1;
-    } else if (c === ';' && !insideStatementSet(script.slice(start, i))) {
-      push(i);
-      i += 1;
-      start = i;
-    } else i += 1;
-  }
-  push(script.length);
-  return out;
 }

@@ -9,8 +9,14 @@ import type { Command } from 'commander';
 import { OrderflowError, isOrderflowError } from '../common/errors.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import type { SettingsOf } from '../common/config.ts';
-import { catalogStatements, splitStatements, type Statement } from './catalog.ts';
+import { catalogStatements } from './catalog.ts';
+import { scriptErrorMessage } from './flink-error.ts';
+import { splitStatements, type Statement } from './statements.ts';
+import { createKafka } from '../common/kafka.ts';
+import { createLogger } from '../common/logger.ts';
+import { withBrokerRetry } from '../stack/topics.ts';
 import { GatewayClient } from './gateway.ts';
+import { missingTopicError, tableOf, type CatalogTable } from './missing-topics.ts';
 import { ResultTable } from './result-table.ts';
 import { sqlSettings } from './settings.ts';
 import { activeJob, cancelJob, splitJobName, submitSplit } from './split-job.ts';
@@ -21,22 +27,46 @@ export function gatewayClient(s: SqlSettings): GatewayClient {
   return new GatewayClient(`http://127.0.0.1:${s.flinkGatewayPort}`, `http://127.0.0.1:${s.flinkRestPort}`);
 }
 
-/** A session with the catalog loaded. */
-export async function catalogSession(s: SqlSettings): Promise<GatewayClient> {
+/** The topics Kafka has now. */
+async function existingTopics(bootstrap: string): Promise<Set<string>> {
+  const admin = createKafka(bootstrap, 'orderflow-sql', createLogger('sql', 'error')).admin();
+  try {
+    await withBrokerRetry(() => admin.connect(), bootstrap, 10_000);
+    return new Set(await withBrokerRetry(() => admin.listTopics(), bootstrap, 10_000));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * A session with the catalog loaded: the tables whose topic exists (a query on a missing topic
+ * would kill the TaskManager); a query on one of the others fails with ORDERFLOW_TOPIC_MISSING,
+ * naming the topic. `missing` lists them.
+ */
+export async function catalogSession(s: SqlSettings): Promise<GatewayClient & { missing: CatalogTable[] }> {
   const client = gatewayClient(s);
   await client.open();
+  const topics = await existingTopics(s.kafkaBootstrap);
+  const missing: CatalogTable[] = [];
   const quiet = { columns: () => undefined, rows: () => undefined };
   for (const stmt of catalogStatements({
     prefix: s.topicPrefix,
     bootstrap: s.kafkaBootstrap,
     registry: s.registryUrl,
   })) {
-    await client.execute(stmt, quiet);
+    const table = tableOf(stmt);
+    if (table && !topics.has(table.topic)) missing.push(table);
+    else await client.execute(stmt, quiet);
   }
-  return client;
+  client.explain = (message) => missingTopicError(message, missing, s.topicPrefix);
+  return Object.assign(client, { missing });
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+/** Set once stdout's reader went away (`| head`): nothing more is written. */
+let stdoutClosed = false;
+const out = (line: string) => {
+  if (!stdoutClosed) process.stdout.write(`${line}\n`);
+};
 
 /** Run one statement, printing its result; resolves when the result ends or `signal` aborts. */
 async function runStatement(client: GatewayClient, text: string, signal: AbortSignal): Promise<void> {
@@ -63,36 +93,61 @@ async function runStatement(client: GatewayClient, text: string, signal: AbortSi
   else out('[OK]');
 }
 
-function where(stmt: Statement, file: string | undefined): string {
-  return file ? ` (statement at line ${stmt.line} of ${file})` : '';
+/** The error's message, and with -f where it is in the file. */
+function located(message: string, stmt: Statement, file: string | undefined): string {
+  return file ? scriptErrorMessage(message, stmt, file) : message;
 }
 
+/**
+ * Run a script's statements one after the other. Ctrl-C (SIGINT), SIGTERM and a closed output pipe
+ * (EPIPE: `orderflow sql -e ... | head`, noticed at the next row written) stop the running statement
+ * and cancel its Flink job before the command ends, so no query is left running on the cluster; a
+ * second signal exits at once.
+ */
 async function runScript(client: GatewayClient, script: string, file: string | undefined): Promise<void> {
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+    abort.abort();
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.stdout.on('error', onStdoutError);
   try {
     for (const stmt of splitStatements(script)) {
       if (abort.signal.aborted) break;
       try {
         await runStatement(client, stmt.text, abort.signal);
       } catch (error) {
-        if (isOrderflowError(error) && error.code === 'ORDERFLOW_SQL_FAILED')
-          throw new OrderflowError('ORDERFLOW_SQL_FAILED', `${error.message}${where(stmt, file)}`);
+        if (
+          isOrderflowError(error) &&
+          (error.code === 'ORDERFLOW_SQL_FAILED' || error.code === 'ORDERFLOW_TOPIC_MISSING')
+        )
+          throw new OrderflowError(error.code, located(error.message, stmt, file));
         throw error;
       }
     }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    // Keep the EPIPE listener while the command finishes (main's own would exit at once).
+    if (!stdoutClosed) process.stdout.off('error', onStdoutError);
   }
 }
 
-async function interactive(client: GatewayClient): Promise<void> {
+async function interactive(client: GatewayClient & { missing: CatalogTable[] }): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   out('Flink SQL on the local stack: the pipeline topics are tables (SHOW TABLES;). End a statement with ;');
   out('Ctrl-C stops a running query; Ctrl-C at the prompt or Ctrl-D quits.');
+  if (client.missing.length > 0)
+    out(
+      `Not declared, their topics do not exist yet (\`orderflow topics\` creates them): ${client.missing.map((t) => t.table).join(', ')}`,
+    );
   let buffer = '';
   let running: AbortController | undefined;
   let closed = false;

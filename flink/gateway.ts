@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderflowError } from '../common/errors.ts';
+import { flinkErrorMessage } from './flink-error.ts';
 
 export interface Column {
   name: string;
@@ -41,35 +42,10 @@ export function unavailable(what: string, cause?: unknown): OrderflowError {
   );
 }
 
-/**
- * Flink's message from a gateway error response: the innermost "Caused by" of a table, parser or
- * validation exception (it carries "at line L, column C"), else the innermost cause.
- */
-export function flinkErrorMessage(body: string): string {
-  let errors: string[] = [];
-  try {
-    errors = (JSON.parse(body) as { errors?: string[] }).errors ?? [];
-  } catch {
-    return body.trim();
-  }
-  const text = errors.join('\n');
-  const causes = [
-    ...text.matchAll(
-      /^(?:Caused by: )?([\w.$]+(?:Exception|Error)): (.*(?:\n(?!\s+at |Caused by:|\s*\.\.\. \d+ more)[^\n]*)*)/gm,
-    ),
-  ].map((m) => ({ cls: m[1]!, msg: m[2]!.trim() }));
-  const tableLevel = causes.filter((c) =>
-    /org\.apache\.flink\.(table\.api|sql\.parser|table\.planner)|org\.apache\.calcite|ParseException/.test(
-      c.cls,
-    ),
-  );
-  const pick = tableLevel[0] ?? causes.at(-1);
-  if (!pick) return errors.filter((e) => e !== 'Internal server error.').join('\n') || text;
-  return pick.msg;
-}
-
 export class GatewayClient {
   private session?: string;
+  /** Turns Flink's message into a more helpful error (the catalog's tables without a topic). */
+  explain?: (message: string) => OrderflowError | undefined;
 
   constructor(
     readonly base: string,
@@ -89,7 +65,10 @@ export class GatewayClient {
       throw unavailable(`the Flink SQL Gateway does not answer at ${this.base}`, error);
     }
     const text = await res.text();
-    if (!res.ok) throw new OrderflowError('ORDERFLOW_SQL_FAILED', flinkErrorMessage(text));
+    if (!res.ok) {
+      const message = flinkErrorMessage(text);
+      throw this.explain?.(message) ?? new OrderflowError('ORDERFLOW_SQL_FAILED', message);
+    }
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -154,23 +133,52 @@ export class GatewayClient {
           await sleep(250, undefined, { signal }).catch(() => undefined);
       }
     } finally {
-      if (signal?.aborted) await this.cancel(operationHandle);
+      if (signal?.aborted) await this.cancel(operationHandle, jobId);
     }
     return jobId;
   }
 
-  private async cancel(operationHandle: string): Promise<void> {
+  /**
+   * Cancel an operation and the job it started: the gateway's cancel does not always reach the
+   * cluster, so the job is also cancelled through the JobManager's REST API, and this waits (up to
+   * 15 s) until the job is no longer running.
+   */
+  private async cancel(operationHandle: string, jobId: string | undefined): Promise<void> {
     await this.call('POST', `/v1/sessions/${this.s}/operations/${operationHandle}/cancel`).catch(
       () => undefined,
     );
     await this.call('DELETE', `/v1/sessions/${this.s}/operations/${operationHandle}/close`).catch(
       () => undefined,
     );
+    if (jobId) await cancelClusterJob(this.clusterRest, jobId);
   }
 
   async close(): Promise<void> {
     if (!this.session) return;
     await this.call('DELETE', `/v1/sessions/${this.session}`).catch(() => undefined);
     this.session = undefined;
+  }
+}
+
+const FINISHED = new Set(['CANCELED', 'FINISHED', 'FAILED']);
+
+/** Cancel a job on the cluster and wait (bounded) until it has stopped; errors are swallowed. */
+export async function cancelClusterJob(restUrl: string, jobId: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${restUrl}/jobs/${jobId}`, { signal: AbortSignal.timeout(3000) });
+      if (res.status === 404) return;
+      const { state } = (await res.json()) as { state: string };
+      if (FINISHED.has(state)) return;
+      if (state !== 'CANCELLING')
+        await fetch(`${restUrl}/jobs/${jobId}?mode=cancel`, {
+          method: 'PATCH',
+          signal: AbortSignal.timeout(3000),
+        });
+    } catch {
+      // the JobManager is gone or slow: try again until the deadline
+    }
+    await sleep(250);
   }
 }

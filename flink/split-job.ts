@@ -4,7 +4,8 @@
  */
 import type { SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
-import { renderSql, readFlinkSql, splitStatements } from './catalog.ts';
+import { renderSql, readFlinkSql } from './catalog.ts';
+import { splitStatements } from './statements.ts';
 import { unavailable, type GatewayClient } from './gateway.ts';
 import type { sqlSettings } from './settings.ts';
 
@@ -34,10 +35,14 @@ export async function activeJob(restUrl: string, name: string): Promise<JobOverv
   return jobs.find((j) => j.name === name && ACTIVE.has(j.state));
 }
 
-/** Submit the split job unless it runs already; its job id and whether it was submitted now. */
+/**
+ * Submit the split job unless it runs already; its job id and whether it was submitted now.
+ * `overrides` are SET before the job starts, after split.sql's own (a test's checkpoint interval).
+ */
 export async function submitSplit(
   s: SqlSettings,
   session: (s: SqlSettings) => Promise<GatewayClient>,
+  overrides: Record<string, string> = {},
 ): Promise<{ jobId: string; submitted: boolean }> {
   const rest = `http://127.0.0.1:${s.flinkRestPort}`;
   const running = await activeJob(rest, splitJobName(s.topicPrefix));
@@ -51,7 +56,12 @@ export async function submitSplit(
     });
     let jobId: string | undefined;
     const quiet = { columns: () => undefined, rows: () => undefined };
-    for (const stmt of splitStatements(script)) jobId = (await client.execute(stmt.text, quiet)) ?? jobId;
+    const statements = splitStatements(script).map((st) => st.text);
+    const sets = Object.entries(overrides).map(
+      ([k, v]) => `SET '${k.replaceAll("'", "''")}' = '${v.replaceAll("'", "''")}'`,
+    );
+    statements.splice(statements.length - 1, 0, ...sets);
+    for (const stmt of statements) jobId = (await client.execute(stmt, quiet)) ?? jobId;
     if (!jobId) throw new OrderflowError('ORDERFLOW_SQL_FAILED', 'flink/split.sql started no job');
     return { jobId, submitted: true };
   } finally {

@@ -1,10 +1,11 @@
 /**
  * Everything the benchmark measures, baselines and systems under test, one module per family:
  * the produce side (generator.ts), the stages and their pass-through ceiling (stages.ts), the
- * splitter (splitter.ts), the sink and its PostgreSQL baselines (sink.ts) and the whole chain
+ * splitter and the Flink SQL split (splitter.ts, flink-split.ts), the sink and its PostgreSQL baselines (sink.ts) and the whole chain
  * (end-to-end.ts). What a system and a run are: system.ts and probe.ts.
  */
 import { endToEnd } from './end-to-end.ts';
+import { flinkSplitSystem } from './flink-split.ts';
 import { codec, generator, rawProduce } from './generator.ts';
 import { pgBaseline, sinkSystem } from './sink.ts';
 import { splitterSystem } from './splitter.ts';
@@ -31,6 +32,7 @@ export function allSystems(sinkBatch: () => number): SystemDef[] {
     stageSystem('shipping'),
     stageSystem('delivery'),
     splitterSystem,
+    flinkSplitSystem,
     sinkSystem,
     endToEnd,
   ];

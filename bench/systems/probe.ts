@@ -33,6 +33,15 @@ export class Probe {
     this.result = this.window.stop();
   }
 
+  /** CPU seconds of the named processes over the window (after it ended). */
+  cpuSeconds(names: readonly string[]): number {
+    this.end();
+    return this.result!.usage.filter((u) => names.includes(u.name)).reduce(
+      (s, u) => s + (u.cpuSeconds ?? 0),
+      0,
+    );
+  }
+
   sample(outcome: RunOutcome): RunSample {
     this.end();
     const { usage, load } = this.result!;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { dlqTopic, topicName } from '../../schemas/topics.ts';
 import { consumeAll, createTopics, produceAll, type CommitTrace } from '../kafka-io.ts';
 import { helperProcess } from './helper-process.ts';
-import { prefixOf, timeoutFor, traceOutcome, withTopics, type SystemDef } from './system.ts';
+import { perThousand, prefixOf, timeoutFor, traceOutcome, withTopics, type SystemDef } from './system.ts';
 
 const SPLITTER_MAIN = fileURLToPath(new URL('../splitter-process.ts', import.meta.url));
 
@@ -40,6 +40,7 @@ export const splitterSystem: SystemDef = {
         probe,
       );
       const out = traceOutcome(trace, expected, expected, timedOut);
+      out.extra = { engineCpuSecondsPer1000Orders: perThousand(probe.cpuSeconds(['splitter']), expected) };
       const orders = await consumeAll(ctx.kafka, [names[2]!], expected, {
         group: `${prefix}check-orders`,
         settleMs: 1000,

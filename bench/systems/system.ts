@@ -126,3 +126,8 @@ export function traceOutcome(
     ...(note ? { note } : {}),
   };
 }
+
+/** CPU seconds per 1,000 orders, to three decimals. */
+export function perThousand(cpuSeconds: number, orders: number): number {
+  return orders > 0 ? round3((cpuSeconds / orders) * 1000) : Number.NaN;
+}

@@ -69,21 +69,25 @@ export async function inputProducer(prefix: string): Promise<{
 }
 
 /**
- * Read `topics` from the beginning (read_committed, a fresh group) until `done(records)` holds and
- * nothing new arrived for `settleMs` since the partitions were assigned (so late duplicates would
- * still be seen), or `timeoutMs` passes.
+ * Read `topics` from the beginning (read_committed unless told otherwise, a fresh group) until
+ * `done(records)` holds and nothing new arrived for `settleMs` since the partitions were assigned
+ * (so late duplicates would still be seen), or `timeoutMs` passes.
  */
 export async function readTopics(
   topics: string[],
   done: (records: Map<string, TestRecord[]>) => boolean,
-  { timeoutMs = 120_000, settleMs = 3000 } = {},
+  {
+    timeoutMs = 120_000,
+    settleMs = 3000,
+    isolation = 'read_committed',
+  }: { timeoutMs?: number; settleMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
 ): Promise<Map<string, TestRecord[]>> {
   const records = new Map<string, TestRecord[]>(topics.map((t) => [t, []]));
   const consumer = createKafka(conn.kafkaBootstrap, 'orderflow-test-reader', log).consumer({
     'group.id': `test-reader-${randomBytes(4).toString('hex')}`,
     'auto.offset.reset': 'earliest',
     'enable.auto.commit': false,
-    'isolation.level': 'read_committed',
+    'isolation.level': isolation,
     'js.consumer.max.batch.size': 1000,
   } as KafkaJS.ConsumerConstructorConfig);
   await consumer.connect();

@@ -311,6 +311,21 @@ export function listeningPorts(name: string, s: Service): Set<number> {
     }
     if (key === 'ORDERFLOW_HTTP_PORT' || key === 'ORDERFLOW_DASHBOARD_PORT') ports.add(Number(value));
   }
+  // Flink (FLINK_PROPERTIES, one `key: value` a line): the ports of the role its command starts;
+  // the other keys there are addresses it connects to.
+  const command = Array.isArray(s.command) ? s.command.join(' ') : String(s.command ?? '');
+  const role = /sql-gateway/.test(command)
+    ? ['sql-gateway.endpoint.rest.port']
+    : command === 'jobmanager'
+      ? ['rest.port', 'jobmanager.rpc.port']
+      : command === 'taskmanager'
+        ? ['taskmanager.rpc.port']
+        : [];
+  for (const line of (environmentOf(s).FLINK_PROPERTIES ?? '').split('\n')) {
+    const m = /^\s*([\w.-]+):\s*(\d+)\s*$/.exec(line);
+    if (m && role.includes(m[1]!)) ports.add(Number(m[2]));
+  }
+  for (const m of command.matchAll(/-Dsql-gateway\.endpoint\.rest\.port=(\d+)/g)) ports.add(Number(m[1]));
   for (const [image, list] of Object.entries(IMAGE_DEFAULT_PORTS)) {
     if ((s.image ?? '').includes(image) || name === image) list.forEach((p) => ports.add(p));
   }
@@ -519,6 +534,8 @@ export function healthcheckPortProblems(compose: ComposeFile): string[] {
       for (const m of w.matchAll(/(?:127\.0\.0\.1|localhost|\b[a-z][a-z0-9-]*):(\d+)\b/g))
         ports.push(Number(m[1]));
     for (const m of words.join(' ').matchAll(/connect\((\d+),/g)) ports.push(Number(m[1]));
+    for (const m of words.join(' ').matchAll(/\/dev\/tcp\/(?:127\.0\.0\.1|localhost)\/(\d+)/g))
+      ports.push(Number(m[1]));
     const listening = listeningPorts(name, s);
     for (const port of ports) {
       // A check may also probe a port of another service it needs (the generator probes the broker).
