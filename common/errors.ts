@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   ORDERFLOW_FLINK_UNAVAILABLE:
     'The Flink SQL Gateway or cluster did not answer (`orderflow stack status` shows which part is down).',
   ORDERFLOW_SQL_FAILED: 'Flink rejected or failed a SQL statement (its message gives line and column).',
+  ORDERFLOW_FTP_UNAVAILABLE:
+    'The FTP server of the support reports refused the login or did not answer (ORDERFLOW_FTP_* settings).',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;
