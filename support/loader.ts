@@ -155,9 +155,9 @@ export class SupportLoader {
       );
       await db.query(
         `insert into fact_support_ticket_event (ticket_id, event, event_at, report_day, category)
-         select ticket_id, 'opened', created_at, $2, category from dim_support_ticket where ticket_id = any($1)
+         select ticket_id, 'opened', created_at, $2::date, category from dim_support_ticket where ticket_id = any($1)
          union all
-         select ticket_id, 'resolved', resolved_at, $2, category from dim_support_ticket
+         select ticket_id, 'resolved', resolved_at, $2::date, category from dim_support_ticket
           where ticket_id = any($1) and status = 'Resolved'
          on conflict (ticket_id, event) do nothing`,
         [r.map((x) => x.ticket_id), day],
@@ -172,7 +172,7 @@ export class SupportLoader {
       );
       await db.query(
         `insert into fact_support_ticket_event (ticket_id, event, event_at, report_day, category)
-         select ticket_id, 'auto_closed', closed_at, $2, category from dim_support_ticket where ticket_id = any($1)
+         select ticket_id, 'auto_closed', closed_at, $2::date, category from dim_support_ticket where ticket_id = any($1)
          on conflict (ticket_id, event) do nothing`,
         [closed.rows.map((x) => x.ticket_id), day],
       );
