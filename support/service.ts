@@ -119,7 +119,7 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
   await consumer.run({
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 1,
-    eachBatch: async ({ batch }) => {
+    eachBatch: async ({ batch, resolveOffset }) => {
       if (state.stopping || batch.messages.length === 0) return;
       await decoder.prepare(batch.messages.map((m) => m.value));
       const records = batch.messages.flatMap((m) => {
@@ -143,6 +143,7 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
           .filter((t) => t.created_at < cursorStart).length;
       await applyBatch(db, { topic: batch.topic, partition: batch.partition, records });
       const last = batch.messages.at(-1)!.offset;
+      resolveOffset(last);
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
