@@ -5,6 +5,8 @@ import { dayStart, manilaDay, reportCsv, reportFileName, reportRows } from '../.
 import type { Ticket } from '../../../support/tickets.ts';
 import { databaseUrl, freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { log } from '../helpers.ts';
+import { runChecks } from '../../../warehouse/check.ts';
+import { ASSERTIONS } from '../../../warehouse/checks.ts';
 import { ftp, ftpDir } from './fixture.ts';
 
 // The loader on the stack's real vsftpd and PostgreSQL: dirty reports load clean, a restart loads
@@ -172,5 +174,23 @@ describe('the support report loader', () => {
     expect(
       await count("select count(*) as n from fact_support_ticket_event where event = 'auto_closed'"),
     ).toBe(stale.length);
+  });
+
+  it('passes the support data-quality checks, except the missing day, which it names', async () => {
+    const support = ASSERTIONS.filter((a) => /support/.test(a.name));
+    expect(support.length).toBeGreaterThanOrEqual(5);
+    const results = await runChecks(wh.client, support);
+    expect(results.filter((r) => !r.passed).map((r) => [r.name, r.offending])).toEqual([
+      ['no support report day missing', 1],
+    ]);
+    // A ticket left open past 7 days is caught.
+    await wh.client.query(
+      "update dim_support_ticket set status = 'Pending', closed_at = null, auto_closed = false where ticket_id = (select min(ticket_id) from dim_support_ticket where status = 'Closed')",
+    );
+    const after = await runChecks(wh.client, support);
+    expect(after.find((r) => r.name === 'no support ticket open past 7 days')).toMatchObject({
+      passed: false,
+      offending: 1,
+    });
   });
 });
