@@ -193,4 +193,24 @@ describe('the support report loader', () => {
       offending: 1,
     });
   });
+
+  it('feeds the support metric views: every ticket counted once per view, auto-closed share and backlog', async () => {
+    const tickets = await count('select count(*) as n from dim_support_ticket');
+    expect(await count('select sum(tickets) as n from metric_support_category')).toBe(tickets);
+    expect(await count('select sum(tickets_opened) as n from metric_support_daily')).toBe(tickets);
+    expect(await count('select sum(tickets) as n from metric_support_failure_reason')).toBe(tickets);
+    expect(
+      await count("select tickets as n from metric_support_failure_reason where reason = 'no order'"),
+    ).toBe(await count('select count(*) as n from dim_support_ticket where order_id is null'));
+    expect(await count('select sum(auto_closed) as n from metric_support_category')).toBe(
+      await count('select count(*) as n from dim_support_ticket where auto_closed'),
+    );
+    // On the last day everything is resolved or closed except what was created within 7 days and is open.
+    const last = await wh.client.query<{ open_backlog: string }>(
+      'select open_backlog from metric_support_daily order by day desc limit 1',
+    );
+    expect(Number(last.rows[0]!.open_backlog)).toBe(
+      await count("select count(*) as n from dim_support_ticket where status in ('Pending', 'In Progress')"),
+    );
+  });
 });
