@@ -17,7 +17,16 @@ const ioModules = [
 // Service folders: each imports from common/, schemas/, reference/, runtime/ and stack/ (the local
 // stack's settings), never from another service, so that a service can be read, moved or replaced
 // alone. What two services share belongs in common/.
-const services = ['producer', 'processors', 'splitter', 'connect', 'warehouse', 'dashboard', 'flink'];
+const services = [
+  'producer',
+  'processors',
+  'splitter',
+  'connect',
+  'warehouse',
+  'dashboard',
+  'flink',
+  'support',
+];
 const otherServices = (own) =>
   services
     .filter((s) => s !== own)
@@ -37,6 +46,10 @@ const pureFiles = [
   'flink/missing-topics.ts',
   'flink/result-table.ts',
   'flink/catalog-ddl.ts',
+  'support/tickets.ts',
+  'support/report.ts',
+  'support/clean.ts',
+  'support/rng.ts',
 ];
 
 export default tseslint.config(

@@ -117,10 +117,13 @@ async function run(opts: RunPlan): Promise<void> {
   step('connect-deploy', ['connect', 'deploy'], paths.logs);
 
   const services: { name: string; child: ChildProcess; log: string }[] = [];
-  const start = (name: string, args: string[]) => {
+  const start = (name: string, args: string[], env?: NodeJS.ProcessEnv) => {
     const log = path.join(paths.logs, `${name}.log`);
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', fd, fd],
+      env: env ? { ...process.env, ...env } : undefined,
+    });
     services.push({ name, child, log });
     child.on('exit', (code, signal) => {
       if (!stopping) say(`!! ${name} exited (${signal ?? code}); see ${log}`);
@@ -173,6 +176,15 @@ async function run(opts: RunPlan): Promise<void> {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
   start('splitter', ['split']);
+  // Customer support: tickets from the order outcomes, a report per simulated day on the stack's FTP
+  // server, and the loader that brings each report into the warehouse. In live mode a simulated day
+  // lasts 86400 / speed real seconds; the backfill's reports follow each other a second apart
+  // (ORDERFLOW_SUPPORT_REPORT_INTERVAL_MS), the loader polls every 100 ms: at 300 ms on this 2-core
+  // machine, with the stages busy, the loader once missed a day (and named it).
+  start('support', ['support', 'simulate', '--seed', String(seed)]);
+  start('support-loader', ['support', 'load'], {
+    ORDERFLOW_SUPPORT_LOAD_POLL_MS: process.env.ORDERFLOW_SUPPORT_LOAD_POLL_MS ?? '100',
+  });
   // Connect never restarts a FAILED sink task (e.g. after a PostgreSQL outage longer than the
   // connectors' flush retries): the watchdog does, with backoff.
   start('connect-watchdog', ['connect', 'watch']);
@@ -197,6 +209,7 @@ async function run(opts: RunPlan): Promise<void> {
   }
   printWhereToLook(conn, opts.dashboardPort, paths.logs, opts.dashboardWrites);
   await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
+  if (!opts.live) await watchSupport(conn.databaseUrl, () => stopping);
   if (!opts.live) await stopAll();
 }
 
@@ -268,7 +281,9 @@ function printWhereToLook(
       '   Flink SQL   npx orderflow sql -e "SELECT order_id, order_total FROM paid_orders"   (web UI: npx orderflow stack status)',
     );
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
-  say(`   logs        ${logs}/{payment,shipping,delivery,splitter,dashboard,generator}.log`);
+  say(
+    `   logs        ${logs}/{payment,shipping,delivery,splitter,support,support-loader,dashboard,generator}.log`,
+  );
   say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
   say('');
 }
@@ -288,6 +303,36 @@ async function watchLanding(databaseUrl: string, stopped: () => boolean, untilQu
       if (untilQuiet && n > 0 && quiet >= 6) return;
       previous = n;
       await sleep(5000);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * After a backfill without live orders: wait until the support desk has uploaded every report the
+ * history allows and the loader has loaded the last one (both quiet for 15 s), printing progress.
+ */
+async function watchSupport(databaseUrl: string, stopped: () => boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let previous = '';
+  let quiet = 0;
+  try {
+    while (!stopped() && quiet < 5) {
+      const { rows } = await client
+        .query<{ uploaded: string | null; loaded: string | null; n: string }>(
+          `select (select to_char(max(day), 'YYYY-MM-DD') from support_desk.reports) as uploaded,
+                (select to_char(max(report_day), 'YYYY-MM-DD') from support_report_load) as loaded,
+                (select count(*)::text from dim_support_ticket) as n`,
+        )
+        .catch(() => ({ rows: [{ uploaded: null, loaded: null, n: '0' }] }));
+      const r = rows[0]!;
+      const line = `support reports uploaded up to ${r.uploaded ?? '-'}, loaded up to ${r.loaded ?? '-'}, ${r.n} tickets in the warehouse`;
+      if (line !== previous) say(`   ${new Date().toISOString()}  ${line}`);
+      quiet = line === previous && r.uploaded !== null && r.uploaded === r.loaded ? quiet + 1 : 0;
+      previous = line;
+      await sleep(3000);
     }
   } finally {
     await client.end();

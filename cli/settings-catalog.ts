@@ -8,6 +8,7 @@ import { processorSettings } from '../processors/settings.ts';
 import { generatorSettings } from '../producer/settings.ts';
 import { splitterSettings } from '../splitter/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
+import { supportLoadSettings, supportSettings } from '../support/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
 import { runSettings } from './run.ts';
 
@@ -37,6 +38,8 @@ export function settingsCatalog(): SettingRow[] {
     ['warehouse', warehouseSettings as SettingsSpec],
     ['dashboard', dashboardSettings as SettingsSpec],
     ['run', runSettings as SettingsSpec],
+    ['support simulate', supportSettings as SettingsSpec],
+    ['support load', supportLoadSettings as SettingsSpec],
     ['bench', benchSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();

@@ -13,6 +13,7 @@ import { locationTab } from './queries/location.ts';
 import { ordersTab } from './queries/orders.ts';
 import { paymentDeliveryTab } from './queries/payment-delivery.ts';
 import { revenueTab } from './queries/revenue.ts';
+import { supportTab } from './queries/support.ts';
 import {
   RANGE_LABELS,
   RANGE_NAMES,
@@ -46,7 +47,7 @@ interface TabQuery {
 
 type TabHandler = (db: Db, span: DataSpan, range: RangeWindow, province: string | null) => Promise<object>;
 
-/** The six analysis tabs: name in the URL, whether a province filter applies, and the query. */
+/** The analysis tabs (six of the reference, then support): name in the URL, whether a province filter applies, and the query. */
 export const TABS: Record<string, { title: string; province: boolean; run: TabHandler }> = {
   revenue: { title: 'Revenue & profit', province: true, run: revenueTab },
   orders: { title: 'Orders', province: true, run: ordersTab },
@@ -58,6 +59,7 @@ export const TABS: Record<string, { title: string; province: boolean; run: TabHa
     run: (db, _s, r, p) => paymentDeliveryTab(db, r, p),
   },
   location: { title: 'Location', province: false, run: (db, _s, r) => locationTab(db, r) },
+  support: { title: 'Support', province: false, run: (db, _s, r) => supportTab(db, r) },
 };
 
 /**

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything orderflow needs on a Debian 12 machine, idempotently and quickly on a second run:
-#   1. Debian packages: librdkafka's build dependencies, PostgreSQL 15 server binaries, Java 17, Maven;
+#   1. Debian packages: librdkafka's build dependencies, PostgreSQL 15 server binaries, Java 17, Maven,
+#      vsftpd and db5.3-util (the support reports' FTP server and its virtual-user database);
 #   2. npm dependencies (`npm ci`, which builds librdkafka from source with CKJS_LINKING=dynamic);
 #   3. the JVM stack from Maven Central (stack/pom.xml: Kafka, Connect, Apicurio Registry, Debezium JDBC sink,
 #      Apicurio's Connect converter, Apache Flink with its SQL Gateway and Kafka connector) into .orderflow/stack (git-ignored), unpacked and ready to run;
@@ -24,7 +25,7 @@ fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 
 # 1. Debian packages ------------------------------------------------------------------------------
 APT_PACKAGES=(zlib1g-dev libssl-dev libzstd-dev libsasl2-dev liblz4-dev libcurl4-openssl-dev build-essential python3
-  postgresql-15 postgresql-client-15 openjdk-17-jre-headless maven chromium)
+  postgresql-15 postgresql-client-15 openjdk-17-jre-headless maven chromium vsftpd db5.3-util)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -38,8 +39,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO mkdir -p /etc/postgresql-common
     [ -f /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
   fi
+  # orderflow runs its own vsftpd (stack/ftp.ts): keep the package from starting the system-wide one.
+  if ! dpkg-query -W -f='${Status}' vsftpd 2>/dev/null | grep -q 'install ok installed' && [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod 755 /usr/sbin/policy-rc.d
+    remove_policy=1
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "${remove_policy:-0}" = 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+  # With systemd, the unit is enabled by the package: disable it (orderflow's stack starts its own).
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now vsftpd >/dev/null 2>&1 || true
+  fi
 else
   say "Debian packages: present"
 fi

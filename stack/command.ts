@@ -15,7 +15,7 @@ export function register(program: Command): void {
   const stack = program
     .command('stack')
     .description(
-      'Run the local stack on 127.0.0.1: Kafka (KRaft), Apicurio Registry, Kafka Connect, PostgreSQL, and Apache Flink with ORDERFLOW_FLINK=on',
+      'Run the local stack on 127.0.0.1: Kafka (KRaft), Apicurio Registry, Kafka Connect, PostgreSQL, vsftpd, and Apache Flink with ORDERFLOW_FLINK=on',
     )
     .addHelpText(
       'after',
@@ -54,7 +54,7 @@ export function register(program: Command): void {
   stack
     .command('logs')
     .description("print (or follow) a component's log")
-    .argument('<component>', 'postgres | kafka | registry | connect | flink-jm | flink-tm | flink-sql')
+    .argument('<component>', 'postgres | kafka | registry | connect | ftp | flink-jm | flink-tm | flink-sql')
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <n>', 'lines to show', '50')
     .action(async (name: string, opts: { follow?: boolean; lines: string }) => {
@@ -62,7 +62,7 @@ export function register(program: Command): void {
       if (!c)
         throw new OrderflowError(
           'ORDERFLOW_USAGE',
-          `unknown component "${name}": use postgres, kafka, registry, connect, flink-jm, flink-tm or flink-sql`,
+          `unknown component "${name}": use postgres, kafka, registry, connect, ftp, flink-jm, flink-tm or flink-sql`,
         );
       if (!existsSync(c.logFile))
         throw new OrderflowError('ORDERFLOW_USAGE', `${name} has no log yet (${c.logFile})`);

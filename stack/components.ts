@@ -11,6 +11,7 @@ import path from 'node:path';
 import { findJava, httpOk, jvm, kafkaClasspath, log4j2, requireDir, tcpOpen } from './jvm.ts';
 import { flinkComponents } from './flink.ts';
 import { ensureBrokerTls, saslListenerProperties } from './kafka-sasl.ts';
+import { ftp } from './ftp.ts';
 import { postgres } from './postgres.ts';
 import type { StackPaths, StackSettings } from './settings.ts';
 
@@ -43,6 +44,7 @@ export function components(s: StackSettings, p: StackPaths, withFlink = s.flink 
     kafka(s, p),
     registry(s, p),
     connect(s, p),
+    ftp(s, p),
     ...(withFlink ? flinkComponents(s, p) : []),
   ];
 }

@@ -2,6 +2,16 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { integerIn, port, positiveInt, setting } from '../common/config.ts';
+import { ftpSettings } from '../common/ftp-settings.ts';
+
+/** "2122-2131": the first and last passive-mode port of the FTP server. */
+const portRange = z
+  .string()
+  .regex(/^\d+-\d+$/, 'two ports as FIRST-LAST, e.g. 2122-2131')
+  .refine((v) => {
+    const [a = 0, b = 0] = v.split('-').map(Number);
+    return a >= 1 && b <= 65535 && a <= b;
+  }, 'two ports as FIRST-LAST with FIRST <= LAST, 1..65535');
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -49,6 +59,16 @@ export const stackSettings = {
     6123,
     "First of Flink's four internal ports: JobManager RPC, blob server, TaskManager RPC, TaskManager data (this one and the next three).",
   ),
+  ftpPort: ftpSettings.ftpPort,
+  ftpPassivePorts: setting(
+    'ORDERFLOW_FTP_PASSIVE_PORTS',
+    portRange,
+    '2122-2131',
+    "The local stack's vsftpd's passive-mode data ports, FIRST-LAST (one per concurrent transfer).",
+  ),
+  ftpUser: ftpSettings.ftpUser,
+  ftpPassword: ftpSettings.ftpPassword,
+  ftpTls: ftpSettings.ftpTls,
   startTimeoutSec: setting(
     'ORDERFLOW_STACK_START_TIMEOUT',
     positiveInt,
@@ -70,6 +90,11 @@ export type StackSettings = {
   flinkRestPort: number;
   flinkGatewayPort: number;
   flinkRpcPort: number;
+  ftpPort: number;
+  ftpPassivePorts: string;
+  ftpUser: string;
+  ftpPassword: string;
+  ftpTls: boolean;
   startTimeoutSec: number;
 };
 

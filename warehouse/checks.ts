@@ -166,6 +166,30 @@ export const ASSERTIONS: Assertion[] = [
     'order_items i',
   ),
 
+  // Customer support (support/loader.ts): the tickets of the daily reports
+  dup('dim_support_ticket', 'ticket_id'),
+  dup('fact_support_ticket_event', 'ticket_id, event'),
+  rule(
+    'no support ticket open past 7 days',
+    'every ticket still Pending or In Progress 7 days after creation, by the end of the last loaded report day, was Closed (the 7-day rule)',
+    `status in ('Pending', 'In Progress')
+     and created_at + interval '7 days' <= (select (max(report_day) + 1)::timestamp at time zone 'Asia/Manila' from support_report_load)`,
+    'dim_support_ticket',
+  ),
+  rule(
+    'support tickets obey the report rules',
+    'a ticket is resolved or closed after it was created, its status agrees with its dates, and it has an opened event',
+    `resolved_at < created_at or closed_at < created_at or (auto_closed <> (status = 'Closed'))
+     or not exists (select 1 from fact_support_ticket_event e where e.ticket_id = t.ticket_id and e.event = 'opened')`,
+    'dim_support_ticket t',
+  ),
+  {
+    name: 'no support report day missing',
+    description:
+      'every day between the first and the last loaded support report has a report (support_report_gap lists the missing ones)',
+    sql: 'select count(*) as offending from support_report_gap',
+  },
+
   // The warehouse matches the landing tables
   {
     name: 'fact_orders total = landing total',

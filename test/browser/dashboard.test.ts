@@ -162,6 +162,28 @@ describe('dashboard in Chromium', () => {
     });
   }
 
+  it('support tab shows tickets by category, by failure reason, and the share auto-closed', async () => {
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(`${main.url}/?tab=support&range=all`);
+      await ready(page, 'support');
+      const expected = await seeded.client.query<{ n: string }>(
+        'select count(distinct category) as n from dim_support_ticket',
+      );
+      expect(Number(expected.rows[0]!.n)).toBeGreaterThanOrEqual(3);
+      const tables = page.locator('#view table');
+      expect(await tables.nth(0).locator('tbody tr').count()).toBe(Number(expected.rows[0]!.n));
+      expect(await tables.nth(1).locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+      const share = await page
+        .locator('#view .tile[data-tile="Share auto-closed (7-day rule)"] .value')
+        .textContent();
+      expect(share).toMatch(/^\d+(\.\d)?%$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
     const { page, errors } = await openPage(browser);
     try {

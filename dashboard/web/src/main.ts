@@ -51,6 +51,7 @@ const RENDERERS: Record<string, Renderer> = {
   items: tabs.items,
   'payment-delivery': tabs.paymentDelivery,
   location: tabs.location,
+  support: tabs.support,
 };
 
 const view = document.getElementById('view')!;

@@ -5,4 +5,5 @@ export { location } from './location.ts';
 export { orders } from './orders.ts';
 export { paymentDelivery } from './payment-delivery.ts';
 export { revenue } from './revenue.ts';
+export { support } from './support.ts';
 export type { Envelope, Rendered } from './tab.ts';

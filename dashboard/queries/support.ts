@@ -1,0 +1,88 @@
+import type { Db } from '../warehouse-reader.ts';
+import type { RangeWindow } from '../range.ts';
+import { n0, num, ratio } from './sql.ts';
+
+/**
+ * Tab "support": tickets of the daily support reports (migrations 009, 010) in the range: tiles,
+ * tickets per day and per 1,000 orders, the open backlog, by category (time to resolve, share
+ * auto-closed) and by the failure reason of the ticket's order.
+ */
+export async function supportTab(db: Db, range: RangeWindow) {
+  const days = await db.rows<{
+    day: string;
+    tickets_opened: string;
+    tickets_resolved: string;
+    tickets_auto_closed: string;
+    orders: string;
+    tickets_per_1000_orders: string | null;
+    open_backlog: string;
+  }>(
+    `select to_char(day, 'YYYY-MM-DD') as day, tickets_opened, tickets_resolved, tickets_auto_closed, orders,
+            tickets_per_1000_orders, open_backlog
+       from metric_support_daily where day between $1::date and $2::date order by day`,
+    [range.from, range.to],
+  );
+  const categories = await db.rows<{
+    category: string;
+    tickets: string;
+    resolved: string;
+    auto_closed: string;
+    hours: string | null;
+  }>(
+    `select category, count(*) as tickets, count(*) filter (where status = 'Resolved') as resolved,
+            count(*) filter (where auto_closed) as auto_closed,
+            round((avg(extract(epoch from resolved_at - created_at)) / 3600)::numeric, 1) as hours
+       from dim_support_ticket
+      where created_at >= ($1::date)::timestamp at time zone 'Asia/Manila'
+        and created_at < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
+      group by category order by count(*) desc, category`,
+    [range.from, range.to],
+  );
+  const reasons = await db.rows<{ reason: string; tickets: string }>(
+    `select case when t.order_id is null then 'no order'
+                 else coalesce(o.failure_reason, lower(o.order_status), 'order not landed') end as reason,
+            count(*) as tickets
+       from dim_support_ticket t left join orders o on o.order_id = t.order_id
+      where t.created_at >= ($1::date)::timestamp at time zone 'Asia/Manila'
+        and t.created_at < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
+      group by 1 order by 2 desc, 1`,
+    [range.from, range.to],
+  );
+  const opened = days.reduce((a, d) => a + n0(d.tickets_opened), 0);
+  const orders = days.reduce((a, d) => a + n0(d.orders), 0);
+  const autoClosed = days.reduce((a, d) => a + n0(d.tickets_auto_closed), 0);
+  const closedOrResolved = autoClosed + days.reduce((a, d) => a + n0(d.tickets_resolved), 0);
+  const tickets = categories.reduce((a, c) => a + n0(c.tickets), 0);
+  const resolvedHours = categories.reduce((a, c) => a + (num(c.hours) ?? 0) * n0(c.resolved), 0);
+  const resolved = categories.reduce((a, c) => a + n0(c.resolved), 0);
+  return {
+    tiles: {
+      tickets: { value: opened },
+      per1000Orders: { value: orders === 0 ? null : Math.round((10000 * opened) / orders) / 10 },
+      hoursToResolve: { value: resolved === 0 ? null : Math.round((10 * resolvedHours) / resolved) / 10 },
+      shareAutoClosed: { value: ratio(autoClosed, closedOrResolved) },
+      backlog: { value: days.length ? n0(days.at(-1)!.open_backlog) : null },
+    },
+    days: days.map((d) => ({
+      day: d.day,
+      opened: n0(d.tickets_opened),
+      resolved: n0(d.tickets_resolved),
+      autoClosed: n0(d.tickets_auto_closed),
+      per1000Orders: num(d.tickets_per_1000_orders),
+      backlog: n0(d.open_backlog),
+    })),
+    categories: categories.map((c) => ({
+      category: c.category,
+      tickets: n0(c.tickets),
+      resolved: n0(c.resolved),
+      autoClosed: n0(c.auto_closed),
+      shareAutoClosed: ratio(n0(c.auto_closed), n0(c.tickets)),
+      hoursToResolve: num(c.hours),
+    })),
+    reasons: reasons.map((r) => ({
+      reason: r.reason,
+      tickets: n0(r.tickets),
+      share: ratio(n0(r.tickets), tickets),
+    })),
+  };
+}

@@ -1,0 +1,96 @@
+/// <reference lib="dom" />
+/** Support: tickets of the daily support reports, per day and per 1,000 orders, backlog, by category and reason. */
+import type { supportTab } from '../../../queries/support.ts';
+import { COLORS, dataset, drawChart } from '../charts.ts';
+import { formatCount, formatHours, formatRatio } from '../format.ts';
+import { chartCard, tableCard, tileHtml } from '../widgets.ts';
+import { dayLabels, rangeNote, type Of, type Rendered } from './tab.ts';
+
+export type SupportData = Of<typeof supportTab>;
+
+export function support(d: SupportData): Rendered {
+  const t = d.tiles;
+  const html = `${rangeNote(d)}
+    <div class="tiles">
+      ${tileHtml('Tickets opened', t.tickets, formatCount)}
+      ${tileHtml('Tickets per 1,000 orders', t.per1000Orders, (v) => (v === null ? '–' : v.toFixed(1)))}
+      ${tileHtml('Time to resolve', t.hoursToResolve, formatHours, { inverse: true })}
+      ${tileHtml('Share auto-closed (7-day rule)', t.shareAutoClosed, (v) => formatRatio(v), { inverse: true })}
+      ${tileHtml('Open backlog', t.backlog, formatCount, { inverse: true })}
+    </div>
+    <div class="grid">
+      ${chartCard('sup-days', 'Tickets per day: opened, resolved, auto-closed', { wide: true })}
+      ${chartCard('sup-backlog', 'Open backlog at the end of each day, and tickets per 1,000 orders')}
+      ${chartCard('sup-category', 'Tickets by category')}
+      ${tableCard('By category', d.categories, [
+        { title: 'Category', value: (r) => r.category },
+        { title: 'Tickets', value: (r) => formatCount(r.tickets), numeric: true },
+        { title: 'Resolved', value: (r) => formatCount(r.resolved), numeric: true },
+        { title: 'Hours to resolve', value: (r) => formatHours(r.hoursToResolve), numeric: true },
+        { title: 'Auto-closed', value: (r) => formatRatio(r.shareAutoClosed), numeric: true },
+      ])}
+      ${tableCard('By failure reason of the order', d.reasons, [
+        { title: 'Reason', value: (r) => r.reason },
+        { title: 'Tickets', value: (r) => formatCount(r.tickets), numeric: true },
+        { title: 'Share', value: (r) => formatRatio(r.share), numeric: true },
+      ])}
+    </div>`;
+  const draw = () => {
+    drawChart('sup-days', {
+      type: 'bar',
+      data: {
+        labels: dayLabels(d.days),
+        datasets: [
+          dataset(
+            'Opened',
+            d.days.map((x) => x.opened),
+            COLORS[0]!,
+          ),
+          dataset(
+            'Resolved',
+            d.days.map((x) => x.resolved),
+            COLORS[2]!,
+          ),
+          dataset(
+            'Auto-closed',
+            d.days.map((x) => x.autoClosed),
+            COLORS[3]!,
+          ),
+        ],
+      },
+    });
+    drawChart('sup-backlog', {
+      type: 'line',
+      data: {
+        labels: dayLabels(d.days),
+        datasets: [
+          dataset(
+            'Open backlog',
+            d.days.map((x) => x.backlog),
+            COLORS[1]!,
+          ),
+          dataset(
+            'Tickets per 1,000 orders',
+            d.days.map((x) => x.per1000Orders),
+            COLORS[4]!,
+          ),
+        ],
+      },
+    });
+    drawChart('sup-category', {
+      type: 'bar',
+      data: {
+        labels: d.categories.map((c) => c.category),
+        datasets: [
+          dataset(
+            'Tickets',
+            d.categories.map((c) => c.tickets),
+            COLORS[0]!,
+          ),
+        ],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
+    });
+  };
+  return { html, draw };
+}

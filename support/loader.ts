@@ -1,0 +1,233 @@
+/**
+ * The support report loader: downloads each `customer_support_data_YYYY-MM-DD.csv` as it appears on
+ * the FTP server, cleans it (support/clean.ts), loads dim_support_ticket and
+ * fact_support_ticket_event, applies the 7-day rule, and records the report in
+ * support_report_load, all in one transaction: a restart loads nothing twice. A file it cannot
+ * parse is moved to <dir>/rejected/ with a .reason.txt beside it and recorded as rejected; a day
+ * with no report is recorded in support_report_gap and logged by name.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { connectWarehouse } from '../common/database.ts';
+import { describeError, OrderflowError } from '../common/errors.ts';
+import { openFtp, type FtpSession, type FtpSettings } from '../common/ftp-client.ts';
+import type { Logger } from '../common/logger.ts';
+import { AUTO_CLOSE_MS, cleanReport } from './clean.ts';
+import { addDays, dayStart, parseReport, REPORT_FILE, ReportParseError } from './report.ts';
+
+export interface LoaderOptions {
+  databaseUrl: string;
+  schema: string;
+  ftp: FtpSettings;
+  ftpDir: string;
+  log: Logger;
+}
+
+export interface LoadResult {
+  loaded: string[];
+  rejected: { day: string; reason: string }[];
+  /** Days found missing by this pass. */
+  missing: string[];
+}
+
+const ORDER_IN_DESCRIPTION = /^Order (\S+):/;
+
+export class SupportLoader {
+  private ftp: FtpSession | undefined;
+  private db: pg.Client | undefined;
+  constructor(private readonly o: LoaderOptions) {}
+
+  private async connect(): Promise<{ ftp: FtpSession; db: pg.Client }> {
+    this.db ??= await connectWarehouse(this.o.databaseUrl, this.o.schema);
+    if (!this.ftp) {
+      this.ftp = await openFtp(this.o.ftp);
+      await this.ftp.ensureDir(`${this.o.ftpDir}/rejected`);
+    }
+    return { ftp: this.ftp, db: this.db };
+  }
+
+  /** One pass: load every report on the server that is not loaded yet, oldest first. */
+  async loadOnce(): Promise<LoadResult> {
+    const { ftp, db } = await this.connect();
+    const result: LoadResult = { loaded: [], rejected: [], missing: [] };
+    const done = new Set(
+      (
+        await db.query<{ d: string }>(
+          "select to_char(report_day, 'YYYY-MM-DD') as d from support_report_load",
+        )
+      ).rows.map((r) => r.d),
+    );
+    const files = (await ftp.list(this.o.ftpDir))
+      .map((f) => ({ name: f.name, day: REPORT_FILE.exec(f.name)?.[1] }))
+      .filter((f): f is { name: string; day: string } => f.day !== undefined && !done.has(f.day))
+      .sort((a, b) => a.day.localeCompare(b.day));
+    for (const file of files) {
+      const path = `${this.o.ftpDir}/${file.name}`;
+      let text: string;
+      try {
+        text = await ftp.download(path);
+      } catch (error) {
+        // Deleted between the listing and the download (the desk replaced it): the next pass decides.
+        this.o.log.warn({ file: file.name, err: describeError(error) }, 'report vanished before download');
+        continue;
+      }
+      try {
+        const missing = await this.loadReport(db, file.day, file.name, text);
+        result.loaded.push(file.day);
+        result.missing.push(...missing);
+      } catch (error) {
+        if (!(error instanceof ReportParseError)) throw error;
+        const reason = error.message;
+        await ftp.upload(`${this.o.ftpDir}/rejected/${file.name}.reason.txt`, `${reason}\n`);
+        await ftp.rename(path, `${this.o.ftpDir}/rejected/${file.name}`);
+        await db.query(
+          `insert into support_report_load (report_day, file_name, status, reason) values ($1, $2, 'rejected', $3)
+           on conflict (report_day) do nothing`,
+          [file.day, file.name, reason],
+        );
+        result.rejected.push({ day: file.day, reason });
+        this.o.log.warn(
+          { file: file.name, reason, movedTo: `${this.o.ftpDir}/rejected/` },
+          'report rejected',
+        );
+      }
+    }
+    return result;
+  }
+
+  /** Load one parsed report in one transaction; returns the days found missing before it. */
+  private async loadReport(db: pg.Client, day: string, fileName: string, text: string): Promise<string[]> {
+    const parsed = parseReport(text);
+    const clean = cleanReport(day, parsed);
+    const dayEnd = dayStart(day) + 86_400_000;
+    await db.query('begin');
+    try {
+      // A concurrent loader on the same warehouse waits here, then finds the day loaded.
+      await db.query('lock table support_report_load in share row exclusive mode');
+      const again = await db.query('select 1 from support_report_load where report_day = $1', [day]);
+      if (again.rowCount) {
+        await db.query('rollback');
+        return [];
+      }
+      const last = await db.query<{ d: string | null }>(
+        "select to_char(max(report_day), 'YYYY-MM-DD') as d from support_report_load where report_day < $1",
+        [day],
+      );
+      const missing: string[] = [];
+      const lastDay = last.rows[0]?.d;
+      if (lastDay) for (let d = addDays(lastDay, 1); d < day; d = addDays(d, 1)) missing.push(d);
+      if (missing.length > 0) {
+        await db.query(
+          `insert into support_report_gap (report_day, detected_while_loading) select d, $2 from unnest($1::date[]) d
+           on conflict (report_day) do nothing`,
+          [missing, day],
+        );
+        this.o.log.warn({ missing, loading: day }, `support report missing for ${missing.join(', ')}`);
+      }
+      await db.query('delete from support_report_gap where report_day = $1', [day]);
+      const r = clean.rows;
+      const ts = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      await db.query(
+        `insert into dim_support_ticket as t (ticket_id, order_id, customer_name, email, phone, category, description,
+           created_at, status, resolved_at, first_report_day, last_report_day)
+         select id, ord, name, email, phone, cat, descr, created, status, resolved, $12::date, $12::date
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::timestamptz[], $9::text[], $10::timestamptz[], $11::int[])
+                as x(id, ord, name, email, phone, cat, descr, created, status, resolved, n)
+         on conflict (ticket_id) do update set
+           status = case when t.status = 'Closed' then t.status else excluded.status end,
+           resolved_at = case when t.status = 'Closed' then t.resolved_at else coalesce(excluded.resolved_at, t.resolved_at) end,
+           last_report_day = greatest(t.last_report_day, excluded.last_report_day)`,
+        [
+          r.map((x) => x.ticket_id),
+          r.map((x) => ORDER_IN_DESCRIPTION.exec(x.description)?.[1] ?? null),
+          r.map((x) => x.customer_name),
+          r.map((x) => x.email),
+          r.map((x) => x.phone),
+          r.map((x) => x.category),
+          r.map((x) => x.description),
+          r.map((x) => ts(x.created_at)),
+          r.map((x) => x.status),
+          r.map((x) => ts(x.resolved_at)),
+          r.map((_, i) => i),
+          day,
+        ],
+      );
+      await db.query(
+        `insert into fact_support_ticket_event (ticket_id, event, event_at, report_day, category)
+         select ticket_id, 'opened', created_at, $2::date, category from dim_support_ticket where ticket_id = any($1)
+         union all
+         select ticket_id, 'resolved', resolved_at, $2::date, category from dim_support_ticket
+          where ticket_id = any($1) and status = 'Resolved'
+         on conflict (ticket_id, event) do nothing`,
+        [r.map((x) => x.ticket_id), day],
+      );
+      // The 7-day rule: open 7 days after creation, by the end of this report's day: Closed.
+      const closed = await db.query<{ ticket_id: string }>(
+        `update dim_support_ticket set status = 'Closed', auto_closed = true,
+                closed_at = created_at + make_interval(secs => $2::double precision / 1000)
+          where status in ('Pending', 'In Progress') and created_at + make_interval(secs => $2::double precision / 1000) <= $1
+          returning ticket_id`,
+        [new Date(dayEnd).toISOString(), AUTO_CLOSE_MS],
+      );
+      await db.query(
+        `insert into fact_support_ticket_event (ticket_id, event, event_at, report_day, category)
+         select ticket_id, 'auto_closed', closed_at, $2::date, category from dim_support_ticket where ticket_id = any($1)
+         on conflict (ticket_id, event) do nothing`,
+        [closed.rows.map((x) => x.ticket_id), day],
+      );
+      await db.query(
+        `insert into support_report_load (report_day, file_name, status, rows_in_file, rows_loaded, duplicates_removed,
+           statuses_repaired, rule_violations, auto_closed) values ($1, $2, 'loaded', $3, $4, $5, $6, $7, $8)`,
+        [
+          day,
+          fileName,
+          parsed.length,
+          r.length,
+          clean.duplicatesRemoved,
+          clean.statusesRepaired,
+          clean.ruleViolations,
+          closed.rowCount ?? 0,
+        ],
+      );
+      await db.query('commit');
+      this.o.log.info(
+        {
+          day,
+          rows: r.length,
+          duplicates: clean.duplicatesRemoved,
+          repaired: clean.statusesRepaired,
+          autoClosed: closed.rowCount,
+        },
+        'report loaded',
+      );
+      return missing;
+    } catch (error) {
+      await db.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Keep loading until `stopping()` says so; FTP or database hiccups are retried. */
+  async run(pollMs: number, stopping: () => boolean): Promise<void> {
+    let failures = 0;
+    while (!stopping()) {
+      try {
+        await this.loadOnce();
+        failures = 0;
+      } catch (error) {
+        // FTP sessions drop (basic-ftp's errors carry no code of ours): retry, up to a streak of 20.
+        if (++failures > 20 || (error instanceof OrderflowError && !error.retriable)) throw error;
+        this.o.log.warn({ err: describeError(error), failures }, 'loader pass failed, retrying');
+        this.ftp?.close();
+        this.ftp = undefined;
+      }
+      await sleep(pollMs);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.ftp?.close();
+    await this.db?.end().catch(() => undefined);
+  }
+}

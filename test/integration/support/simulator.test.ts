@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { connectWarehouse } from '../../../common/database.ts';
+import { PROFILES } from '../../../processors/profiles.ts';
+import { topicName } from '../../../schemas/topics.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { SupportLoader } from '../../../support/loader.ts';
+import { manilaDay, REPORT_FILE, reportFileName } from '../../../support/report.ts';
+import { startSupport, type SupportDesk } from '../../../support/service.ts';
+import { ticketsFor } from '../../../support/tickets.ts';
+import { runChain } from '../../unit/processors/chain.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { inputProducer, sampleOrders } from '../processors/pipeline.ts';
+import { databaseUrl, freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
+import { ftp, ftpDir } from './fixture.ts';
+
+// The support desk on the real broker, registry, PostgreSQL and vsftpd: tickets exactly once across
+// a restart, one report per day uploaded with the previous one deleted, and the loader keeping up.
+
+const SEED = 11;
+const orders: Order[] = sampleOrders(400, 23).map((o) => runChain(o, SEED, PROFILES.default));
+const expectedTickets = new Map(orders.flatMap((o) => ticketsFor(o, SEED)).map((t) => [t.ticket_id, t]));
+
+describe('the support desk simulator', () => {
+  const prefix = uniquePrefix('sup');
+  const deskSchema = `desk_${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 60);
+  let desk: SupportDesk | undefined;
+  let db: pg.Client;
+  let wh: FreshSchema;
+  let dir: string;
+  let removeDir: () => Promise<void>;
+  let session: Awaited<ReturnType<typeof ftpDir>>['session'];
+
+  const start = () =>
+    startSupport({
+      ...conn,
+      databaseUrl,
+      deskSchema,
+      topicPrefix: prefix,
+      partitions: 1,
+      seed: SEED,
+      batchSize: 50,
+      instanceId: 'it',
+      ftp,
+      ftpDir: dir,
+      dirt: { duplicate: 0.1, staleStatus: 0.2 },
+      reportDelayHours: 0,
+      reportIntervalMs: 400,
+      log,
+      onFatal: (error) => log.error({ err: String(error) }, 'fatal'),
+    });
+  const send = async (batch: Order[]) => {
+    const p = await inputProducer(prefix);
+    for (const o of batch) {
+      await p.sendRaw(topicName(o.failure ? 'failed' : 'finished', prefix), [
+        { key: o.order_id, value: p.encoder.encode(o) },
+      ]);
+    }
+    await p.close();
+  };
+  const ticketCount = async () =>
+    Number((await db.query<{ n: string }>('select count(*) as n from tickets')).rows[0]!.n);
+
+  let loader: SupportLoader;
+  let loading: Promise<void>;
+  let stopLoading = false;
+  beforeAll(async () => {
+    await createTopics(prefix, 1);
+    wh = await freshSchema('desk');
+    ({ dir, session, remove: removeDir } = await ftpDir('desk'));
+    db = await connectWarehouse(databaseUrl, 'public');
+    // The loader polls the server all along, as in `orderflow run`.
+    loader = new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
+    loading = loader.run(100, () => stopLoading);
+  });
+  afterAll(async () => {
+    stopLoading = true;
+    await loading.catch(() => undefined);
+    await loader.close();
+    await desk?.stop();
+    await db.query(`drop schema if exists ${deskSchema} cascade`);
+    await db.end();
+    await removeDir();
+    await wh.drop();
+    await deleteTopics(prefix);
+  });
+
+  it('opens each ticket exactly once across a restart, uploads one report a day and deletes the previous one', async () => {
+    const half = Math.floor(orders.length / 2);
+    await send(orders.slice(0, half));
+    desk = await start();
+    await db.query(`set search_path = ${deskSchema}`);
+    const partial = new Set(
+      orders
+        .slice(0, half)
+        .flatMap((o) => ticketsFor(o, SEED))
+        .map((t) => t.ticket_id),
+    );
+    for (let i = 0; i < 120 && (await ticketCount().catch(() => 0)) < partial.size; i++) await sleep(500);
+    expect(await ticketCount()).toBe(partial.size);
+    await desk.stop();
+
+    // Restart: the rest of the orders, and the first half again is not applied twice.
+    await send(orders.slice(half));
+    desk = await start();
+    for (let i = 0; i < 120 && (await ticketCount()) < expectedTickets.size; i++) await sleep(500);
+    await sleep(1000);
+    const stored = await db.query<{
+      ticket_id: string;
+      created_at: string;
+      resolved_at: string | null;
+      category: string;
+    }>('select ticket_id, created_at, resolved_at, category from tickets');
+    expect(stored.rows.length).toBe(expectedTickets.size);
+    for (const row of stored.rows) {
+      const t = expectedTickets.get(row.ticket_id)!;
+      expect([
+        Number(row.created_at),
+        row.resolved_at === null ? null : Number(row.resolved_at),
+        row.category,
+      ]).toEqual([t.created_at, t.resolved_at, t.category]);
+    }
+    const offsets = await db.query<{ topic: string; next_offset: string }>(
+      'select topic, next_offset from input_offsets order by topic',
+    );
+    const failed = orders.filter((o) => o.failure).length;
+    expect(offsets.rows.map((r) => [r.topic, Number(r.next_offset)])).toEqual(
+      [
+        [topicName('failed', prefix), failed],
+        [topicName('finished', prefix), orders.length - failed],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+
+    // Reports: every day from the first ticket's to the last day every partition has passed.
+    const lowEvent = Math.min(
+      ...['failed', 'finished'].map((k) =>
+        Math.max(
+          ...orders
+            .filter((o) => (k === 'failed') === (o.failure !== null))
+            .map((o) => o.failure?.failed_at ?? o.shipping_info.finished_date!),
+        ),
+      ),
+    );
+    const firstDay = manilaDay(Math.min(...[...expectedTickets.values()].map((t) => t.created_at)));
+    const lastDay = manilaDay(lowEvent - 86_400_000);
+    for (let i = 0; i < 120; i++) {
+      const n = await db.query<{ d: string }>("select to_char(max(day), 'YYYY-MM-DD') as d from reports");
+      if ((n.rows[0]?.d ?? '') >= lastDay) break;
+      await sleep(500);
+    }
+    const reports = await db.query<{ d: string }>(
+      "select to_char(day, 'YYYY-MM-DD') as d from reports order by day",
+    );
+    expect(reports.rows[0]!.d).toBe(firstDay);
+    expect(reports.rows.at(-1)!.d >= lastDay).toBe(true);
+    const files = (await session.list(dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
+    expect(files).toEqual([reportFileName(reports.rows.at(-1)!.d)]);
+    expect(desk.lateTickets).toBe(0);
+  });
+
+  it('feeds the loader, which keeps up: every report loaded once, no day missing, every ticket once', async () => {
+    await desk!.stop();
+    desk = undefined;
+    await sleep(1000);
+    stopLoading = true;
+    await loading;
+    const uploaded = (
+      await db.query<{ d: string }>("select to_char(day, 'YYYY-MM-DD') as d from reports order by day")
+    ).rows;
+    const loaded = await wh.client.query<{ d: string; status: string }>(
+      "select to_char(report_day, 'YYYY-MM-DD') as d, status from support_report_load order by report_day",
+    );
+    expect(loaded.rows).toEqual(uploaded.map((r) => ({ d: r.d, status: 'loaded' })));
+    expect((await wh.client.query('select * from support_report_gap')).rows).toEqual([]);
+    const lastDay = uploaded.at(-1)!.d;
+    const reported = [...expectedTickets.values()].filter((t) => manilaDay(t.created_at) <= lastDay);
+    const n = await wh.client.query<{ n: string; distinct_ids: string }>(
+      'select count(*) as n, count(distinct ticket_id) as distinct_ids from dim_support_ticket',
+    );
+    expect([Number(n.rows[0]!.n), Number(n.rows[0]!.distinct_ids)]).toEqual([
+      reported.length,
+      reported.length,
+    ]);
+  });
+});
