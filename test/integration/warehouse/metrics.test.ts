@@ -4,89 +4,26 @@
  * ratios at the view's own rounding (computed here with exact integer arithmetic); average hours
  * are compared within 0.011 h (one unit of the view's 2-decimal rounding).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toCents } from '../../../common/money.ts';
-import type { OrderItems, Orders } from '../../../schemas/types.generated.ts';
-import { loadSample } from '../../../warehouse/sample-load.ts';
-import { sampleData, type SampleData } from '../../../warehouse/sample-data.ts';
-import { freshSchema, type FreshSchema } from './fresh-schema.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  DAY,
+  data,
+  manilaDay,
+  monthOf,
+  ratio,
+  money,
+  norm,
+  sum,
+  groupBy,
+  orders,
+  items,
+  delivered,
+  lineCost,
+  cents,
+  sampleSchema,
+} from './metrics-sample.ts';
 
-const DAY = 86_400_000;
-const now = Date.now();
-const data: SampleData = sampleData({
-  seed: 42,
-  orders: 600,
-  start: Math.floor((now - 120 * DAY) / 3_600_000) * 3_600_000,
-  days: 118,
-  customers: 150,
-  moveRate: 0.2,
-});
-
-// ---- exact helpers -------------------------------------------------------------------------------
-/** Asia/Manila calendar day (UTC+8, no daylight saving) of a UTC instant. */
-const manilaDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
-/** round(num/den, scale), half away from zero, as a fixed string: PostgreSQL's numeric round. */
-function ratio(num: bigint | number, den: bigint | number, scale: number): string | null {
-  const n = BigInt(num);
-  const d = BigInt(den);
-  if (d === 0n) return null;
-  const negative = n < 0n !== d < 0n && n !== 0n;
-  const an = n < 0n ? -n : n;
-  const ad = d < 0n ? -d : d;
-  const factor = 10n ** BigInt(scale);
-  let q = (an * factor) / ad;
-  if (((an * factor) % ad) * 2n >= ad) q += 1n;
-  const s = q.toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? s : `${s.slice(0, -scale)}.${s.slice(-scale)}`;
-  return negative ? `-${text}` : text;
-}
-const money = (cents: number | bigint) => ratio(cents, 100, 2)!;
-const norm = (v: unknown, scale = 2) => (v === null || v === undefined ? null : Number(v).toFixed(scale));
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
-  return m;
-}
-
-const cost = new Map(data.products.map((p) => [p.sku, toCents(p.cost)]));
-// The sample fills these fields on every row (the landing schema allows null; the sample never uses it).
-type LandedOrder = Orders & {
-  order_id: string;
-  order_date: number;
-  customer_id: string;
-  provincial_code: string;
-  order_status: string;
-  order_total: string;
-};
-type LandedItem = OrderItems & {
-  item_id: string;
-  order_id: string;
-  order_date: number;
-  order_status: string;
-  sku: number;
-  category: string;
-  quantity: number;
-  subtotal: string;
-};
-const orders = data.orders as LandedOrder[];
-const items = data.items as LandedItem[];
-const delivered = (o: { order_status: string | null }) => o.order_status === 'DELIVERED';
-const lineCost = (i: OrderItems) => i.quantity! * cost.get(i.sku!)!;
-const cents = (s: string | null) => toCents(s!);
-
-let db: FreshSchema;
-const rows = async <T = Record<string, unknown>>(sql: string) => (await db.client.query(sql)).rows as T[];
-
-beforeAll(async () => {
-  db = await freshSchema('metrics');
-  await loadSample(db.client, data);
-  await db.client.query('select refresh_dim_date()');
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const rows = sampleSchema('metrics');
 
 describe('metric views match an independent computation', () => {
   it('dataset sanity: every outcome and a mover occur', () => {
@@ -382,93 +319,5 @@ describe('metric views match an independent computation', () => {
       ]);
       if (r.provincial_code === 'PH-00') expect(r.province_name).toBe('Metro Manila');
     }
-  });
-});
-
-describe('analytics views match an independent computation', () => {
-  it('monthly sales per category per province', async () => {
-    const got = await rows(
-      'select month_start::text as m, category, provincial_code, units, revenue from analytics_monthly_category_province_sales',
-    );
-    const province = new Map(orders.map((o) => [o.order_id, o.provincial_code]));
-    const groups = groupBy(
-      items.filter(delivered),
-      (i) => `${monthOf(manilaDay(i.order_date))}|${i.category}|${province.get(i.order_id)}`,
-    );
-    expect(
-      new Map(
-        got.map((r) => [`${r.m}|${r.category}|${r.provincial_code}`, [Number(r.units), norm(r.revenue)]]),
-      ),
-    ).toEqual(
-      new Map(
-        [...groups].map(([k, ls]) => [
-          k,
-          [sum(ls.map((i) => i.quantity)), money(sum(ls.map((i) => cents(i.subtotal))))],
-        ]),
-      ),
-    );
-  });
-
-  it('top repeat customers in the last 30 days', async () => {
-    const since = manilaDay(now - 29 * DAY);
-    const recent = groupBy(
-      orders.filter((o) => manilaDay(o.order_date) >= since),
-      (o) => o.customer_id,
-    );
-    const expected = new Map([...recent].filter(([, os]) => os.length >= 2).map(([c, os]) => [c, os.length]));
-    const got = await rows('select customer_id, orders from analytics_top_repeat_customers_30d');
-    expect(new Map(got.map((r) => [r.customer_id, Number(r.orders)]))).toEqual(expected);
-    expect(expected.size).toBeGreaterThan(0);
-  });
-
-  it('customers who ordered from more than one province', async () => {
-    const expected = new Map(
-      [...groupBy(orders, (o) => o.customer_id)]
-        .map(([c, os]) => [c, [...new Set(os.map((o) => o.provincial_code))].sort()] as const)
-        .filter(([, ps]) => ps.length > 1),
-    );
-    const got = await rows<{ customer_id: string; provincial_codes: string[] }>(
-      'select customer_id, provincial_codes from analytics_multi_province_customers',
-    );
-    expect(new Map(got.map((r) => [r.customer_id, r.provincial_codes]))).toEqual(expected);
-    expect(expected.size).toBeGreaterThan(0);
-  });
-
-  it('product performance: units, revenue, average price paid and margin', async () => {
-    const got = await rows(
-      'select sku, units, revenue, avg_price_paid, margin_percent from analytics_product_performance',
-    );
-    const bySku = groupBy(items.filter(delivered), (i) => String(i.sku));
-    expect(got.length).toBe(data.products.length);
-    for (const r of got) {
-      const ls = bySku.get(String(r.sku)) ?? [];
-      const revenue = sum(ls.map((i) => cents(i.subtotal)));
-      const units = sum(ls.map((i) => i.quantity));
-      expect([Number(r.units), norm(r.revenue), r.avg_price_paid, r.margin_percent]).toEqual([
-        units,
-        money(revenue),
-        ratio(revenue, units * 100, 2),
-        ratio((revenue - sum(ls.map(lineCost))) * 100, revenue, 2),
-      ]);
-    }
-  });
-
-  it('day-of-month profile: orders, calendar days and AOV', async () => {
-    const got = await rows('select * from analytics_day_of_month_profile order by day_of_month');
-    const days = [...new Set(orders.map((o) => manilaDay(o.order_date)))].sort();
-    const calendar: string[] = [];
-    for (let t = Date.parse(days[0]!); t <= Date.parse(days.at(-1)!); t += DAY)
-      calendar.push(new Date(t).toISOString().slice(0, 10));
-    const dom = (d: string) => Number(d.slice(8, 10));
-    for (const r of got) {
-      const os = orders.filter((o) => dom(manilaDay(o.order_date)) === r.day_of_month);
-      const del = os.filter(delivered);
-      expect([Number(r.calendar_days), Number(r.orders), r.aov]).toEqual([
-        calendar.filter((d) => dom(d) === r.day_of_month).length,
-        os.length,
-        ratio(sum(del.map((o) => cents(o.order_total))), del.length * 100, 2),
-      ]);
-    }
-    expect(got.length).toBe(31);
   });
 });
