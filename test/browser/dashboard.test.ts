@@ -4,14 +4,14 @@
  * "no data yet" state; the live tab shows orders produced to real topics, decoded from Avro.
  * Screenshots of every tab go to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../common/serde.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
-import { DEFAULT_ASSETS_DIR, TABS, buildDashboard } from '../../dashboard/server.ts';
+import { TABS, buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { makeConfig } from '../../producer/config.ts';
 import { generateOrders } from '../../producer/model/generator.ts';
@@ -23,19 +23,9 @@ import {
   type SeededWarehouse,
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
+import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 type App = Awaited<ReturnType<typeof buildDashboard>>;
 
 async function serve(
@@ -44,22 +34,12 @@ async function serve(
 ): Promise<{ app: App; db: WarehouseReader; url: string }> {
   const db = new WarehouseReader(databaseUrl, schema);
   const app = await buildDashboard({ db, watcher, log });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { app, db, url: `http://127.0.0.1:${address.port}` };
+  return { app, db, url: await listenOnLoopback(app) };
 }
 
 /** Open a page that records console errors and failed requests. */
-async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  return { page, errors };
+function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  return recordingPage(browser, 900, true);
 }
 
 async function ready(page: Page, tab: string): Promise<void> {
@@ -84,9 +64,7 @@ describe('dashboard in Chromium', () => {
   let produced: Order[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(`${DEFAULT_ASSETS_DIR}/index.html`)) {
-      throw new Error('the front end is not built: run `npm run build:web` (npm run test:browser does it)');
-    }
+    requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
     seeded = await seededWarehouse('browser', { orders: 4000 });
     empty = await seededWarehouse('browser_empty', { orders: 0 });
@@ -122,7 +100,7 @@ describe('dashboard in Chromium', () => {
     });
     main = await serve(seeded.schema, watcher);
     fresh = await serve(empty.schema);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
