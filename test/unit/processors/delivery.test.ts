@@ -6,14 +6,10 @@ import {
   deliveryConfigSchema,
 } from '../../../processors/delivery/config.ts';
 import { deliverOrder } from '../../../processors/delivery/transform.ts';
-import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
-import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
-import { SHIPPING_DEFAULT } from '../../../processors/shipping/config.ts';
-import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
-import { unpaidOrder } from './orders.ts';
+import { shippedWith, unpaidOrder } from './orders.ts';
 
 const SEED = 4242;
 const N = 40_000;
@@ -21,15 +17,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** A shipped order (payment and shipping forced to succeed), as delivery receives it. */
-function shippedOrder(i: number): Order {
-  const order = unpaidOrder(i);
-  const paid = payOrder(order, stageRng(SEED, 'payment', order.order_id), {
-    ...PAYMENT_DEFAULT,
-    successRate: 1,
-  }).order;
-  return shipOrder(paid, stageRng(SEED, 'shipping', order.order_id), { ...SHIPPING_DEFAULT, successRate: 1 })
-    .order;
-}
+const shippedOrder = (i: number): Order => shippedWith(SEED, i);
 
 function deliver(order: Order, config = DELIVERY_DEFAULT) {
   return deliverOrder(order, stageRng(SEED, 'delivery', order.order_id), config);

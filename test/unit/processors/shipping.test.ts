@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { OrderflowError } from '../../../common/errors.ts';
-import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
-import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import {
   SHIPPING_DEFAULT,
@@ -11,18 +9,14 @@ import {
 import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
-import { unpaidOrder } from './orders.ts';
+import { paidWith, unpaidOrder } from './orders.ts';
 
 const SEED = 777;
 const N = 20_000;
 const HOUR = 3_600_000;
 
 /** A paid order (payment forced to succeed), as shipping receives it. */
-function paidOrder(i: number): Order {
-  const order = unpaidOrder(i);
-  return payOrder(order, stageRng(SEED, 'payment', order.order_id), { ...PAYMENT_DEFAULT, successRate: 1 })
-    .order;
-}
+const paidOrder = (i: number): Order => paidWith(SEED, i);
 
 function ship(order: Order, seed = SEED, config = SHIPPING_DEFAULT) {
   return shipOrder(order, stageRng(seed, 'shipping', order.order_id), config);
