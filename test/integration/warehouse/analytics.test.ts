@@ -4,24 +4,8 @@
  * centavo, ratios at the view's own rounding (computed here with exact integer arithmetic).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DAY,
-  now,
-  data,
-  manilaDay,
-  monthOf,
-  ratio,
-  money,
-  norm,
-  sum,
-  groupBy,
-  orders,
-  items,
-  delivered,
-  lineCost,
-  cents,
-  sampleSchema,
-} from './metrics-sample.ts';
+import { data, DAY, delivered, items, lineCost, now, orders, sampleSchema } from './metrics-sample.ts';
+import { cents, groupBy, manilaDay, money, monthOf, norm, ratio, sum } from './view-math.ts';
 
 const rows = sampleSchema('analytics');
 

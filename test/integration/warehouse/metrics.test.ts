@@ -5,23 +5,8 @@
  * are compared within 0.011 h (one unit of the view's 2-decimal rounding).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DAY,
-  data,
-  manilaDay,
-  monthOf,
-  ratio,
-  money,
-  norm,
-  sum,
-  groupBy,
-  orders,
-  items,
-  delivered,
-  lineCost,
-  cents,
-  sampleSchema,
-} from './metrics-sample.ts';
+import { data, DAY, delivered, items, lineCost, orders, sampleSchema } from './metrics-sample.ts';
+import { cents, groupBy, manilaDay, money, monthOf, norm, ratio, sum } from './view-math.ts';
 
 const rows = sampleSchema('metrics');
 
