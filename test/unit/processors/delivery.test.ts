@@ -9,6 +9,7 @@ import { deliverOrder } from '../../../processors/delivery/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
+import { expectConfigs } from './config-check.ts';
 import { shippedWith, unpaidOrder } from './orders.ts';
 
 const SEED = 4242;
@@ -25,11 +26,11 @@ function deliver(order: Order, config = DELIVERY_DEFAULT) {
 
 describe('delivery transform', () => {
   it('has valid default and historical configs', () => {
-    expect(deliveryConfigSchema.safeParse(DELIVERY_DEFAULT).success).toBe(true);
-    expect(deliveryConfigSchema.safeParse(DELIVERY_HISTORICAL).success).toBe(true);
-    expect(
-      deliveryConfigSchema.safeParse({ ...DELIVERY_DEFAULT, cancelledRate: 0.7, returnedRate: 0.5 }).success,
-    ).toBe(false);
+    expectConfigs(deliveryConfigSchema, [DELIVERY_DEFAULT, DELIVERY_HISTORICAL], {
+      ...DELIVERY_DEFAULT,
+      cancelledRate: 0.7,
+      returnedRate: 0.5,
+    });
   });
 
   it('delivers 95%, cancels 3.5% and returns 1.5% (seed 4242, N=40000, tolerance 0.6 points)', () => {

@@ -9,6 +9,7 @@ import {
 import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
+import { expectConfigs } from './config-check.ts';
 import { paidWith, unpaidOrder } from './orders.ts';
 
 const SEED = 777;
@@ -24,11 +25,10 @@ function ship(order: Order, seed = SEED, config = SHIPPING_DEFAULT) {
 
 describe('shipping transform', () => {
   it('has valid default and historical configs', () => {
-    expect(shippingConfigSchema.safeParse(SHIPPING_DEFAULT).success).toBe(true);
-    expect(shippingConfigSchema.safeParse(SHIPPING_HISTORICAL).success).toBe(true);
-    expect(
-      shippingConfigSchema.safeParse({ ...SHIPPING_DEFAULT, shipHoursExpress: { min: 40, max: 12 } }).success,
-    ).toBe(false);
+    expectConfigs(shippingConfigSchema, [SHIPPING_DEFAULT, SHIPPING_HISTORICAL], {
+      ...SHIPPING_DEFAULT,
+      shipHoursExpress: { min: 40, max: 12 },
+    });
   });
 
   it('ships 95% of paid orders (seed 777, N=20000, tolerance 1 point)', () => {
