@@ -42,6 +42,17 @@ function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
   return recordingPage(browser, 900, true);
 }
 
+/** Runs `body` on a fresh recording page, then expects no console errors; the page is closed either way. */
+async function onCleanPage(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
+  const { page, errors } = await openPage(browser);
+  try {
+    await body(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}
+
 async function ready(page: Page, tab: string): Promise<void> {
   await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
 }
@@ -117,8 +128,7 @@ describe('dashboard in Chromium', () => {
 
   for (const tab of Object.keys(TABS)) {
     it(`tab ${tab} renders non-empty charts without console errors`, async () => {
-      const { page, errors } = await openPage(browser);
-      try {
+      await onCleanPage(browser, async (page) => {
         await page.goto(`${main.url}/?tab=${tab}&range=year`);
         await ready(page, tab);
         const charts = await chartPoints(page);
@@ -133,16 +143,12 @@ describe('dashboard in Chromium', () => {
         expect(await page.locator('#view .tile').count()).toBeGreaterThanOrEqual(3);
         expect(await page.locator('#view [data-empty]').count()).toBe(0);
         await page.screenshot({ path: `${ARTIFACTS}${tab}.png`, fullPage: true });
-        expect(errors).toEqual([]);
-      } finally {
-        await page.close();
-      }
+      });
     });
   }
 
   it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=items&range=all`);
       await ready(page, 'items');
       expect(await page.locator('#basket-pairs tbody tr').count()).toBeGreaterThanOrEqual(5);
@@ -150,15 +156,11 @@ describe('dashboard in Chromium', () => {
       await ready(page, 'payment-delivery');
       const stages = await page.locator('#failure-funnel tbody td:first-child').allTextContents();
       expect(stages.filter((s) => s !== '')).toEqual(['payment', 'shipping', 'delivery']);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the period and province filters reload the tab and stay in the URL', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=revenue`);
       await ready(page, 'revenue');
       expect(await page.locator('.subtitle').first().textContent()).toContain('Last 30 days');
@@ -175,15 +177,11 @@ describe('dashboard in Chromium', () => {
       await page.click('button[data-tab="location"]');
       await ready(page, 'location');
       expect(await page.locator('#province-label').isVisible()).toBe(false);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the live tab shows the topics, stages and the newest orders decoded from Avro', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=live`);
       await ready(page, 'live');
       const recent = page.locator('#live-recent tbody');
@@ -207,10 +205,7 @@ describe('dashboard in Chromium', () => {
       const before = await page.locator('#status').textContent();
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).not.toBe(before);
       await page.screenshot({ path: `${ARTIFACTS}live.png`, fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the live tab shows a component that is down, with its address and the cause', async () => {
@@ -248,8 +243,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('a fresh warehouse shows "no data yet" instead of charts', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       for (const tab of ['revenue', 'location']) {
         await page.goto(`${fresh.url}/?tab=${tab}`);
         await ready(page, tab);
@@ -262,9 +256,6 @@ describe('dashboard in Chromium', () => {
       await ready(page, 'items');
       expect(await page.locator('#view [data-empty]').count()).toBe(1);
       await page.screenshot({ path: `${ARTIFACTS}empty.png`, fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
