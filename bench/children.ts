@@ -135,6 +135,16 @@ export interface ServiceMetrics {
   lag: number;
 }
 
+/** The metrics summed over their series into a field of ServiceMetrics. */
+const SUMMED_METRICS: Record<string, Exclude<keyof ServiceMetrics, 'eventLoopP99Ms' | 'transactions'>> = {
+  orderflow_stage_records_in_total: 'recordsIn',
+  orderflow_stage_transaction_seconds_sum: 'transactionSeconds',
+  orderflow_stage_transaction_seconds_count: 'transactionCount',
+  orderflow_stage_batch_seconds_sum: 'batchSeconds',
+  orderflow_stage_batch_seconds_count: 'batchCount',
+  orderflow_stage_consumer_lag: 'lag',
+};
+
 /** Parse the few metrics the benchmark reads from a service's Prometheus text. */
 export function parseMetrics(text: string): ServiceMetrics {
   const out: ServiceMetrics = {
@@ -152,32 +162,11 @@ export function parseMetrics(text: string): ServiceMetrics {
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+([^\s]+)/.exec(line);
     if (!m) continue;
     const value = Number(m[3]);
-    switch (m[1]) {
-      case 'orderflow_stage_records_in_total':
-        out.recordsIn += value;
-        break;
-      case 'orderflow_stage_transactions_total':
-        if (m[2]?.includes('outcome="committed"')) out.transactions += value;
-        break;
-      case 'orderflow_nodejs_eventloop_lag_p99_seconds':
-        out.eventLoopP99Ms = value * 1000;
-        break;
-      case 'orderflow_stage_transaction_seconds_sum':
-        out.transactionSeconds += value;
-        break;
-      case 'orderflow_stage_transaction_seconds_count':
-        out.transactionCount += value;
-        break;
-      case 'orderflow_stage_batch_seconds_sum':
-        out.batchSeconds += value;
-        break;
-      case 'orderflow_stage_batch_seconds_count':
-        out.batchCount += value;
-        break;
-      case 'orderflow_stage_consumer_lag':
-        out.lag += value;
-        break;
-    }
+    const summed = SUMMED_METRICS[m[1]!];
+    if (summed) out[summed] += value;
+    else if (m[1] === 'orderflow_stage_transactions_total') {
+      if (m[2]?.includes('outcome="committed"')) out.transactions += value;
+    } else if (m[1] === 'orderflow_nodejs_eventloop_lag_p99_seconds') out.eventLoopP99Ms = value * 1000;
   }
   return out;
 }

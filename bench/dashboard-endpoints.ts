@@ -16,8 +16,8 @@ import { connectWarehouse } from '../common/database.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { readGeneratorReferenceData } from '../warehouse/reference-data.ts';
 import { refreshWarehouse } from '../warehouse/refresh.ts';
-import { sampleData } from '../warehouse/sample-data.ts';
 import { loadSample } from '../warehouse/sample-load.ts';
+import { twoYearSample } from './two-year-sample.ts';
 
 const orders = Number(process.argv[2] ?? 15000);
 const runs = Number(process.argv[3] ?? 5);
@@ -31,12 +31,7 @@ async function main(): Promise<void> {
   const app = await buildDashboard({ db, log: createLogger('measure', 'warn') });
   try {
     const reference = await readGeneratorReferenceData();
-    const data = sampleData({
-      seed: 20260101,
-      orders,
-      start: Date.UTC(2024, 10, 1),
-      days: 730,
-      customers: Math.round(orders / 3),
+    const data = twoYearSample(orders, {
       ...(reference.products ? { products: reference.products } : {}),
       ...(reference.locations ? { locations: reference.locations } : {}),
     });

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
-import { KafkaOrderSink } from '../producer/kafka-sink.ts';
 import { topicName } from '../schemas/topics.ts';
 import { startSplitterProcess, startStage, stopService, type ServiceProcess } from './children.ts';
 import { benchOrders } from './input.ts';
@@ -19,6 +18,7 @@ import { makeContext, type BenchOptions, type Connections } from './suite.ts';
 import {
   deleteConnectors,
   deployConnectors,
+  openOrderSink,
   prefixOf,
   schemaOf,
   prepareChain,
@@ -125,15 +125,7 @@ async function latencyRun(
       }
     })();
     // Batches of one order: the pipeline's latency, without the generator's own batching linger.
-    const sink = await KafkaOrderSink.open({
-      kafkaBootstrap: ctx.kafka.bootstrap,
-      registryUrl: ctx.registryUrl,
-      topicPrefix: prefix,
-      retryBudgetMs: 30_000,
-      maxInFlight: 1000,
-      batchSize: 1,
-      log: ctx.log,
-    });
+    const sink = await openOrderSink(ctx, prefix, { maxInFlight: 1000, batchSize: 1 });
     try {
       const started = performance.now();
       let n = 0;

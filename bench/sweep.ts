@@ -35,22 +35,24 @@ function setBatchSize(ctx: BenchContext, value: number): () => void {
   return () => (ctx.batchSize = before);
 }
 
+/** The payment stage at each batch size (batch-size and commit-interval are the same knob). */
+const BATCH_SIZE_POINTS = {
+  system: 'stage-payment',
+  values: [100, 250, 500, 1000, 2000, 5000],
+  quickValues: [250, 1000],
+  apply: setBatchSize,
+};
+
 export const KNOBS: Record<string, Knob> = {
   'batch-size': {
     name: 'batch-size',
-    system: 'stage-payment',
     doc: 'records per consumed batch = per transaction of a stage (js.consumer.max.batch.size; --batch-size of orderflow process)',
-    values: [100, 250, 500, 1000, 2000, 5000],
-    quickValues: [250, 1000],
-    apply: setBatchSize,
+    ...BATCH_SIZE_POINTS,
   },
   'commit-interval': {
     name: 'commit-interval',
-    system: 'stage-payment',
     doc: 'the stage runtime commits one transaction per consumed batch, so its commit interval is the batch size: same as batch-size',
-    values: [100, 250, 500, 1000, 2000, 5000],
-    quickValues: [250, 1000],
-    apply: setBatchSize,
+    ...BATCH_SIZE_POINTS,
   },
   linger: {
     name: 'linger',

@@ -9,8 +9,8 @@ import { connectWarehouse } from '../common/database.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { refreshWarehouse } from '../warehouse/refresh.ts';
 import { loadSample } from '../warehouse/sample-load.ts';
-import { sampleData } from '../warehouse/sample-data.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
+import { twoYearSample } from './two-year-sample.ts';
 
 const orders = Number(process.argv[2] ?? 15000);
 const runs = Number(process.argv[3] ?? 5);
@@ -21,13 +21,7 @@ async function main(): Promise<void> {
   await migrate(databaseUrl, schema);
   const client = await connectWarehouse(databaseUrl, schema);
   try {
-    const data = sampleData({
-      seed: 20260101,
-      orders,
-      start: Date.UTC(2024, 10, 1),
-      days: 730,
-      customers: Math.round(orders / 3),
-    });
+    const data = twoYearSample(orders);
     let t = performance.now();
     await loadSample(client, data);
     console.log(

@@ -18,28 +18,44 @@ export interface StageDefinition {
   eventTime: (outcome: StageOutcome) => number;
 }
 
+/**
+ * A stage reading `input` and writing a successful order to `success` (a failed one to `failed`),
+ * whose decision happens at `decidedAt` of a successful order, or at the failure's failed_at.
+ */
+function stageDefinition(
+  input: TopicKey,
+  success: TopicKey,
+  transform: StageDefinition['transform'],
+  decidedAt: (order: Order) => number,
+): StageDefinition {
+  return {
+    input,
+    success,
+    failed: 'failed',
+    transform,
+    eventTime: (o) => (o.kind === 'next' ? decidedAt(o.order) : o.order.failure!.failed_at),
+  };
+}
+
 export const STAGES: Record<Stage, StageDefinition> = {
-  payment: {
-    input: 'unpaid',
-    success: 'paid',
-    failed: 'failed',
-    transform: (order, rng, configs) => payOrder(order, rng, configs.payment),
-    eventTime: (o) => (o.kind === 'next' ? o.order.payment_info.payment_date! : o.order.failure!.failed_at),
-  },
-  shipping: {
-    input: 'paid',
-    success: 'shipped',
-    failed: 'failed',
-    transform: (order, rng, configs) => shipOrder(order, rng, configs.shipping),
-    eventTime: (o) => (o.kind === 'next' ? o.order.shipping_info.shipped_date! : o.order.failure!.failed_at),
-  },
-  delivery: {
-    input: 'shipped',
-    success: 'finished',
-    failed: 'failed',
-    transform: (order, rng, configs) => deliverOrder(order, rng, configs.delivery),
-    eventTime: (o) => (o.kind === 'next' ? o.order.shipping_info.finished_date! : o.order.failure!.failed_at),
-  },
+  payment: stageDefinition(
+    'unpaid',
+    'paid',
+    (order, rng, configs) => payOrder(order, rng, configs.payment),
+    (order) => order.payment_info.payment_date!,
+  ),
+  shipping: stageDefinition(
+    'paid',
+    'shipped',
+    (order, rng, configs) => shipOrder(order, rng, configs.shipping),
+    (order) => order.shipping_info.shipped_date!,
+  ),
+  delivery: stageDefinition(
+    'shipped',
+    'finished',
+    (order, rng, configs) => deliverOrder(order, rng, configs.delivery),
+    (order) => order.shipping_info.finished_date!,
+  ),
 };
 
 export const STAGE_NAMES = Object.keys(STAGES) as Stage[];

@@ -65,6 +65,23 @@ function requireSet(field: string, value: unknown, why: string): void {
   if (value === null) fail(field, `${field} must be set: ${why}`);
 }
 
+/**
+ * shipped_date set or null as `shipped` says (with its reason), then finished_date set or null as
+ * `finished` says ("a <status> order is finished" / "is not finished").
+ */
+function shippingDates(
+  ship: Order['shipping_info'],
+  [shipped, shippedWhy]: [boolean, string],
+  finished: boolean,
+): void {
+  (shipped ? requireSet : requireNull)('shipping_info.shipped_date', ship.shipped_date, shippedWhy);
+  (finished ? requireSet : requireNull)(
+    'shipping_info.finished_date',
+    ship.finished_date,
+    `a ${currentStatus} order is ${finished ? '' : 'not '}finished`,
+  );
+}
+
 function requirePaid(order: Order): void {
   const pay = order.payment_info;
   const status = currentStatus;
@@ -210,25 +227,21 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
         requireNull('payment_info.payment_method', pay.payment_method, 'an unpaid order has no payment yet');
         requireNull('shipping_info.eta', ship.eta, 'the eta is set when the order is paid');
       }
-      requireNull('shipping_info.shipped_date', ship.shipped_date, 'a PROCESSING order has not shipped');
-      requireNull('shipping_info.finished_date', ship.finished_date, 'a PROCESSING order is not finished');
+      shippingDates(ship, [false, 'a PROCESSING order has not shipped'], false);
       break;
     case 'SHIPPED':
       requirePaid(order);
-      requireSet('shipping_info.shipped_date', ship.shipped_date, 'a SHIPPED order has shipped');
-      requireNull('shipping_info.finished_date', ship.finished_date, 'a SHIPPED order is not finished');
+      shippingDates(ship, [true, 'a SHIPPED order has shipped'], false);
       break;
     case 'DELIVERED':
       requirePaid(order);
-      requireSet('shipping_info.shipped_date', ship.shipped_date, 'a DELIVERED order has shipped');
-      requireSet('shipping_info.finished_date', ship.finished_date, 'a DELIVERED order is finished');
+      shippingDates(ship, [true, 'a DELIVERED order has shipped'], true);
       break;
     case 'TIMED_OUT':
       if (paid) fail('payment_info.payment_status', 'a TIMED_OUT order was never paid');
       requireNull('payment_info.payment_date', pay.payment_date, 'a TIMED_OUT order was never paid');
       requireNull('payment_info.payment_method', pay.payment_method, 'a TIMED_OUT order was never paid');
-      requireNull('shipping_info.shipped_date', ship.shipped_date, 'a TIMED_OUT order never shipped');
-      requireSet('shipping_info.finished_date', ship.finished_date, 'a TIMED_OUT order is finished');
+      shippingDates(ship, [false, 'a TIMED_OUT order never shipped'], true);
       break;
     case 'CANCELLED':
       requirePaid(order);
@@ -249,8 +262,7 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
       break;
     case 'RETURNED':
       requirePaid(order);
-      requireSet('shipping_info.shipped_date', ship.shipped_date, 'a RETURNED order had shipped');
-      requireSet('shipping_info.finished_date', ship.finished_date, 'a RETURNED order is finished');
+      shippingDates(ship, [true, 'a RETURNED order had shipped'], true);
       break;
     default:
       fail('shipping_info.order_status', `unknown order_status ${String(status)}`);

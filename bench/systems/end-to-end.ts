@@ -1,6 +1,5 @@
 /** The whole chain, generator to PostgreSQL, on fresh topics and a fresh schema. */
 import type { ConnectorConfig } from '../../common/connect-client.ts';
-import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
 import { ensureTopics } from '../../stack/topics.ts';
 import { startSplitterProcess, stopService, type ServiceProcess } from '../children.ts';
 import { benchOrders } from '../input.ts';
@@ -8,6 +7,7 @@ import { freshSchema, dropSchema } from '../postgres-io.ts';
 import { deleteConnectors, deployConnectors, followRows, sinkConnectors } from './sink.ts';
 import { startStageInstances } from './stages.ts';
 import {
+  openOrderSink,
   outcomeOf,
   prefixOf,
   schemaOf,
@@ -63,15 +63,7 @@ export const endToEnd: SystemDef = {
         const splitter = await startSplitterProcess({ prefix, instance: run, batchSize: ctx.batchSize });
         services.push(splitter);
         probe.watch('splitter', splitter.pid);
-        const sink = await KafkaOrderSink.open({
-          kafkaBootstrap: ctx.kafka.bootstrap,
-          registryUrl: ctx.registryUrl,
-          topicPrefix: prefix,
-          retryBudgetMs: 30_000,
-          maxInFlight: 32,
-          batchSize: 500,
-          log: ctx.log,
-        });
+        const sink = await openOrderSink(ctx, prefix);
         let seconds = Number.NaN;
         let r: Awaited<ReturnType<typeof followRows>>;
         try {

@@ -3,12 +3,11 @@
  * of the same Avro bytes and the Avro round trip alone. Their input is generator orders only.
  */
 import { AvroSerde, readSchema } from '../../common/serde.ts';
-import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
 import { topicName } from '../../schemas/topics.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import { benchOrders } from '../input.ts';
 import { createTopics, produceAll } from '../kafka-io.ts';
-import { outcomeOf, prefixOf, topicEnd, withTopics, type SystemDef } from './system.ts';
+import { openOrderSink, outcomeOf, prefixOf, topicEnd, withTopics, type SystemDef } from './system.ts';
 
 export const rawProduce: SystemDef = {
   id: 'raw-produce',
@@ -82,15 +81,7 @@ export const generator: SystemDef = {
     const count = ctx.produceInput.orders;
     return withTopics(ctx, prefix, async () => {
       await createTopics(ctx.kafka, [topic]);
-      const sink = await KafkaOrderSink.open({
-        kafkaBootstrap: ctx.kafka.bootstrap,
-        registryUrl: ctx.registryUrl,
-        topicPrefix: prefix,
-        retryBudgetMs: 30_000,
-        maxInFlight: 32,
-        batchSize: 500,
-        log: ctx.log,
-      });
+      const sink = await openOrderSink(ctx, prefix);
       try {
         probe.begin();
         const started = performance.now();

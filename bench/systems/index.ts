@@ -16,7 +16,14 @@ export { e2eRows, prepareChain } from './end-to-end.ts';
 export { Probe } from './probe.ts';
 export { deleteConnectors, deployConnectors, sinkConnectors, totalRows } from './sink.ts';
 export { stageEvidence } from './stages.ts';
-export { prefixOf, schemaOf, type BenchContext, type RunOutcome, type SystemDef } from './system.ts';
+export {
+  openOrderSink,
+  prefixOf,
+  schemaOf,
+  type BenchContext,
+  type RunOutcome,
+  type SystemDef,
+} from './system.ts';
 
 export function allSystems(sinkBatch: () => number): SystemDef[] {
   return [

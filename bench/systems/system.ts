@@ -6,6 +6,7 @@
  * every run ends with an exact count check.
  */
 import type { Logger } from '../../common/logger.ts';
+import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
 import type { BenchInput } from '../input.ts';
 import { deletePrefixTopics, kafkaClient, type KafkaContext, type newTrace } from '../kafka-io.ts';
 import { rateFromCommits } from '../stats.ts';
@@ -130,4 +131,23 @@ export function traceOutcome(
 /** CPU seconds per 1,000 orders, to three decimals. */
 export function perThousand(cpuSeconds: number, orders: number): number {
   return orders > 0 ? round3((cpuSeconds / orders) * 1000) : Number.NaN;
+}
+
+/**
+ * The generator's Kafka sink on the run's topics, with the generator's batching (500 orders per
+ * send, 32 sends in flight) unless `sending` says otherwise.
+ */
+export function openOrderSink(
+  ctx: BenchContext,
+  prefix: string,
+  sending: { maxInFlight: number; batchSize: number } = { maxInFlight: 32, batchSize: 500 },
+): Promise<KafkaOrderSink> {
+  return KafkaOrderSink.open({
+    kafkaBootstrap: ctx.kafka.bootstrap,
+    registryUrl: ctx.registryUrl,
+    topicPrefix: prefix,
+    retryBudgetMs: 30_000,
+    ...sending,
+    log: ctx.log,
+  });
 }

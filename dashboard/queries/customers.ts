@@ -1,7 +1,7 @@
 import type { Db } from '../warehouse-reader.ts';
 import type { DayWindow, RangeWindow } from '../range.ts';
 import { manilaDays, n0, num, provinceIs, ratio } from './sql.ts';
-import { tile } from './tile.ts';
+import { tilesOf } from './tile.ts';
 
 /**
  * Tab "customers", over the customers who placed an order in the range (and province): repeat rate
@@ -91,13 +91,11 @@ export async function customersTab(db: Db, range: RangeWindow, province: string 
     params,
   );
   return {
-    tiles: {
-      customers: tile(now.customers, before?.customers ?? null),
-      newCustomers: tile(now.newCustomers, before?.newCustomers ?? null),
-      repeatRate: tile(now.repeatRate, before?.repeatRate ?? null),
-      repeatRevenueShare: tile(now.repeatRevenueShare, before?.repeatRevenueShare ?? null),
-      top10RevenueShare: tile(now.top10RevenueShare, before?.top10RevenueShare ?? null),
-    },
+    tiles: tilesOf(
+      ['customers', 'newCustomers', 'repeatRate', 'repeatRevenueShare', 'top10RevenueShare'],
+      now,
+      before,
+    ),
     repeatCustomers: now.repeatCustomers,
     revenue: now.revenue,
     newPerMonth: newPerMonth.map((m) => ({

@@ -1,8 +1,8 @@
 import type { DataSpan, Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
 import { byDayOfMonth, rollup, sumOf, within, type DayValues } from './rollup.ts';
-import { cents, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
-import { tile } from './tile.ts';
+import { cents, everyDay, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
+import { tilesOf } from './tile.ts';
 
 /**
  * Tab "orders": orders counted on the Manila day they were placed, whatever their outcome; AOV =
@@ -11,6 +11,9 @@ import { tile } from './tile.ts';
  */
 const KEYS = ['orders', 'delivered', 'cancelled', 'returned', 'timedOut', 'failed', 'revenue'] as const;
 type Day = DayValues<(typeof KEYS)[number]>;
+
+/** The day series' columns, as the view and the province query name them. */
+const COLUMNS = ['orders', 'delivered', 'cancelled', 'returned', 'timed_out', 'failed', 'revenue'];
 
 interface Row {
   day: string;
@@ -26,14 +29,7 @@ interface Row {
 export async function orderDays(db: Db, span: DataSpan, province: string | null): Promise<Day[]> {
   const rows =
     province === null
-      ? await db.rows<Row>(
-          `select to_char(d.day, 'YYYY-MM-DD') as day, m.orders, m.delivered, m.cancelled, m.returned,
-                  m.timed_out, m.failed, m.revenue
-             from generate_series($1::date, $2::date, interval '1 day') as d (day)
-             left join metric_orders m on m.day = d.day::date
-            order by d.day`,
-          [span.firstDay, span.asOf],
-        )
+      ? await db.rows<Row>(everyDay('metric_orders', 'day', COLUMNS), [span.firstDay, span.asOf])
       : await db.rows<Row>(
           `with per_day as (
              select order_day, count(*) as orders,
@@ -46,11 +42,7 @@ export async function orderDays(db: Db, span: DataSpan, province: string | null)
                from fact_orders
               where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
               group by order_day)
-           select to_char(d.day, 'YYYY-MM-DD') as day, p.orders, p.delivered, p.cancelled, p.returned,
-                  p.timed_out, p.failed, p.revenue
-             from generate_series($1::date, $2::date, interval '1 day') as d (day)
-             left join per_day p on p.order_day = d.day::date
-            order by d.day`,
+           ${everyDay('per_day', 'order_day', COLUMNS)}`,
           [span.firstDay, span.asOf, province],
         );
   return rows.map((r) => ({
@@ -84,14 +76,7 @@ export async function ordersTab(db: Db, span: DataSpan, range: RangeWindow, prov
   const before = range.previous ? figures(within(all, range.previous)) : null;
   const s = sumOf(current, KEYS);
   return {
-    tiles: {
-      orders: tile(now.orders, before?.orders ?? null),
-      delivered: tile(now.delivered, before?.delivered ?? null),
-      failed: tile(now.failed, before?.failed ?? null),
-      aov: tile(now.aov, before?.aov ?? null),
-      ordersPerDay: tile(now.ordersPerDay, before?.ordersPerDay ?? null),
-      deliveredRate: tile(now.deliveredRate, before?.deliveredRate ?? null),
-    },
+    tiles: tilesOf(['orders', 'delivered', 'failed', 'aov', 'ordersPerDay', 'deliveredRate'], now, before),
     statuses: [
       { status: 'Delivered', orders: s.delivered },
       { status: 'Timed Out', orders: s.timedOut },

@@ -1,7 +1,7 @@
 import type { DataSpan, Db } from '../warehouse-reader.ts';
 import { rangeWindow, type RangeWindow } from '../range.ts';
 import { byDayOfMonth, rollup, sumOf, within, type DayValues } from './rollup.ts';
-import { cents, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
+import { cents, everyDay, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
 import { tile, type Tile } from './tile.ts';
 
 /**
@@ -11,6 +11,9 @@ import { tile, type Tile } from './tile.ts';
  */
 const KEYS = ['revenue', 'cogs', 'deliveredOrders', 'units'] as const;
 type Day = DayValues<(typeof KEYS)[number]>;
+
+/** The day series' columns, as the view and the province query name them. */
+const COLUMNS = ['delivered_orders', 'units', 'revenue', 'cogs'];
 
 interface Row {
   day: string;
@@ -23,13 +26,7 @@ interface Row {
 export async function revenueDays(db: Db, span: DataSpan, province: string | null): Promise<Day[]> {
   const rows =
     province === null
-      ? await db.rows<Row>(
-          `select to_char(d.day, 'YYYY-MM-DD') as day, m.delivered_orders, m.units, m.revenue, m.cogs
-             from generate_series($1::date, $2::date, interval '1 day') as d (day)
-             left join metric_revenue_profit m on m.day = d.day::date
-            order by d.day`,
-          [span.firstDay, span.asOf],
-        )
+      ? await db.rows<Row>(everyDay('metric_revenue_profit', 'day', COLUMNS), [span.firstDay, span.asOf])
       : await db.rows<Row>(
           `with sales as (
              select order_day, count(distinct order_id) as delivered_orders, sum(quantity) as units,
@@ -37,10 +34,7 @@ export async function revenueDays(db: Db, span: DataSpan, province: string | nul
                from fact_order_items
               where is_delivered and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
               group by order_day)
-           select to_char(d.day, 'YYYY-MM-DD') as day, s.delivered_orders, s.units, s.revenue, s.cogs
-             from generate_series($1::date, $2::date, interval '1 day') as d (day)
-             left join sales s on s.order_day = d.day::date
-            order by d.day`,
+           ${everyDay('sales', 'order_day', COLUMNS)}`,
           [span.firstDay, span.asOf, province],
         );
   return rows.map((r) => ({

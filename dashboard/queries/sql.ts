@@ -9,6 +9,17 @@ export function manilaDays(column: string, a: number, b: number): string {
      and ${column} < ($${b}::date + 1)::timestamp at time zone 'Asia/Manila'`;
 }
 
+/**
+ * Every day from parameter $1 to $2 (ISO dates) with `columns` of `source` (a view or CTE with a
+ * row per day in `dayColumn`), null where it has none; `day` as YYYY-MM-DD, in order.
+ */
+export function everyDay(source: string, dayColumn: string, columns: readonly string[]): string {
+  return `select to_char(d.day, 'YYYY-MM-DD') as day, ${columns.map((c) => `s.${c}`).join(', ')}
+             from generate_series($1::date, $2::date, interval '1 day') as d (day)
+             left join ${source} s on s.${dayColumn} = d.day::date
+            order by d.day`;
+}
+
 /** Optional province filter on parameter $p (null = every province). */
 export function provinceIs(column: string, p: number): string {
   return `($${p}::text is null or ${column} = $${p}::text)`;

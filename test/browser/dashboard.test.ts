@@ -4,14 +4,14 @@
  * "no data yet" state; the live tab shows orders produced to real topics, decoded from Avro.
  * Screenshots of every tab go to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../common/serde.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
-import { DEFAULT_ASSETS_DIR, TABS, buildDashboard } from '../../dashboard/server.ts';
+import { TABS, buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { makeConfig } from '../../producer/config.ts';
 import { generateOrders } from '../../producer/model/generator.ts';
@@ -23,19 +23,9 @@ import {
   type SeededWarehouse,
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
+import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 type App = Awaited<ReturnType<typeof buildDashboard>>;
 
 async function serve(
@@ -44,22 +34,23 @@ async function serve(
 ): Promise<{ app: App; db: WarehouseReader; url: string }> {
   const db = new WarehouseReader(databaseUrl, schema);
   const app = await buildDashboard({ db, watcher, log });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { app, db, url: `http://127.0.0.1:${address.port}` };
+  return { app, db, url: await listenOnLoopback(app) };
 }
 
 /** Open a page that records console errors and failed requests. */
-async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  return { page, errors };
+function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  return recordingPage(browser, 900, true);
+}
+
+/** Runs `body` on a fresh recording page, then expects no console errors; the page is closed either way. */
+async function onCleanPage(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
+  const { page, errors } = await openPage(browser);
+  try {
+    await body(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+  }
 }
 
 async function ready(page: Page, tab: string): Promise<void> {
@@ -84,9 +75,7 @@ describe('dashboard in Chromium', () => {
   let produced: Order[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(`${DEFAULT_ASSETS_DIR}/index.html`)) {
-      throw new Error('the front end is not built: run `npm run build:web` (npm run test:browser does it)');
-    }
+    requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
     seeded = await seededWarehouse('browser', { orders: 4000 });
     empty = await seededWarehouse('browser_empty', { orders: 0 });
@@ -122,7 +111,7 @@ describe('dashboard in Chromium', () => {
     });
     main = await serve(seeded.schema, watcher);
     fresh = await serve(empty.schema);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -139,8 +128,7 @@ describe('dashboard in Chromium', () => {
 
   for (const tab of Object.keys(TABS)) {
     it(`tab ${tab} renders non-empty charts without console errors`, async () => {
-      const { page, errors } = await openPage(browser);
-      try {
+      await onCleanPage(browser, async (page) => {
         await page.goto(`${main.url}/?tab=${tab}&range=year`);
         await ready(page, tab);
         const charts = await chartPoints(page);
@@ -155,10 +143,7 @@ describe('dashboard in Chromium', () => {
         expect(await page.locator('#view .tile').count()).toBeGreaterThanOrEqual(3);
         expect(await page.locator('#view [data-empty]').count()).toBe(0);
         await page.screenshot({ path: `${ARTIFACTS}${tab}.png`, fullPage: true });
-        expect(errors).toEqual([]);
-      } finally {
-        await page.close();
-      }
+      });
     });
   }
 
@@ -185,8 +170,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=items&range=all`);
       await ready(page, 'items');
       expect(await page.locator('#basket-pairs tbody tr').count()).toBeGreaterThanOrEqual(5);
@@ -194,15 +178,11 @@ describe('dashboard in Chromium', () => {
       await ready(page, 'payment-delivery');
       const stages = await page.locator('#failure-funnel tbody td:first-child').allTextContents();
       expect(stages.filter((s) => s !== '')).toEqual(['payment', 'shipping', 'delivery']);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the period and province filters reload the tab and stay in the URL', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=revenue`);
       await ready(page, 'revenue');
       expect(await page.locator('.subtitle').first().textContent()).toContain('Last 30 days');
@@ -219,15 +199,11 @@ describe('dashboard in Chromium', () => {
       await page.click('button[data-tab="location"]');
       await ready(page, 'location');
       expect(await page.locator('#province-label').isVisible()).toBe(false);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the live tab shows the topics, stages and the newest orders decoded from Avro', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=live`);
       await ready(page, 'live');
       const recent = page.locator('#live-recent tbody');
@@ -251,10 +227,7 @@ describe('dashboard in Chromium', () => {
       const before = await page.locator('#status').textContent();
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).not.toBe(before);
       await page.screenshot({ path: `${ARTIFACTS}live.png`, fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('the live tab shows a component that is down, with its address and the cause', async () => {
@@ -292,8 +265,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('a fresh warehouse shows "no data yet" instead of charts', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       for (const tab of ['revenue', 'location']) {
         await page.goto(`${fresh.url}/?tab=${tab}`);
         await ready(page, tab);
@@ -306,9 +278,6 @@ describe('dashboard in Chromium', () => {
       await ready(page, 'items');
       expect(await page.locator('#view [data-empty]').count()).toBe(1);
       await page.screenshot({ path: `${ARTIFACTS}empty.png`, fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

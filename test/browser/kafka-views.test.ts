@@ -4,30 +4,22 @@
  * order shows its records, and a dead letter is replayed from the page. Screenshots of every view
  * go to test/browser/screenshots/ (git-ignored). Needs `npm run build:web` first.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { pipelineNames } from '../../common/names.ts';
-import { DEFAULT_ASSETS_DIR, buildDashboard } from '../../dashboard/server.ts';
+import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { deadLetterMessage } from '../../runtime/dead-letter.ts';
 import { databaseUrl } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
 import { inputProducer, sampleOrders } from '../integration/processors/pipeline.ts';
+import { dashboardKafkaOptions } from '../integration/dashboard/kafka-views-fixture.ts';
+import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const prefix = uniquePrefix('kvb');
 const names = pipelineNames(prefix);
 
@@ -51,8 +43,7 @@ describe('Kafka views in Chromium', () => {
   let orderId = '';
 
   beforeAll(async () => {
-    if (!existsSync(`${DEFAULT_ASSETS_DIR}/index.html`))
-      throw new Error('the front end is not built: run `npm run build:web`');
+    requireBuiltFrontEnd();
     mkdirSync(SHOTS, { recursive: true });
     await createTopics(prefix, 2);
     const orders = sampleOrders(6, 5);
@@ -80,24 +71,9 @@ describe('Kafka views in Chromium', () => {
       },
     ]);
     await input.close();
-    app = await buildDashboard({
-      db,
-      log,
-      kafka: {
-        kafkaBootstrap: conn.kafkaBootstrap,
-        registryUrl: conn.registryUrl,
-        connectUrl: conn.connectUrl,
-        topicPrefix: prefix,
-        allowWrites: true,
-        host: '127.0.0.1',
-        log,
-      },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    url = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    app = await buildDashboard({ db, log, kafka: dashboardKafkaOptions(prefix) });
+    url = await listenOnLoopback(app);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -112,12 +88,7 @@ describe('Kafka views in Chromium', () => {
   });
 
   async function open(tab: string, query = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await recordingPage(browser, 1000);
     await page.goto(`${url}/?tab=${tab}${query ? `&${query}` : ''}`);
     await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
     return { page, errors };

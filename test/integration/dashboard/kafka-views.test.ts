@@ -5,141 +5,16 @@
  * payment stage (a second replay is refused). Bad parameters are 400s with the reason; writes are
  * 403 unless allowed, and 401 without the token beyond loopback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectClient } from '../../../common/connect-client.ts';
-import { pipelineNames } from '../../../common/names.ts';
-import { buildDashboard } from '../../../dashboard/server.ts';
-import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
 import { REPLAYED_FROM } from '../../../dashboard/kafka/dead-letters.ts';
-import { deadLetterMessage } from '../../../runtime/dead-letter.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import {
-  deletePendingTopics,
-  inputProducer,
-  sampleOrders,
-  startStage,
-  testSettings,
-} from '../processors/pipeline.ts';
-import { databaseUrl } from './seeded-warehouse.ts';
-
-type App = Awaited<ReturnType<typeof buildDashboard>>;
-const prefix = uniquePrefix('kv');
-const names = pipelineNames(prefix);
-const unpaid = names.topic('unpaid');
-const dlq = names.dlq(unpaid);
-const COUNT = 24;
-const T0 = Date.now() - 3_600_000;
-
-interface Rec {
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: string;
-  headers: Record<string, string>;
-  value: {
-    order_id: string;
-    order_total: string;
-    order_date: string;
-    shipping_info: { order_status: string };
-  } | null;
-  decodeError?: string;
-  valueHex?: string;
-}
+import { startStage, testSettings } from '../processors/pipeline.ts';
+import { COUNT, kafkaViewsFixture, type Rec } from './kafka-views-fixture.ts';
 
 describe('dashboard Kafka views', () => {
-  const db = new WarehouseReader(databaseUrl, 'public');
-  const connect = new ConnectClient(conn.connectUrl);
-  const apps: App[] = [];
-  let app: App;
-  let orders: Order[];
-  let replayOrder: Order;
-
-  const options = (over: Record<string, unknown> = {}) => ({
-    kafkaBootstrap: conn.kafkaBootstrap,
-    registryUrl: conn.registryUrl,
-    connectUrl: conn.connectUrl,
-    topicPrefix: prefix,
-    allowWrites: true,
-    host: '127.0.0.1',
-    log,
-    ...over,
-  });
-  const make = async (over: Record<string, unknown> = {}) => {
-    const a = await buildDashboard({ db, log, kafka: options(over), assetsDir: '/nonexistent' });
-    apps.push(a);
-    return a;
-  };
-  const get = async <T>(url: string) => {
-    const r = await app.inject({ method: 'GET', url });
-    return { status: r.statusCode, body: r.json<T & { message?: string; error?: string }>() };
-  };
-  const post = async <T>(url: string, payload: unknown, a = app, headers: Record<string, string> = {}) => {
-    const r = await a.inject({ method: 'POST', url, payload: payload as object, headers });
-    return { status: r.statusCode, body: r.json<T & { message?: string; error?: string }>() };
-  };
-
-  beforeAll(async () => {
-    await createTopics(prefix, 2);
-    const all = sampleOrders(COUNT + 1, 91);
-    orders = all.slice(0, COUNT);
-    replayOrder = all[COUNT]!;
-    const input = await inputProducer(prefix);
-    // One second apart, oldest first, so a seek by time has one right answer per partition.
-    await input.sendRaw(
-      unpaid,
-      orders.map((o, i) => ({
-        key: o.order_id,
-        value: input.encoder.encode(o),
-        timestamp: String(T0 + i * 1000),
-      })),
-    );
-    // Two dead letters as a stage writes them: a good order (to replay) and undecodable bytes.
-    const source = (offset: string) =>
-      ({ topic: unpaid, partition: 0, offset, key: null, timestamp: '0' }) as never;
-    await input.sendRaw(dlq, [
-      {
-        ...deadLetterMessage(
-          source('9001'),
-          input.encoder.encode(replayOrder),
-          undefined,
-          'payment',
-          'ORDERFLOW_INVARIANT_VIOLATED',
-          'test: a repaired order',
-        ),
-        key: replayOrder.order_id,
-      },
-      {
-        ...deadLetterMessage(
-          source('9002'),
-          Buffer.from('not avro'),
-          undefined,
-          'payment',
-          'ORDERFLOW_DECODE_FAILED',
-          'test: poison',
-        ),
-        key: 'poison-1',
-      },
-    ]);
-    await input.close();
-    app = await make();
-  });
-
-  afterAll(async () => {
-    await connect.delete(names.sinkConnector('orders')).catch(() => undefined);
-    for (const a of apps) await a.close();
-    await db.close();
-    await deleteTopics(prefix).catch(() => undefined);
-    await deletePendingTopics(prefix).catch(() => undefined);
-    const admin = (await import('../../../common/kafka.ts'))
-      .createKafka(conn.kafkaBootstrap, 'kv-cleanup', log)
-      .admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [names.dlqActions] }).catch(() => undefined);
-    await admin.deleteGroups([names.group('payment')]).catch(() => undefined);
-    await admin.disconnect();
-  });
+  const kv = kafkaViewsFixture();
+  const { prefix, names, unpaid, dlq, T0, connect, make, get, post } = kv;
 
   it('topics: every pipeline topic, the count written, partitions and size', async () => {
     const { status, body } = await get<{
@@ -166,10 +41,10 @@ describe('dashboard Kafka views', () => {
     const newest = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&limit=${COUNT}`);
     expect(newest.status).toBe(200);
     expect(newest.body.records).toHaveLength(COUNT);
-    expect(new Set(newest.body.records.map((r) => r.key))).toEqual(new Set(orders.map((o) => o.order_id)));
+    expect(new Set(newest.body.records.map((r) => r.key))).toEqual(new Set(kv.orders.map((o) => o.order_id)));
     const first = newest.body.records[0]!;
     expect(first.timestamp).toBe(T0 + (COUNT - 1) * 1000);
-    const order = orders.find((o) => o.order_id === first.key)!;
+    const order = kv.orders.find((o) => o.order_id === first.key)!;
     expect(first.value!.order_total).toBe(order.order_total);
     expect(first.value!.order_date).toMatch(
       /^\d{4}-\d\d-\d\dT.*Z \(Manila \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$/,
@@ -198,11 +73,11 @@ describe('dashboard Kafka views', () => {
   });
 
   it('messages: filter by key and by a field of the decoded value', async () => {
-    const one = orders[5]!;
+    const one = kv.orders[5]!;
     const byKey = await get<{ records: Rec[] }>(`/api/kafka/messages?topic=${unpaid}&key=${one.order_id}`);
     expect(byKey.body.records.map((r) => r.key)).toEqual([one.order_id]);
     const province = one.customer_info.provincial_code;
-    const expected = orders.filter((o) => o.customer_info.provincial_code === province).length;
+    const expected = kv.orders.filter((o) => o.customer_info.provincial_code === province).length;
     const byField = await get<{ records: Rec[] }>(
       `/api/kafka/messages?topic=${unpaid}&field=customer_info.provincial_code&value=${province}&limit=100`,
     );
@@ -274,47 +149,24 @@ describe('dashboard Kafka views', () => {
     expect(good).toMatchObject({ sourceTopic: unpaid, sourceOffset: '9001', handled: null });
     const [, , offset] = good.coordinates.split('/');
 
-    const replay = await post<{ action: { action: string } }>('/api/kafka/dead-letters/replay', {
-      topic: dlq,
-      partition: 0,
-      offset: Number(offset),
-    });
+    /** Replays or discards the dead letter at `offset` of partition 0. */
+    const act = <T>(action: 'replay' | 'discard', at: number) =>
+      post<T>(`/api/kafka/dead-letters/${action}`, { topic: dlq, partition: 0, offset: at });
+    const replay = await act<{ action: { action: string } }>('replay', Number(offset));
     expect(replay.status).toBe(200);
     expect(replay.body.action.action).toBe('replayed');
-    const again = await post('/api/kafka/dead-letters/replay', {
-      topic: dlq,
-      partition: 0,
-      offset: Number(offset),
-    });
+    const again = await act('replay', Number(offset));
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('ORDERFLOW_DLQ_ALREADY_HANDLED');
     expect(again.body.message).toMatch(/already replayed/);
-    expect(
-      (await post('/api/kafka/dead-letters/discard', { topic: dlq, partition: 0, offset: Number(offset) }))
-        .status,
-    ).toBe(409);
-    expect(
-      (
-        await post('/api/kafka/dead-letters/replay', {
-          topic: dlq,
-          partition: 0,
-          offset: Number(poison.coordinates.split('/')[2]),
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await post('/api/kafka/dead-letters/discard', {
-          topic: dlq,
-          partition: 0,
-          offset: Number(poison.coordinates.split('/')[2]),
-        })
-      ).status,
-    ).toBe(409);
+    expect((await act('discard', Number(offset))).status).toBe(409);
+    const poisonOffset = Number(poison.coordinates.split('/')[2]);
+    expect((await act('replay', poisonOffset)).status).toBe(200);
+    expect((await act('discard', poisonOffset)).status).toBe(409);
 
     // Exactly one copy on the source topic, marked with where it came from.
     const copies = await get<{ records: Rec[] }>(
-      `/api/kafka/messages?topic=${unpaid}&key=${replayOrder.order_id}`,
+      `/api/kafka/messages?topic=${unpaid}&key=${kv.replayOrder.order_id}`,
     );
     expect(copies.body.records).toHaveLength(1);
     expect(copies.body.records[0]!.headers[REPLAYED_FROM]).toBe(good.coordinates);
@@ -333,7 +185,7 @@ describe('dashboard Kafka views', () => {
       let topics: string[] = [];
       while (Date.now() < deadline) {
         const f = await get<{ records: { topic: string }[] }>(
-          `/api/kafka/follow?order=${replayOrder.order_id}`,
+          `/api/kafka/follow?order=${kv.replayOrder.order_id}`,
         );
         topics = f.body.records.map((r) => r.topic);
         if (topics.some((t) => t === names.topic('paid') || t === names.topic('failed'))) break;

@@ -9,6 +9,11 @@ import {
   rangeWindow,
 } from '../../../dashboard/range.ts';
 
+/** The window compared with `name` as of `asOf` (data from 2024-01-01). */
+const previousOf = (name: Parameters<typeof rangeWindow>[0], asOf: string) =>
+  rangeWindow(name, asOf, '2024-01-01').previous;
+const span = (from: string, to: string) => ({ from, to });
+
 describe('date-range filters', () => {
   it('last 30 days ends at the as-of day and compares with the 30 days before', () => {
     const w = rangeWindow('last30', '2026-03-14', '2024-01-01');
@@ -28,15 +33,9 @@ describe('date-range filters', () => {
       previous: { from: '2026-02-01', to: '2026-02-14' },
     });
     // March 31 against the whole of February (28 days in 2026), not into March.
-    expect(rangeWindow('month', '2026-03-31', '2024-01-01').previous).toEqual({
-      from: '2026-02-01',
-      to: '2026-02-28',
-    });
+    expect(previousOf('month', '2026-03-31')).toEqual(span('2026-02-01', '2026-02-28'));
     // January against December of the year before.
-    expect(rangeWindow('month', '2026-01-05', '2024-01-01').previous).toEqual({
-      from: '2025-12-01',
-      to: '2025-12-05',
-    });
+    expect(previousOf('month', '2026-01-05')).toEqual(span('2025-12-01', '2025-12-05'));
   });
 
   it('quarter and year to date', () => {
@@ -45,19 +44,13 @@ describe('date-range filters', () => {
       to: '2026-05-20',
       previous: { from: '2026-01-01', to: '2026-02-19' },
     });
-    expect(rangeWindow('quarter', '2026-01-10', '2024-01-01').previous).toEqual({
-      from: '2025-10-01',
-      to: '2025-10-10',
-    });
+    expect(previousOf('quarter', '2026-01-10')).toEqual(span('2025-10-01', '2025-10-10'));
     expect(rangeWindow('year', '2026-03-01', '2024-01-01')).toMatchObject({
       from: '2026-01-01',
       previous: { from: '2025-01-01', to: '2025-03-01' },
     });
     // A leap year's Dec 31 is day 366: the previous (365-day) year is capped at its Dec 31.
-    expect(rangeWindow('year', '2028-12-31', '2024-01-01').previous).toEqual({
-      from: '2027-01-01',
-      to: '2027-12-31',
-    });
+    expect(previousOf('year', '2028-12-31')).toEqual(span('2027-01-01', '2027-12-31'));
   });
 
   it('all spans the data and has nothing to compare with', () => {

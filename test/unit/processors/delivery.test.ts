@@ -6,14 +6,11 @@ import {
   deliveryConfigSchema,
 } from '../../../processors/delivery/config.ts';
 import { deliverOrder } from '../../../processors/delivery/transform.ts';
-import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
-import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
-import { SHIPPING_DEFAULT } from '../../../processors/shipping/config.ts';
-import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
-import { unpaidOrder } from './orders.ts';
+import { expectConfigs } from './config-check.ts';
+import { shippedWith, unpaidOrder } from './orders.ts';
 
 const SEED = 4242;
 const N = 40_000;
@@ -21,15 +18,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** A shipped order (payment and shipping forced to succeed), as delivery receives it. */
-function shippedOrder(i: number): Order {
-  const order = unpaidOrder(i);
-  const paid = payOrder(order, stageRng(SEED, 'payment', order.order_id), {
-    ...PAYMENT_DEFAULT,
-    successRate: 1,
-  }).order;
-  return shipOrder(paid, stageRng(SEED, 'shipping', order.order_id), { ...SHIPPING_DEFAULT, successRate: 1 })
-    .order;
-}
+const shippedOrder = (i: number): Order => shippedWith(SEED, i);
 
 function deliver(order: Order, config = DELIVERY_DEFAULT) {
   return deliverOrder(order, stageRng(SEED, 'delivery', order.order_id), config);
@@ -37,11 +26,11 @@ function deliver(order: Order, config = DELIVERY_DEFAULT) {
 
 describe('delivery transform', () => {
   it('has valid default and historical configs', () => {
-    expect(deliveryConfigSchema.safeParse(DELIVERY_DEFAULT).success).toBe(true);
-    expect(deliveryConfigSchema.safeParse(DELIVERY_HISTORICAL).success).toBe(true);
-    expect(
-      deliveryConfigSchema.safeParse({ ...DELIVERY_DEFAULT, cancelledRate: 0.7, returnedRate: 0.5 }).success,
-    ).toBe(false);
+    expectConfigs(deliveryConfigSchema, [DELIVERY_DEFAULT, DELIVERY_HISTORICAL], {
+      ...DELIVERY_DEFAULT,
+      cancelledRate: 0.7,
+      returnedRate: 0.5,
+    });
   });
 
   it('delivers 95%, cancels 3.5% and returns 1.5% (seed 4242, N=40000, tolerance 0.6 points)', () => {

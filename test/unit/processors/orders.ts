@@ -1,4 +1,9 @@
 import { fromCents, subtotalCents } from '../../../common/money.ts';
+import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
+import { payOrder } from '../../../processors/payment/transform.ts';
+import { stageRng } from '../../../processors/rng.ts';
+import { SHIPPING_DEFAULT } from '../../../processors/shipping/config.ts';
+import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 
 /**
@@ -47,4 +52,18 @@ export function unpaidOrder(i: number, prefix = 'T'): Order {
     order_total: fromCents(total),
     failure: null,
   };
+}
+
+/** Order i paid (payment forced to succeed) with the `seed`'s draws, as shipping receives it. */
+export function paidWith(seed: number, i: number): Order {
+  const order = unpaidOrder(i);
+  return payOrder(order, stageRng(seed, 'payment', order.order_id), { ...PAYMENT_DEFAULT, successRate: 1 })
+    .order;
+}
+
+/** Order i paid and shipped (both forced to succeed) with the `seed`'s draws, as delivery receives it. */
+export function shippedWith(seed: number, i: number): Order {
+  const paid = paidWith(seed, i);
+  return shipOrder(paid, stageRng(seed, 'shipping', paid.order_id), { ...SHIPPING_DEFAULT, successRate: 1 })
+    .order;
 }

@@ -8,6 +8,7 @@ import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import { OrderflowError } from '../../../common/errors.ts';
 import { dateProblems } from './chain.ts';
+import { expectConfigs } from './config-check.ts';
 import { unpaidOrder } from './orders.ts';
 
 const SEED = 20251;
@@ -22,14 +23,10 @@ function run(i: number, seed = SEED, config = PAYMENT_DEFAULT) {
 
 describe('payment transform', () => {
   it('has valid default and historical configs', () => {
-    expect(paymentConfigSchema.safeParse(PAYMENT_DEFAULT).success).toBe(true);
-    expect(paymentConfigSchema.safeParse(PAYMENT_HISTORICAL).success).toBe(true);
-    expect(
-      paymentConfigSchema.safeParse({
-        ...PAYMENT_DEFAULT,
-        methods: { CREDIT_CARD: 0.5, BANK_TRANSFER: 0.6, DIGITAL_WALLET: 0 },
-      }).success,
-    ).toBe(false);
+    expectConfigs(paymentConfigSchema, [PAYMENT_DEFAULT, PAYMENT_HISTORICAL], {
+      ...PAYMENT_DEFAULT,
+      methods: { CREDIT_CARD: 0.5, BANK_TRANSFER: 0.6, DIGITAL_WALLET: 0 },
+    });
   });
 
   it('is deterministic per (seed, stage, order_id) and differs across seeds', () => {

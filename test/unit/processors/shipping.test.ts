@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { OrderflowError } from '../../../common/errors.ts';
-import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
-import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import {
   SHIPPING_DEFAULT,
@@ -11,18 +9,15 @@ import {
 import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
-import { unpaidOrder } from './orders.ts';
+import { expectConfigs } from './config-check.ts';
+import { paidWith, unpaidOrder } from './orders.ts';
 
 const SEED = 777;
 const N = 20_000;
 const HOUR = 3_600_000;
 
 /** A paid order (payment forced to succeed), as shipping receives it. */
-function paidOrder(i: number): Order {
-  const order = unpaidOrder(i);
-  return payOrder(order, stageRng(SEED, 'payment', order.order_id), { ...PAYMENT_DEFAULT, successRate: 1 })
-    .order;
-}
+const paidOrder = (i: number): Order => paidWith(SEED, i);
 
 function ship(order: Order, seed = SEED, config = SHIPPING_DEFAULT) {
   return shipOrder(order, stageRng(seed, 'shipping', order.order_id), config);
@@ -30,11 +25,10 @@ function ship(order: Order, seed = SEED, config = SHIPPING_DEFAULT) {
 
 describe('shipping transform', () => {
   it('has valid default and historical configs', () => {
-    expect(shippingConfigSchema.safeParse(SHIPPING_DEFAULT).success).toBe(true);
-    expect(shippingConfigSchema.safeParse(SHIPPING_HISTORICAL).success).toBe(true);
-    expect(
-      shippingConfigSchema.safeParse({ ...SHIPPING_DEFAULT, shipHoursExpress: { min: 40, max: 12 } }).success,
-    ).toBe(false);
+    expectConfigs(shippingConfigSchema, [SHIPPING_DEFAULT, SHIPPING_HISTORICAL], {
+      ...SHIPPING_DEFAULT,
+      shipHoursExpress: { min: 40, max: 12 },
+    });
   });
 
   it('ships 95% of paid orders (seed 777, N=20000, tolerance 1 point)', () => {

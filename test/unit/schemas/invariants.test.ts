@@ -16,6 +16,21 @@ import {
 
 const fields = (v: readonly Violation[]): string[] => v.map((x) => x.field);
 
+/** A case: `make()`'s order changed by `change`, and the field its violation must name. */
+function corrupt(
+  name: string,
+  make: () => Order,
+  field: string,
+  change: (o: Order) => void,
+): [string, () => Order, string] {
+  const corrupted = (): Order => {
+    const o = make();
+    change(o);
+    return o;
+  };
+  return [name, corrupted, field];
+}
+
 describe('checkOrder: valid orders pass', () => {
   it.each([
     ['unpaid PROCESSING', unpaid, 'unpaid'],
@@ -38,353 +53,130 @@ describe('checkOrder: valid orders pass', () => {
 
 describe('checkOrder: each corruption is caught, naming the field', () => {
   const cases: [string, () => Order, string][] = [
-    [
-      'payment before order',
-      () => {
-        const o = paid();
-        o.payment_info.payment_date = T0 - 1;
-        return o;
-      },
-      'payment_info.payment_date',
-    ],
-    [
-      'shipped before payment',
-      () => {
-        const o = shipped();
-        o.shipping_info.shipped_date = T0 + H;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'finished before shipped',
-      () => {
-        const o = delivered();
-        o.shipping_info.finished_date = T0 + 10 * H;
-        return o;
-      },
-      'shipping_info.finished_date',
-    ],
-    [
-      'timed-out finish before order',
-      () => {
-        const o = timedOut();
-        o.shipping_info.finished_date = T0 - H;
-        o.failure!.failed_at = T0;
-        return o;
-      },
-      'shipping_info.finished_date',
-    ],
-    [
-      'eta not after payment',
-      () => {
-        const o = paid();
-        o.shipping_info.eta = o.payment_info.payment_date;
-        return o;
-      },
-      'shipping_info.eta',
-    ],
-    [
-      'subtotal off by a centavo',
-      () => {
-        const o = unpaid();
-        o.item_info[0]!.subtotal = '481.96';
-        o.order_total = '511.12';
-        return o;
-      },
-      'item_info[0].subtotal',
-    ],
-    [
-      'subtotal rounded the wrong way',
-      () => {
-        const o = unpaid();
-        o.item_info[1]!.subtotal = '29.17';
-        o.order_total = '511.12';
-        return o;
-      },
-      'item_info[1].subtotal',
-    ],
-    [
-      'order_total not the sum',
-      () => {
-        const o = unpaid();
-        o.order_total = '511.10';
-        return o;
-      },
-      'order_total',
-    ],
-    [
-      'item_variety not the line count',
-      () => {
-        const o = unpaid();
-        o.item_variety = 3;
-        return o;
-      },
-      'item_variety',
-    ],
-    [
-      'no lines',
-      () => {
-        const o = unpaid();
-        o.item_info = [];
-        o.item_variety = 0;
-        o.order_total = '0.00';
-        return o;
-      },
-      'item_info',
-    ],
-    [
-      'duplicate SKU',
-      () => {
-        const o = unpaid();
-        o.item_info[1]!.sku = 2;
-        return o;
-      },
-      'item_info[1].sku',
-    ],
-    [
-      'zero quantity',
-      () => {
-        const o = unpaid();
-        o.item_info[0]!.quantity = 0;
-        return o;
-      },
-      'item_info[0].quantity',
-    ],
-    [
-      'discount over 100%',
-      () => {
-        const o = unpaid();
-        o.item_info[0]!.discount_percent = '100.50';
-        return o;
-      },
-      'item_info[0].discount_percent',
-    ],
-    [
-      'malformed money',
-      () => {
-        const o = unpaid();
-        o.order_total = '511.1.1';
-        return o;
-      },
-      'order_total',
-    ],
-    [
-      'unpaid with a payment_date',
-      () => {
-        const o = unpaid();
-        o.payment_info.payment_date = T0 + H;
-        return o;
-      },
-      'payment_info.payment_date',
-    ],
-    [
-      'unpaid with a method',
-      () => {
-        const o = unpaid();
-        o.payment_info.payment_method = 'CREDIT_CARD';
-        return o;
-      },
-      'payment_info.payment_method',
-    ],
-    [
-      'unpaid with an eta',
-      () => {
-        const o = unpaid();
-        o.shipping_info.eta = T0 + 9 * H;
-        return o;
-      },
-      'shipping_info.eta',
-    ],
-    [
-      'PROCESSING with a shipped_date',
-      () => {
-        const o = paid();
-        o.shipping_info.shipped_date = T0 + 9 * H;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'paid without payment_date',
-      () => {
-        const o = paid();
-        o.payment_info.payment_date = null;
-        return o;
-      },
-      'payment_info.payment_date',
-    ],
-    [
-      'paid without method',
-      () => {
-        const o = paid();
-        o.payment_info.payment_method = null;
-        return o;
-      },
-      'payment_info.payment_method',
-    ],
-    [
-      'paid without eta',
-      () => {
-        const o = paid();
-        o.shipping_info.eta = null;
-        return o;
-      },
-      'shipping_info.eta',
-    ],
-    [
-      'SHIPPED without shipped_date',
-      () => {
-        const o = shipped();
-        o.shipping_info.shipped_date = null;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'SHIPPED with finished_date',
-      () => {
-        const o = shipped();
-        o.shipping_info.finished_date = T0 + 99 * H;
-        return o;
-      },
-      'shipping_info.finished_date',
-    ],
-    [
-      'DELIVERED without finished_date',
-      () => {
-        const o = delivered();
-        o.shipping_info.finished_date = null;
-        return o;
-      },
-      'shipping_info.finished_date',
-    ],
-    [
-      'DELIVERED without shipped_date',
-      () => {
-        const o = delivered();
-        o.shipping_info.shipped_date = null;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'DELIVERED unpaid',
-      () => {
-        const o = delivered();
-        o.payment_info.payment_status = false;
-        return o;
-      },
-      'payment_info.payment_status',
-    ],
-    [
-      'TIMED_OUT with a payment_date',
-      () => {
-        const o = timedOut();
-        o.payment_info.payment_date = T0 + H;
-        return o;
-      },
-      'payment_info.payment_date',
-    ],
-    [
-      'TIMED_OUT without finished_date',
-      () => {
-        const o = timedOut();
-        o.shipping_info.finished_date = null;
-        return o;
-      },
-      'shipping_info.finished_date',
-    ],
-    [
-      'TIMED_OUT failing at shipping',
-      () => {
-        const o = timedOut();
-        o.failure!.stage = 'shipping';
-        return o;
-      },
-      'failure.stage',
-    ],
-    [
-      'CANCELLED at shipping but shipped',
-      () => {
-        const o = cancelledAtShipping();
-        o.shipping_info.shipped_date = T0 + 20 * H;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
+    corrupt('payment before order', paid, 'payment_info.payment_date', (o) => {
+      o.payment_info.payment_date = T0 - 1;
+    }),
+    corrupt('shipped before payment', shipped, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = T0 + H;
+    }),
+    corrupt('finished before shipped', delivered, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = T0 + 10 * H;
+    }),
+    corrupt('timed-out finish before order', timedOut, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = T0 - H;
+      o.failure!.failed_at = T0;
+    }),
+    corrupt('eta not after payment', paid, 'shipping_info.eta', (o) => {
+      o.shipping_info.eta = o.payment_info.payment_date;
+    }),
+    corrupt('subtotal off by a centavo', unpaid, 'item_info[0].subtotal', (o) => {
+      o.item_info[0]!.subtotal = '481.96';
+      o.order_total = '511.12';
+    }),
+    corrupt('subtotal rounded the wrong way', unpaid, 'item_info[1].subtotal', (o) => {
+      o.item_info[1]!.subtotal = '29.17';
+      o.order_total = '511.12';
+    }),
+    corrupt('order_total not the sum', unpaid, 'order_total', (o) => {
+      o.order_total = '511.10';
+    }),
+    corrupt('item_variety not the line count', unpaid, 'item_variety', (o) => {
+      o.item_variety = 3;
+    }),
+    corrupt('no lines', unpaid, 'item_info', (o) => {
+      o.item_info = [];
+      o.item_variety = 0;
+      o.order_total = '0.00';
+    }),
+    corrupt('duplicate SKU', unpaid, 'item_info[1].sku', (o) => {
+      o.item_info[1]!.sku = 2;
+    }),
+    corrupt('zero quantity', unpaid, 'item_info[0].quantity', (o) => {
+      o.item_info[0]!.quantity = 0;
+    }),
+    corrupt('discount over 100%', unpaid, 'item_info[0].discount_percent', (o) => {
+      o.item_info[0]!.discount_percent = '100.50';
+    }),
+    corrupt('malformed money', unpaid, 'order_total', (o) => {
+      o.order_total = '511.1.1';
+    }),
+    corrupt('unpaid with a payment_date', unpaid, 'payment_info.payment_date', (o) => {
+      o.payment_info.payment_date = T0 + H;
+    }),
+    corrupt('unpaid with a method', unpaid, 'payment_info.payment_method', (o) => {
+      o.payment_info.payment_method = 'CREDIT_CARD';
+    }),
+    corrupt('unpaid with an eta', unpaid, 'shipping_info.eta', (o) => {
+      o.shipping_info.eta = T0 + 9 * H;
+    }),
+    corrupt('PROCESSING with a shipped_date', paid, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = T0 + 9 * H;
+    }),
+    corrupt('paid without payment_date', paid, 'payment_info.payment_date', (o) => {
+      o.payment_info.payment_date = null;
+    }),
+    corrupt('paid without method', paid, 'payment_info.payment_method', (o) => {
+      o.payment_info.payment_method = null;
+    }),
+    corrupt('paid without eta', paid, 'shipping_info.eta', (o) => {
+      o.shipping_info.eta = null;
+    }),
+    corrupt('SHIPPED without shipped_date', shipped, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = null;
+    }),
+    corrupt('SHIPPED with finished_date', shipped, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = T0 + 99 * H;
+    }),
+    corrupt('DELIVERED without finished_date', delivered, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = null;
+    }),
+    corrupt('DELIVERED without shipped_date', delivered, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = null;
+    }),
+    corrupt('DELIVERED unpaid', delivered, 'payment_info.payment_status', (o) => {
+      o.payment_info.payment_status = false;
+    }),
+    corrupt('TIMED_OUT with a payment_date', timedOut, 'payment_info.payment_date', (o) => {
+      o.payment_info.payment_date = T0 + H;
+    }),
+    corrupt('TIMED_OUT without finished_date', timedOut, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = null;
+    }),
+    corrupt('TIMED_OUT failing at shipping', timedOut, 'failure.stage', (o) => {
+      o.failure!.stage = 'shipping';
+    }),
+    corrupt('CANCELLED at shipping but shipped', cancelledAtShipping, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = T0 + 20 * H;
+    }),
+    corrupt(
       'CANCELLED at shipping without payment',
-      () => {
-        const o = cancelledAtShipping();
-        o.payment_info.payment_date = null;
-        return o;
-      },
+      cancelledAtShipping,
       'payment_info.payment_date',
-    ],
-    [
-      'CANCELLED at delivery never shipped',
-      () => {
-        const o = cancelledAtDelivery();
-        o.shipping_info.shipped_date = null;
-        return o;
+      (o) => {
+        o.payment_info.payment_date = null;
       },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'CANCELLED at payment',
-      () => {
-        const o = cancelledAtShipping();
-        o.failure!.stage = 'payment';
-        return o;
-      },
-      'failure.stage',
-    ],
-    [
-      'RETURNED never shipped',
-      () => {
-        const o = returned();
-        o.shipping_info.shipped_date = null;
-        return o;
-      },
-      'shipping_info.shipped_date',
-    ],
-    [
-      'RETURNED failing at shipping',
-      () => {
-        const o = returned();
-        o.failure!.stage = 'shipping';
-        return o;
-      },
-      'failure.stage',
-    ],
-    [
-      'failed status without failure',
-      () => {
-        const o = returned();
-        o.failure = null;
-        return o;
-      },
-      'failure',
-    ],
-    [
-      'DELIVERED carrying a failure',
-      () => {
-        const o = delivered();
-        o.failure = { stage: 'delivery', reason: 'x', failed_at: T0 + 90 * H };
-        return o;
-      },
-      'failure',
-    ],
-    [
-      'failed_at before the order',
-      () => {
-        const o = returned();
-        o.failure!.failed_at = T0 - H;
-        return o;
-      },
-      'failure.failed_at',
-    ],
+    ),
+    corrupt('CANCELLED at delivery never shipped', cancelledAtDelivery, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = null;
+    }),
+    corrupt('CANCELLED at payment', cancelledAtShipping, 'failure.stage', (o) => {
+      o.failure!.stage = 'payment';
+    }),
+    corrupt('RETURNED never shipped', returned, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = null;
+    }),
+    corrupt('RETURNED failing at shipping', returned, 'failure.stage', (o) => {
+      o.failure!.stage = 'shipping';
+    }),
+    corrupt('failed status without failure', returned, 'failure', (o) => {
+      o.failure = null;
+    }),
+    corrupt('DELIVERED carrying a failure', delivered, 'failure', (o) => {
+      o.failure = { stage: 'delivery', reason: 'x', failed_at: T0 + 90 * H };
+    }),
+    corrupt('failed_at before the order', returned, 'failure.failed_at', (o) => {
+      o.failure!.failed_at = T0 - H;
+    }),
   ];
   it.each(cases)('%s', (_name, make, field) => {
     const violations = checkOrder(make());

@@ -2,7 +2,7 @@
  * One valid order at every point of its life cycle, for the invariant and arithmetic tests: each
  * call returns a fresh copy that a test may corrupt.
  */
-import type { Order } from '../../../schemas/types.generated.ts';
+import type { Order, Stage } from '../../../schemas/types.generated.ts';
 
 export const H = 3_600_000;
 export const T0 = Date.UTC(2025, 2, 14, 2, 0, 0);
@@ -76,26 +76,27 @@ export function delivered(): Order {
   o.shipping_info.finished_date = T0 + 90 * H;
   return o;
 }
-export function timedOut(): Order {
-  const o = unpaid();
-  o.shipping_info.order_status = 'TIMED_OUT';
-  o.shipping_info.finished_date = T0 + 7 * 24 * H;
-  o.failure = { stage: 'payment', reason: 'payment not received within 7 days', failed_at: T0 + 7 * 24 * H };
+/** `o` failed with `status` at `stage` for `reason`, finished (and failed) at `at`. */
+function failedAt(
+  o: Order,
+  status: Order['shipping_info']['order_status'],
+  stage: Stage,
+  reason: string,
+  at: number,
+) {
+  o.shipping_info.order_status = status;
+  o.shipping_info.finished_date = at;
+  o.failure = { stage, reason, failed_at: at };
   return o;
+}
+export function timedOut(): Order {
+  return failedAt(unpaid(), 'TIMED_OUT', 'payment', 'payment not received within 7 days', T0 + 7 * 24 * H);
 }
 export function cancelledAtShipping(): Order {
-  const o = paid();
-  o.shipping_info.order_status = 'CANCELLED';
-  o.shipping_info.finished_date = T0 + 30 * H;
-  o.failure = { stage: 'shipping', reason: 'out of stock', failed_at: T0 + 30 * H };
-  return o;
+  return failedAt(paid(), 'CANCELLED', 'shipping', 'out of stock', T0 + 30 * H);
 }
 export function cancelledAtDelivery(): Order {
-  const o = shipped();
-  o.shipping_info.order_status = 'CANCELLED';
-  o.shipping_info.finished_date = T0 + 80 * H;
-  o.failure = { stage: 'delivery', reason: 'customer refused the parcel', failed_at: T0 + 80 * H };
-  return o;
+  return failedAt(shipped(), 'CANCELLED', 'delivery', 'customer refused the parcel', T0 + 80 * H);
 }
 export function returned(): Order {
   const o = delivered();

@@ -1,26 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { checkOrder, describeViolations, parseScaled, type Violation } from '../../../schemas/invariants.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
 import { unpaid } from './lifecycle-orders.ts';
 
 const fields = (v: readonly Violation[]): string[] => v.map((x) => x.field);
+
+/** Makes `o` a one-line order of that price, quantity and discount, its total the line's subtotal. */
+function oneLine(o: Order, unit_price: string, quantity: number, discount_percent: string, subtotal: string) {
+  o.item_info = [
+    { sku: 1, product_name: 'x', category: 'y', unit_price, quantity, discount_percent, subtotal },
+  ];
+  o.item_variety = 1;
+  o.order_total = subtotal;
+}
 
 describe('subtotal arithmetic', () => {
   it('rounds half away from zero exactly at the half centavo', () => {
     const o = unpaid();
     // 0.05 x 1 x (1 - 0.50) = 0.025 -> 0.03
-    o.item_info = [
-      {
-        sku: 1,
-        product_name: 'x',
-        category: 'y',
-        unit_price: '0.05',
-        quantity: 1,
-        discount_percent: '50.00',
-        subtotal: '0.03',
-      },
-    ];
-    o.item_variety = 1;
-    o.order_total = '0.03';
+    oneLine(o, '0.05', 1, '50.00', '0.03');
     expect(checkOrder(o)).toEqual([]);
     o.item_info[0]!.subtotal = '0.02';
     o.order_total = '0.02';
@@ -30,19 +28,7 @@ describe('subtotal arithmetic', () => {
   it('is exact for amounts too large for float products (falls back to BigInt)', () => {
     const o = unpaid();
     // 9,999,999,999.99 x 1000 x (1 - 0.01%) = 9,998,999,999,990.001 -> ...990.00 (beyond 2^53 in the scaled product)
-    o.item_info = [
-      {
-        sku: 1,
-        product_name: 'x',
-        category: 'y',
-        unit_price: '9999999999.99',
-        quantity: 1000,
-        discount_percent: '0.01',
-        subtotal: '9998999999990.00',
-      },
-    ];
-    o.item_variety = 1;
-    o.order_total = '9998999999990.00';
+    oneLine(o, '9999999999.99', 1000, '0.01', '9998999999990.00');
     expect(describeViolations(checkOrder(o))).toBe('');
   });
 

@@ -4,7 +4,7 @@ import type { customersTab } from '../../../queries/customers.ts';
 import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatMonth, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type CustomersData = Of<typeof customersTab>;
 
@@ -46,12 +46,9 @@ export function customers(d: CustomersData): Rendered {
             COLORS[0]!,
             { stack: 'c' },
           ),
-          dataset(
-            'New, ordered again in the period',
-            d.newPerMonth.map((m) => m.becameRepeat),
-            COLORS[2]!,
-            { stack: 'c' },
-          ),
+          dataset('New, ordered again in the period', pick(d.newPerMonth, 'becameRepeat'), COLORS[2]!, {
+            stack: 'c',
+          }),
         ],
       },
       options: { scales: { x: { stacked: true }, y: { stacked: true } } },

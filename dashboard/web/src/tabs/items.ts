@@ -4,7 +4,7 @@ import type { itemsTab } from '../../../queries/items.ts';
 import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatPercent, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, pesoShort, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type ItemsData = Of<typeof itemsTab>;
 
@@ -57,18 +57,8 @@ export function items(d: ItemsData): Rendered {
       data: {
         labels: bySku.map((s) => s.name),
         datasets: [
-          dataset(
-            'COGS',
-            bySku.map((s) => s.cogs),
-            COLORS[1]!,
-            { stack: 's' },
-          ),
-          dataset(
-            'Profit',
-            bySku.map((s) => s.profit),
-            COLORS[2]!,
-            { stack: 's' },
-          ),
+          dataset('COGS', pick(bySku, 'cogs'), COLORS[1]!, { stack: 's' }),
+          dataset('Profit', pick(bySku, 'profit'), COLORS[2]!, { stack: 's' }),
         ],
       },
       options: {
@@ -109,13 +99,7 @@ export function items(d: ItemsData): Rendered {
       type: 'bar',
       data: {
         labels: d.topSellers.map((s) => s.name),
-        datasets: [
-          dataset(
-            'Units',
-            d.topSellers.map((s) => s.units),
-            COLORS[0]!,
-          ),
-        ],
+        datasets: [dataset('Units', pick(d.topSellers, 'units'), COLORS[0]!)],
       },
       options: { indexAxis: 'y', plugins: { legend: { display: false } } },
     });

@@ -6,7 +6,7 @@ import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatPeso, formatRatio } from '../format.ts';
 import { MAP_BOUNDS, PROVINCE_CENTRES } from '../province-centres.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, pesoShort, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type LocationData = Of<typeof locationTab>;
 
@@ -100,13 +100,7 @@ export function location(d: LocationData): Rendered {
       type: 'bar',
       data: {
         labels: rows.map((r) => r.name),
-        datasets: [
-          dataset(
-            'Revenue',
-            rows.map((r) => r.revenue),
-            COLORS[0]!,
-          ),
-        ],
+        datasets: [dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!)],
       },
       options: {
         indexAxis: 'y',

@@ -4,7 +4,7 @@ import type { ordersTab } from '../../../queries/orders.ts';
 import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
-import { dayLabels, money, peso, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayLabels, money, peso, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type OrdersData = Of<typeof ordersTab>;
 
@@ -31,21 +31,9 @@ export function orders(d: OrdersData): Rendered {
       data: {
         labels: dayLabels(d.daily),
         datasets: [
-          dataset(
-            'Orders',
-            d.daily.map((x) => x.orders),
-            COLORS[0]!,
-          ),
-          dataset(
-            'Delivered',
-            d.daily.map((x) => x.delivered),
-            COLORS[2]!,
-          ),
-          dataset(
-            'Failed',
-            d.daily.map((x) => x.failed),
-            COLORS[3]!,
-          ),
+          dataset('Orders', pick(d.daily, 'orders'), COLORS[0]!),
+          dataset('Delivered', pick(d.daily, 'delivered'), COLORS[2]!),
+          dataset('Failed', pick(d.daily, 'failed'), COLORS[3]!),
         ],
       },
       options: { interaction: { mode: 'index', intersect: false } },
@@ -55,18 +43,8 @@ export function orders(d: OrdersData): Rendered {
       data: {
         labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
         datasets: [
-          dataset(
-            'Orders per day',
-            d.byDayOfMonth.map((x) => x.ordersPerDay),
-            COLORS[0]!,
-            { yAxisID: 'y' },
-          ),
-          dataset(
-            'AOV',
-            d.byDayOfMonth.map((x) => x.aov),
-            COLORS[1]!,
-            { type: 'line', yAxisID: 'aov' } as object,
-          ),
+          dataset('Orders per day', pick(d.byDayOfMonth, 'ordersPerDay'), COLORS[0]!, { yAxisID: 'y' }),
+          dataset('AOV', pick(d.byDayOfMonth, 'aov'), COLORS[1]!, { type: 'line', yAxisID: 'aov' } as object),
         ],
       },
       options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
@@ -89,18 +67,12 @@ export function orders(d: OrdersData): Rendered {
       data: {
         labels: d.monthly.map((m) => formatMonth(m.period)),
         datasets: [
-          dataset(
-            'Orders',
-            d.monthly.map((m) => m.orders),
-            COLORS[0]!,
-            { yAxisID: 'y' },
-          ),
-          dataset(
-            'AOV',
-            d.monthly.map((m) => m.aov),
-            COLORS[1]!,
-            { type: 'line', yAxisID: 'aov', pointRadius: 2 } as object,
-          ),
+          dataset('Orders', pick(d.monthly, 'orders'), COLORS[0]!, { yAxisID: 'y' }),
+          dataset('AOV', pick(d.monthly, 'aov'), COLORS[1]!, {
+            type: 'line',
+            yAxisID: 'aov',
+            pointRadius: 2,
+          } as object),
         ],
       },
       options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },

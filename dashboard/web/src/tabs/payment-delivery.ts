@@ -4,7 +4,7 @@ import type { paymentDeliveryTab } from '../../../queries/payment-delivery.ts';
 import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatHours, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { rangeNote, type Of, type Rendered } from './tab.ts';
+import { pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type PaymentDeliveryData = Of<typeof paymentDeliveryTab>;
 
@@ -58,12 +58,7 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
             COLORS[2]!,
             { stack: 'f' },
           ),
-          dataset(
-            'Failed',
-            d.funnel.map((s) => s.failed),
-            COLORS[3]!,
-            { stack: 'f' },
-          ),
+          dataset('Failed', pick(d.funnel, 'failed'), COLORS[3]!, { stack: 'f' }),
         ],
       },
       options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },

@@ -4,7 +4,7 @@ import type { revenueTab } from '../../../queries/revenue.ts';
 import { COLORS, dataset, drawChart } from '../charts.ts';
 import { formatCount, formatMonth, formatPercent, formatQuarter } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
-import { dayLabels, money, peso, pesoShort, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayLabels, money, peso, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type RevenueData = Of<typeof revenueTab>;
 
@@ -50,17 +50,8 @@ export function revenue(d: RevenueData): Rendered {
       data: {
         labels: dayLabels(d.daily),
         datasets: [
-          dataset(
-            'Revenue',
-            d.daily.map((x) => x.revenue),
-            COLORS[0]!,
-            { fill: false },
-          ),
-          dataset(
-            'Profit',
-            d.daily.map((x) => x.profit),
-            COLORS[2]!,
-          ),
+          dataset('Revenue', pick(d.daily, 'revenue'), COLORS[0]!, { fill: false }),
+          dataset('Profit', pick(d.daily, 'profit'), COLORS[2]!),
         ],
       },
       options: { scales: { y: money }, interaction: { mode: 'index', intersect: false } },
@@ -70,18 +61,8 @@ export function revenue(d: RevenueData): Rendered {
       data: {
         labels: d.monthly.map((m) => formatMonth(m.period)),
         datasets: [
-          dataset(
-            'COGS',
-            d.monthly.map((m) => m.cogs),
-            COLORS[1]!,
-            { stack: 'r' },
-          ),
-          dataset(
-            'Profit',
-            d.monthly.map((m) => m.profit),
-            COLORS[2]!,
-            { stack: 'r' },
-          ),
+          dataset('COGS', pick(d.monthly, 'cogs'), COLORS[1]!, { stack: 'r' }),
+          dataset('Profit', pick(d.monthly, 'profit'), COLORS[2]!, { stack: 'r' }),
         ],
       },
       options: { scales: { y: { ...money, stacked: true }, x: { stacked: true } } },
@@ -90,13 +71,7 @@ export function revenue(d: RevenueData): Rendered {
       type: 'bar',
       data: {
         labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
-        datasets: [
-          dataset(
-            'Revenue per day',
-            d.byDayOfMonth.map((x) => x.revenuePerDay),
-            COLORS[0]!,
-          ),
-        ],
+        datasets: [dataset('Revenue per day', pick(d.byDayOfMonth, 'revenuePerDay'), COLORS[0]!)],
       },
       options: { scales: { y: money } },
     });
@@ -109,16 +84,8 @@ export function revenue(d: RevenueData): Rendered {
         data: {
           labels: rows.map((r) => label(r.period)),
           datasets: [
-            dataset(
-              'Revenue',
-              rows.map((r) => r.revenue),
-              COLORS[0]!,
-            ),
-            dataset(
-              'Profit',
-              rows.map((r) => r.profit),
-              COLORS[2]!,
-            ),
+            dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!),
+            dataset('Profit', pick(rows, 'profit'), COLORS[2]!),
           ],
         },
         options: { scales: { y: money } },

@@ -28,6 +28,8 @@ export interface Rendered {
 export const peso = (v: number | null) => formatPeso(v);
 export const pesoShort = (v: number | null) => formatPeso(v, true);
 export const money = { ticks: { callback: pesoTick } };
+/** The `key` column of `rows` (a chart series). */
+export const pick = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => rows.map((r) => r[key]);
 export const dayLabels = (days: { day: string }[]) => days.map((d) => formatDay(d.day, false));
 
 export function rangeNote(d: Envelope): string {
