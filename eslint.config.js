@@ -17,7 +17,7 @@ const ioModules = [
 // Service folders: each imports from common/, schemas/, reference/, runtime/ and stack/ (the local
 // stack's settings), never from another service, so that a service can be read, moved or replaced
 // alone. What two services share belongs in common/.
-const services = ['producer', 'processors', 'splitter', 'connect', 'warehouse', 'dashboard', 'flink'];
+const services = ['producer', 'processors', 'splitter', 'connect', 'warehouse', 'dashboard', 'flink', 'shop'];
 const otherServices = (own) =>
   services
     .filter((s) => s !== own)

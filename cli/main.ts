@@ -29,6 +29,7 @@ const parts: Promise<{ register: Registrar }>[] = [
   import('../dashboard/command.ts'),
   import('../dashboard/kafka/command.ts'),
   import('../flink/command.ts'),
+  import('../shop/command.ts'),
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];
 

@@ -9,6 +9,7 @@ import { generatorSettings } from '../producer/settings.ts';
 import { splitterSettings } from '../splitter/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
+import { shopSettings } from '../shop/settings.ts';
 import { runSettings } from './run.ts';
 
 export interface SettingRow {
@@ -38,6 +39,7 @@ export function settingsCatalog(): SettingRow[] {
     ['dashboard', dashboardSettings as SettingsSpec],
     ['run', runSettings as SettingsSpec],
     ['bench', benchSettings as SettingsSpec],
+    ['shop', shopSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();
   for (const [command, spec] of groups) {

@@ -45,6 +45,8 @@ export async function stackUp(
       const owner =
         c.pid() === undefined ? ' (not started by this stack: another process answers on that port)' : '';
       report(`${c.name.padEnd(9)} already running on 127.0.0.1:${c.port}${owner}`);
+      const changed = await c.reconfigure?.();
+      if (changed) report(`${c.name.padEnd(9)} ${changed}`);
       if (c.name === 'kafka') await saslListenerUp(settings, report, env);
       continue;
     }
