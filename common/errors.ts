@@ -35,6 +35,8 @@ export const ERROR_CODES = {
     'Another generator is producing to the same pipeline on this machine: stop it first (its pid is named).',
   ORDERFLOW_GENERATOR_REPLACED:
     'A newer generator for the same pipeline took over; this one stopped, and what it committed stays, once.',
+  ORDERFLOW_SHOP_MISMATCH:
+    'The shop database and its CDC copy in the warehouse disagree (`orderflow shop reconcile` names each row).',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;

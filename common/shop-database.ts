@@ -20,10 +20,25 @@ export const SHOP_SCHEMA = 'shop';
 export const SHOP_PUBLICATION = 'orderflow_shop';
 /** The tables the CDC connector streams and the warehouse lands (shop_<table>), with their keys. */
 export const SHOP_CDC_TABLES = {
-  products: ['sku'],
-  locations: ['location_id'],
-  stock: ['sku', 'location_id'],
-  restocks: ['restock_id'],
+  products: {
+    key: ['sku'],
+    columns: [
+      'name',
+      'category',
+      'price',
+      'cost',
+      'reorder_point',
+      'reorder_quantity',
+      'lead_time_days',
+      'updated_at',
+    ],
+  },
+  locations: { key: ['location_id'], columns: ['name', 'kind', 'provincial_code'] },
+  stock: { key: ['sku', 'location_id'], columns: ['on_hand', 'reserved', 'backordered', 'updated_at'] },
+  restocks: {
+    key: ['restock_id'],
+    columns: ['sku', 'location_id', 'quantity', 'status', 'ordered_at', 'expected_at', 'received_at'],
+  },
 } as const;
 export type ShopTable = keyof typeof SHOP_CDC_TABLES;
 

@@ -5,6 +5,9 @@ import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts
 import { migrateShop, resetShop, shopSlotName } from '../common/shop-database.ts';
 import { cdcConnectorNames } from '../common/names.ts';
 import { shopSettings } from './settings.ts';
+import { OrderflowError } from '../common/errors.ts';
+import { reconcileShop } from './reconcile.ts';
+import { describeDifferences, isClean, type TableDifference } from './reconcile-compare.ts';
 
 function withFlags(cmd: Command, keys: readonly (keyof typeof shopSettings)[]): Command {
   return addSettingFlags(cmd, shopSettings, keys);
@@ -50,5 +53,40 @@ export function register(program: Command): void {
           r.databaseDropped ? 'dropped' : 'did not exist'
         }`,
       );
+    });
+
+  withFlags(shop.command('reconcile'), ['shopDatabaseUrl', 'databaseUrl', 'warehouseSchema'])
+    .description(
+      'Compare the shop tables (products, locations, stock, restocks) with their CDC copies in the warehouse (shop_*), row by row by key; exit 1 naming every missing, extra or different row',
+    )
+    .option('--wait <seconds>', 'check again until clean or this many seconds have passed (CDC lag)', '0')
+    .option('--json', 'print the differences as JSON')
+    .action(async (opts: { wait: string; json?: boolean }, command: Command) => {
+      const s = loadCommandSettings(shopSettings, command);
+      const waitMs = Number(opts.wait) * 1000;
+      if (!Number.isFinite(waitMs) || waitMs < 0)
+        throw new OrderflowError(
+          'ORDERFLOW_USAGE',
+          `--wait ${opts.wait}: use a number of seconds, 0 or more`,
+        );
+      const deadline = Date.now() + waitMs;
+      let result: TableDifference[];
+      for (;;) {
+        result = await reconcileShop(s);
+        if (result.every(isClean) || Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (opts.json) console.log(JSON.stringify(result, null, 2));
+      const lines = result.flatMap(describeDifferences);
+      for (const d of result) {
+        const n = d.missing.length + d.extra.length + d.different.length;
+        if (!opts.json) console.log(`${d.table}: ${n === 0 ? 'same' : `${n} difference(s)`}`);
+      }
+      if (!opts.json) for (const line of lines) console.log(`  ${line}`);
+      if (lines.length > 0)
+        throw new OrderflowError(
+          'ORDERFLOW_SHOP_MISMATCH',
+          `the shop database and its copy in warehouse schema ${s.warehouseSchema} disagree: ${lines.length} difference(s) (listed above)`,
+        );
     });
 }
