@@ -114,6 +114,7 @@ async function run(opts: RunPlan): Promise<void> {
   });
   say('== warehouse and connectors');
   step('warehouse-migrate', ['warehouse', 'migrate'], paths.logs);
+  step('shop-migrate', ['shop', 'migrate', '--seed', String(seed)], paths.logs);
   step('connect-deploy', ['connect', 'deploy'], paths.logs);
 
   const services: { name: string; child: ChildProcess; log: string }[] = [];
@@ -173,6 +174,8 @@ async function run(opts: RunPlan): Promise<void> {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
   start('splitter', ['split']);
+  // The shop database's stock from the lifecycle topics; its changes stream back by CDC.
+  start('stock', ['stock', '--seed', String(seed)]);
   // Connect never restarts a FAILED sink task (e.g. after a PostgreSQL outage longer than the
   // connectors' flush retries): the watchdog does, with backoff.
   start('connect-watchdog', ['connect', 'watch']);

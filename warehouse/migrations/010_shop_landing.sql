@@ -40,3 +40,19 @@ create table shop_restocks (
   expected_at timestamptz not null,
   received_at timestamptz
 );
+
+-- When each row last landed (set by the warehouse, not streamed): landed_at minus the shop row's
+-- updated_at is the CDC lag of that change (plus the length of the shop transaction that made it).
+create function shop_landed() returns trigger language plpgsql as $$
+begin
+  new.landed_at := clock_timestamp();
+  return new;
+end $$;
+alter table shop_products add column landed_at timestamptz;
+alter table shop_locations add column landed_at timestamptz;
+alter table shop_stock add column landed_at timestamptz;
+alter table shop_restocks add column landed_at timestamptz;
+create trigger shop_products_landed before insert or update on shop_products for each row execute function shop_landed();
+create trigger shop_locations_landed before insert or update on shop_locations for each row execute function shop_landed();
+create trigger shop_stock_landed before insert or update on shop_stock for each row execute function shop_landed();
+create trigger shop_restocks_landed before insert or update on shop_restocks for each row execute function shop_landed();
