@@ -39,6 +39,10 @@ export const SHOP_CDC_TABLES = {
     key: ['restock_id'],
     columns: ['sku', 'location_id', 'quantity', 'status', 'ordered_at', 'expected_at', 'received_at'],
   },
+  stock_movements: {
+    key: ['movement_id'],
+    columns: ['sku', 'location_id', 'kind', 'quantity', 'event_time', 'order_id', 'restock_id'],
+  },
 } as const;
 export type ShopTable = keyof typeof SHOP_CDC_TABLES;
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../../common/serde.ts';
 import { migrateShop } from '../../../common/shop-database.ts';
+import { shopStock } from '../../../common/shop-seed.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
 import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
@@ -134,5 +135,26 @@ describe('CDC under the stock service', () => {
       `stock service: ${total} records in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s); CDC lag over ${sorted.length} sampled stock changes: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`,
     );
     expect(sorted.length).toBeGreaterThan(55);
+
+    // The warehouse's stock facts, built from the landed movements alone, agree with the shop:
+    // opening stock + every on-hand change = the current level, and the daily snapshot's first
+    // day opens at the seeded stock.
+    const opening = new Map(shopStock(1).map((x) => [x.sku, x.on_hand]));
+    const net = await wh.client.query<{ sku: number; change: string; on_hand: number; first_open: string }>(
+      `select s.sku, coalesce(sum(f.on_hand_change), 0) as change, s.on_hand,
+              (select closing_on_hand - on_hand_change from fact_product_stock p
+                where p.sku = s.sku and p.location_id = s.location_id order by snapshot_day limit 1) as first_open
+         from shop_stock s left join fact_stock_movement f using (sku, location_id)
+        where s.location_id = 'central' group by s.sku, s.on_hand, s.location_id order by s.sku`,
+    );
+    for (const r of net.rows) {
+      expect(opening.get(r.sku)! + Number(r.change)).toBe(r.on_hand);
+      if (r.first_open !== null) expect(Number(r.first_open)).toBe(opening.get(r.sku));
+    }
+    const levels = await wh.client.query<{ n: string; restocks: string }>(
+      `select count(*) as n, (select count(*) from fact_restock) as restocks from metric_stock_levels`,
+    );
+    expect(Number(levels.rows[0]!.n)).toBe(55);
+    console.log(`facts: ${levels.rows[0]!.restocks} restock(s) in fact_restock`);
   }, 300_000);
 });

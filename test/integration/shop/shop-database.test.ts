@@ -63,6 +63,7 @@ describe('the shop database', () => {
         'products',
         'restocks',
         'stock',
+        'stock_movements',
       ]);
       // A changed stock level survives a re-migrate: the seed runs once.
       await client.query(`update stock set on_hand = 7 where sku = 1`);

@@ -86,7 +86,7 @@ describe('shop seed and CDC connectors', () => {
     });
     expect(sink!.name).toBe('p_orderflow-sink-shop');
     expect(sink!.config['topics']).toBe(
-      'p_cdc.shop.products,p_cdc.shop.locations,p_cdc.shop.stock,p_cdc.shop.restocks',
+      'p_cdc.shop.products,p_cdc.shop.locations,p_cdc.shop.stock,p_cdc.shop.restocks,p_cdc.shop.stock_movements',
     );
     expect(sink!.config['collection.name.format']).toBe('wh.${topic}');
   });
