@@ -117,6 +117,7 @@ export async function deployCdc(
   seed: number,
   waitMs: number,
 ): Promise<DeployResult & { shop: ShopMigrateResult }> {
+  await requirePostgresSource(connectUrl);
   const shop = await migrateShop(values.shopDatabaseUrl, seed);
   const client = new ConnectClient(connectUrl);
   const connectors = renderCdcConnectors(values);
@@ -147,4 +148,35 @@ export async function deleteCdc(connectUrl: string, values: CdcValues): Promise<
   const deleted: string[] = [];
   for (const c of renderCdcConnectors(values)) if (await client.delete(c.name)) deleted.push(c.name);
   return deleted;
+}
+
+const POSTGRES_SOURCE = 'io.debezium.connector.postgresql.PostgresConnector';
+
+/**
+ * A worker started before the Debezium PostgreSQL plugin was unpacked does not have it (Connect
+ * scans plugin.path at start only): say so, with the fix, instead of Connect's class-not-found.
+ */
+async function requirePostgresSource(connectUrl: string): Promise<void> {
+  let plugins: { class: string }[];
+  try {
+    const res = await fetch(`${connectUrl.replace(/\/+$/, '')}/connector-plugins`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    plugins = (await res.json()) as { class: string }[];
+  } catch (error) {
+    throw new OrderflowError(
+      'ORDERFLOW_CONNECT_UNAVAILABLE',
+      `Kafka Connect at ${connectUrl} did not answer`,
+      {
+        cause: error,
+        retriable: true,
+      },
+    );
+  }
+  if (!plugins.some((p) => p.class === POSTGRES_SOURCE)) {
+    throw new OrderflowError(
+      'ORDERFLOW_CONNECTOR_FAILED',
+      `the Connect worker at ${connectUrl} has no ${POSTGRES_SOURCE}: run scripts/setup.sh (it unpacks the Debezium PostgreSQL plugin), then restart the worker (orderflow stack down && orderflow stack up); or deploy without change data capture: orderflow connect deploy --no-cdc`,
+    );
+  }
 }
