@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConnectClient } from '../common/connect-client.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
-import { migrateShop, resetShop, shopSlotName } from '../common/shop-database.ts';
+import { migrateShop, resetShop, shopDatabaseName, shopSlotName } from '../common/shop-database.ts';
 import { cdcConnectorNames } from '../common/names.ts';
 import { shopSettings } from './settings.ts';
 import { OrderflowError } from '../common/errors.ts';
@@ -40,10 +40,21 @@ export function register(program: Command): void {
     )
     .action(async (_opts: unknown, command: Command) => {
       const s = loadCommandSettings(shopSettings, command);
-      const connect = new ConnectClient(s.connectUrl);
+      // The source connector of this prefix, only if it streams this very database (a test's reset of
+      // its own shop database must not delete the pipeline's connector).
+      const source = cdcConnectorNames(s.topicPrefix).source;
       try {
-        if (await connect.delete(cdcConnectorNames(s.topicPrefix).source))
-          console.log(`deleted connector ${cdcConnectorNames(s.topicPrefix).source}`);
+        const res = await fetch(
+          `${s.connectUrl.replace(/\/+$/, '')}/connectors/${encodeURIComponent(source)}/config`,
+          {
+            signal: AbortSignal.timeout(10_000),
+          },
+        );
+        const config = res.ok ? ((await res.json()) as Record<string, string>) : undefined;
+        if (config?.['database.dbname'] === shopDatabaseName(s.shopDatabaseUrl)) {
+          await new ConnectClient(s.connectUrl).delete(source);
+          console.log(`deleted connector ${source}`);
+        }
       } catch (error) {
         console.log(`Kafka Connect not reachable (${String(error)}): the source connector, if any, stays`);
       }
