@@ -26,6 +26,8 @@ const services = [
   'dashboard',
   'flink',
   'support',
+  'shop',
+  'stock',
 ];
 const otherServices = (own) =>
   services
@@ -50,6 +52,8 @@ const pureFiles = [
   'support/report.ts',
   'support/clean.ts',
   'support/rng.ts',
+  'stock/movement.ts',
+  'shop/reconcile-compare.ts',
 ];
 
 export default tseslint.config(

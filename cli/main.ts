@@ -30,6 +30,8 @@ const parts: Promise<{ register: Registrar }>[] = [
   import('../dashboard/kafka/command.ts'),
   import('../flink/command.ts'),
   import('../support/command.ts'),
+  import('../shop/command.ts'),
+  import('../stock/command.ts'),
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];
 

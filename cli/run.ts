@@ -114,6 +114,7 @@ async function run(opts: RunPlan): Promise<void> {
   });
   say('== warehouse and connectors');
   step('warehouse-migrate', ['warehouse', 'migrate'], paths.logs);
+  step('shop-migrate', ['shop', 'migrate', '--seed', String(seed)], paths.logs);
   step('connect-deploy', ['connect', 'deploy'], paths.logs);
 
   const services: { name: string; child: ChildProcess; log: string }[] = [];
@@ -185,6 +186,8 @@ async function run(opts: RunPlan): Promise<void> {
   start('support-loader', ['support', 'load'], {
     ORDERFLOW_SUPPORT_LOAD_POLL_MS: process.env.ORDERFLOW_SUPPORT_LOAD_POLL_MS ?? '100',
   });
+  // The shop database's stock from the lifecycle topics; its changes stream back by CDC.
+  start('stock', ['stock', '--seed', String(seed)]);
   // Connect never restarts a FAILED sink task (e.g. after a PostgreSQL outage longer than the
   // connectors' flush retries): the watchdog does, with backoff.
   start('connect-watchdog', ['connect', 'watch']);

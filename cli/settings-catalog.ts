@@ -10,6 +10,8 @@ import { splitterSettings } from '../splitter/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
 import { supportLoadSettings, supportSettings } from '../support/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
+import { shopSettings } from '../shop/settings.ts';
+import { stockSettings } from '../stock/settings.ts';
 import { runSettings } from './run.ts';
 
 export interface SettingRow {
@@ -41,6 +43,8 @@ export function settingsCatalog(): SettingRow[] {
     ['support simulate', supportSettings as SettingsSpec],
     ['support load', supportLoadSettings as SettingsSpec],
     ['bench', benchSettings as SettingsSpec],
+    ['shop', shopSettings as SettingsSpec],
+    ['stock', stockSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();
   for (const [command, spec] of groups) {

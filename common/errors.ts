@@ -39,6 +39,8 @@ export const ERROR_CODES = {
     'A newer generator for the same pipeline took over; this one stopped, and what it committed stays, once.',
   ORDERFLOW_FTP_UNAVAILABLE:
     'The FTP server of the support reports refused the login or did not answer (ORDERFLOW_FTP_* settings).',
+  ORDERFLOW_SHOP_MISMATCH:
+    'The shop database and its CDC copy in the warehouse disagree (`orderflow shop reconcile` names each row).',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
 } as const;

@@ -62,3 +62,20 @@ export function pipelineNames(prefix = ''): PipelineNames {
     generatorProgress: `${prefix}_orderflow_generator_progress`,
   };
 }
+
+/**
+ * Change data capture from the shop database: the Debezium source connector, the JDBC sink that
+ * lands its topics in the warehouse, and the topics (`<prefix>cdc.shop.<table>`: Debezium's
+ * topic.prefix, then schema and table).
+ */
+export function cdcConnectorNames(prefix = ''): { source: string; sink: string; topicPrefix: string } {
+  return {
+    source: `${prefix}orderflow-source-shop`,
+    sink: `${prefix}orderflow-sink-shop`,
+    topicPrefix: `${prefix}cdc`,
+  };
+}
+
+export function cdcTopic(prefix: string, table: string): string {
+  return `${prefix}cdc.shop.${table}`;
+}

@@ -130,3 +130,20 @@ export const warehouseSchemaSetting = setting(
   'PostgreSQL schema holding the landing tables and the warehouse (one per pipeline or test run).',
   { flag: '--schema <name>' },
 );
+
+/**
+ * The shop's operational database (products, prices, stock, restocks): its own database in the same
+ * cluster as the warehouse, created by `orderflow shop migrate` (and by `connect deploy` and `run`).
+ */
+export const shopDatabaseSetting = setting(
+  'ORDERFLOW_SHOP_DATABASE_URL',
+  z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/[^/]+\/[a-z_][a-z0-9_]{0,62}(\?.*)?$/,
+      'a postgres:// URL whose database name is lower-case letters, digits and "_"',
+    ),
+  `postgres://orderflow@127.0.0.1:${process.env.ORDERFLOW_PG_PORT ?? '5544'}/shop`,
+  "PostgreSQL connection URL of the shop's operational database (created if missing; the connecting user needs CREATEDB and REPLICATION).",
+  { flag: '--shop-database-url <url>' },
+);

@@ -4,20 +4,30 @@ import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { runReconcile } from './reconcile.ts';
 import { formatReconciliation } from './reconcile-compare.ts';
-import { deleteSinks, deploySinks, replaySinks, reportStatuses, sinkStatuses } from './deploy.ts';
+import {
+  cdcStatuses,
+  deleteCdc,
+  deleteSinks,
+  deployCdc,
+  deploySinks,
+  replaySinks,
+  reportStatuses,
+  sinkStatuses,
+} from './deploy.ts';
+import { renderCdcConnectors } from './cdc-config.ts';
 import { watchSinks } from './watchdog.ts';
 import { reconcileSettings, sinkSettings } from './settings.ts';
 import { renderSinks, type SinkValues } from './sink-config.ts';
 
 function load(command: Command) {
   const s = loadCommandSettings(sinkSettings, command);
-  const values: SinkValues = { ...s };
+  const values: SinkValues & { shopDatabaseUrl: string } = { ...s };
   return { s, values };
 }
 
 /** --topic-prefix (it also prefixes the connector names) and --schema, on every connect command and reconcile. */
 function common(cmd: Command): Command {
-  return addSettingFlags(cmd, sinkSettings, ['topicPrefix', 'warehouseSchema']);
+  return addSettingFlags(cmd, sinkSettings, ['topicPrefix', 'warehouseSchema', 'shopDatabaseUrl']);
 }
 
 export function register(program: Command): void {
@@ -32,20 +42,31 @@ export function register(program: Command): void {
       'Create or update one Debezium JDBC sink connector per split topic from connect/sinks/*.json, wait until they and their tasks are RUNNING, and print their state (exit 1 if any FAILED)',
     )
     .option('--dry-run', 'print the filled-in configurations (password redacted) instead of deploying')
-    .action(async (opts: { dryRun?: boolean }, command: Command) => {
+    .option(
+      '--no-cdc',
+      "skip change data capture: the shop database's Debezium source connector and its landing sink (connect/sources, connect/cdc-sinks)",
+    )
+    .action(async (opts: { dryRun?: boolean; cdc: boolean }, command: Command) => {
       const { s, values } = load(command);
       if (opts.dryRun) {
-        for (const c of renderSinks(values)) {
-          const shown = {
-            ...c.config,
-            'connection.password': c.config['connection.password'] ? '[redacted]' : '',
-          };
+        for (const c of [...renderSinks(values), ...(opts.cdc ? renderCdcConnectors(values) : [])]) {
+          const shown = { ...c.config };
+          for (const k of ['connection.password', 'database.password'])
+            if (k in shown) shown[k] = shown[k] ? '[redacted]' : '';
           console.log(JSON.stringify({ name: c.name, config: shown }, null, 2));
         }
         return;
       }
       const result = await deploySinks(s.connectUrl, values, s.waitSeconds * 1000);
       for (const [name, action] of result.actions) console.log(`${name}: ${action}`);
+      if (opts.cdc) {
+        const cdc = await deployCdc(s.connectUrl, values, s.seed, s.waitSeconds * 1000);
+        console.log(
+          `shop database ${cdc.shop.database}: ${cdc.shop.created ? 'created, ' : ''}${cdc.shop.applied.length} migration(s) applied, slot ${cdc.shop.slot}`,
+        );
+        for (const [name, action] of cdc.actions) console.log(`${name}: ${action}`);
+        for (const [name, status] of cdc.statuses) result.statuses.set(name, status);
+      }
       reportStatuses(result.statuses, (line) => console.log(line));
     });
 
@@ -53,7 +74,9 @@ export function register(program: Command): void {
     .description("Print each sink connector's and task's state without deploying (exit 1 unless all RUNNING)")
     .action(async (_opts: unknown, command: Command) => {
       const { s, values } = load(command);
-      reportStatuses(await sinkStatuses(s.connectUrl, values), (line) => console.log(line));
+      const statuses = await sinkStatuses(s.connectUrl, values);
+      for (const [name, status] of await cdcStatuses(s.connectUrl, values)) statuses.set(name, status);
+      reportStatuses(statuses, (line) => console.log(line));
     });
 
   common(connect.command('replay'))
@@ -76,7 +99,7 @@ export function register(program: Command): void {
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       process.once('SIGTERM', () => controller.abort());
-      const names = renderSinks(values).map((c) => c.name);
+      const names = [...renderSinks(values), ...renderCdcConnectors(values)].map((c) => c.name);
       log.info({ connectors: names }, `watching ${names.length} sink connector(s) at ${s.connectUrl}`);
       const state = await watchSinks({ connectUrl: s.connectUrl, names, log, signal: controller.signal });
       log.info({ restarts: state.restarts }, 'watchdog stopped');
@@ -86,7 +109,10 @@ export function register(program: Command): void {
     .description('Delete the sink connectors of a prefix (the tables and topics stay)')
     .action(async (_opts: unknown, command: Command) => {
       const { s, values } = load(command);
-      const deleted = await deleteSinks(s.connectUrl, values);
+      const deleted = [
+        ...(await deleteSinks(s.connectUrl, values)),
+        ...(await deleteCdc(s.connectUrl, values)),
+      ];
       console.log(deleted.length ? `deleted: ${deleted.join(', ')}` : 'nothing to delete');
     });
 

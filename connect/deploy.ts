@@ -13,6 +13,8 @@ import {
 } from '../common/connect-client.ts';
 import type { ConnectorConfig } from '../common/connect-client.ts';
 import { renderSinks, type SinkValues } from './sink-config.ts';
+import { renderCdcConnectors, type CdcValues } from './cdc-config.ts';
+import { migrateShop, type ShopMigrateResult } from '../common/shop-database.ts';
 
 export interface DeployResult {
   connectors: ConnectorConfig[];
@@ -102,4 +104,79 @@ export async function replaySinks(connectUrl: string, values: SinkValues, waitMs
   for (const name of names) await client.resume(name);
   const statuses = await waitForRunning(client, names, waitMs);
   reportStatuses(statuses, () => undefined);
+}
+
+/**
+ * Change data capture: make sure the shop database exists with its publication and replication
+ * slot (migrating and seeding it if `orderflow shop migrate` never ran), then create or update the
+ * Debezium source connector and the sink that lands its topics, and wait for them to run.
+ */
+export async function deployCdc(
+  connectUrl: string,
+  values: CdcValues,
+  seed: number,
+  waitMs: number,
+): Promise<DeployResult & { shop: ShopMigrateResult }> {
+  await requirePostgresSource(connectUrl);
+  const shop = await migrateShop(values.shopDatabaseUrl, seed);
+  const client = new ConnectClient(connectUrl);
+  const connectors = renderCdcConnectors(values);
+  const actions = new Map<string, 'created' | 'updated'>();
+  for (const c of connectors) actions.set(c.name, await client.put(c));
+  const statuses = await waitForRunning(
+    client,
+    connectors.map((c) => c.name),
+    waitMs,
+  );
+  const healthy = [...statuses.values()].every(isRunning);
+  return { connectors, actions, statuses, healthy, shop };
+}
+
+export async function cdcStatuses(
+  connectUrl: string,
+  values: CdcValues,
+): Promise<Map<string, ConnectorStatus | null>> {
+  const client = new ConnectClient(connectUrl);
+  const statuses = new Map<string, ConnectorStatus | null>();
+  for (const c of renderCdcConnectors(values)) statuses.set(c.name, await client.status(c.name));
+  return statuses;
+}
+
+/** Remove the CDC connectors of a prefix (the slot stays: `orderflow shop reset` drops it). */
+export async function deleteCdc(connectUrl: string, values: CdcValues): Promise<string[]> {
+  const client = new ConnectClient(connectUrl);
+  const deleted: string[] = [];
+  for (const c of renderCdcConnectors(values)) if (await client.delete(c.name)) deleted.push(c.name);
+  return deleted;
+}
+
+const POSTGRES_SOURCE = 'io.debezium.connector.postgresql.PostgresConnector';
+
+/**
+ * A worker started before the Debezium PostgreSQL plugin was unpacked does not have it (Connect
+ * scans plugin.path at start only): say so, with the fix, instead of Connect's class-not-found.
+ */
+async function requirePostgresSource(connectUrl: string): Promise<void> {
+  let plugins: { class: string }[];
+  try {
+    const res = await fetch(`${connectUrl.replace(/\/+$/, '')}/connector-plugins`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    plugins = (await res.json()) as { class: string }[];
+  } catch (error) {
+    throw new OrderflowError(
+      'ORDERFLOW_CONNECT_UNAVAILABLE',
+      `Kafka Connect at ${connectUrl} did not answer`,
+      {
+        cause: error,
+        retriable: true,
+      },
+    );
+  }
+  if (!plugins.some((p) => p.class === POSTGRES_SOURCE)) {
+    throw new OrderflowError(
+      'ORDERFLOW_CONNECTOR_FAILED',
+      `the Connect worker at ${connectUrl} has no ${POSTGRES_SOURCE}: run scripts/setup.sh (it unpacks the Debezium PostgreSQL plugin), then restart the worker (orderflow stack down && orderflow stack up); or deploy without change data capture: orderflow connect deploy --no-cdc`,
+    );
+  }
 }

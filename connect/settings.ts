@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { positiveInt, setting } from '../common/config.ts';
-import { connectionSettings, warehouseSchemaSetting } from '../common/settings.ts';
+import {
+  connectionSettings,
+  sharedSettings,
+  shopDatabaseSetting,
+  warehouseSchemaSetting,
+} from '../common/settings.ts';
 
 export const APICURIO_CONVERTER = 'io.apicurio.registry.utils.converter.AvroConverter';
 
@@ -16,6 +21,10 @@ export const sinkSettings = {
   topicPrefix: connectionSettings.topicPrefix,
   replicationFactor: connectionSettings.replicationFactor,
   warehouseSchema: warehouseSchemaSetting,
+  /** The CDC source connector's database (created and migrated by `connect deploy` if missing). */
+  shopDatabaseUrl: shopDatabaseSetting,
+  /** Seeds the shop database when `connect deploy` creates it. */
+  seed: sharedSettings.seed,
   valueConverter: setting(
     'ORDERFLOW_CONNECT_VALUE_CONVERTER',
     z.string().regex(/^[A-Za-z_][\w.$]*$/, 'a Java class name'),

@@ -77,6 +77,7 @@ else
   rm -rf "$STACK_DIR/apicurio" && mkdir -p "$STACK_DIR/apicurio"
   tar -xzf "$STACK_DIR"/archives/apicurio-registry-app-*-all.tar.gz -C "$STACK_DIR/apicurio"
   tar -xzf "$STACK_DIR"/archives/debezium-connector-jdbc-*-plugin.tar.gz -C "$STACK_DIR/plugins"
+  tar -xzf "$STACK_DIR"/archives/debezium-connector-postgres-*-plugin.tar.gz -C "$STACK_DIR/plugins"
   echo "$mvn_fp" > "$STAMPS/maven"
 fi
 # 4. The dashboard's static assets ----------------------------------------------------------------

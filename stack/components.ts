@@ -30,6 +30,11 @@ export interface Component {
    */
   exited(): boolean;
   start(): Promise<void>;
+  /**
+   * For a component already running: bring a setting that needs a restart in line (PostgreSQL's
+   * wal_level); returns what it did, or undefined when nothing was needed.
+   */
+  reconfigure?(): Promise<string | undefined>;
   stop(): Promise<'stopped' | 'killed' | 'not running'>;
   url: string;
 }

@@ -44,6 +44,20 @@ export function postgresPaths(p: StackPaths): {
   }
 }
 
+/**
+ * The server's options, passed on every start (nothing is written into postgresql.conf). Logical
+ * decoding for the shop database's change data capture: wal_level=logical, slots and WAL senders for
+ * several pipelines' Debezium connectors, and a cap on the WAL a slot may hold back (an abandoned
+ * slot is invalidated at 4 GB instead of filling the disk; `orderflow shop reset` drops it anyway).
+ */
+export function serverOptions(pgPort: number, socketDir: string): string {
+  return [
+    `-p ${pgPort} -k ${socketDir} -h 127.0.0.1`,
+    '-c shared_buffers=256MB -c max_connections=200 -c synchronous_commit=off',
+    '-c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40 -c max_slot_wal_keep_size=4096',
+  ].join(' ');
+}
+
 export function postgres(s: StackSettings, p: StackPaths): Component {
   const { dataDir, socketDir, logFile, base } = postgresPaths(p);
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -101,14 +115,13 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
       own(path.dirname(logFile));
       if (!existsSync(logFile)) writeFileSync(logFile, '');
       own(logFile, true);
-      const opts = `-p ${s.pgPort} -k ${socketDir} -h 127.0.0.1 -c shared_buffers=256MB -c max_connections=200 -c synchronous_commit=off`;
       run('pg_ctl', [
         '-D',
         dataDir,
         '-l',
         logFile,
         '-o',
-        opts,
+        serverOptions(s.pgPort, socketDir),
         '-w',
         '-t',
         String(s.startTimeoutSec),
@@ -133,6 +146,41 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
         if (!list.includes(db))
           run('createdb', ['-h', '127.0.0.1', '-p', String(s.pgPort), '-U', 'orderflow', db]);
       }
+    },
+    reconfigure: async () => {
+      // A cluster started before logical decoding was configured keeps wal_level=replica until it
+      // restarts (the setting is read at server start only): restart it once, with the same options.
+      if (pid() === undefined) return undefined;
+      const level = run('psql', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(s.pgPort),
+        '-U',
+        'orderflow',
+        '-d',
+        'postgres',
+        '-tAc',
+        'show wal_level',
+      ])
+        .toString()
+        .trim();
+      if (level === 'logical') return undefined;
+      run('pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        logFile,
+        '-o',
+        serverOptions(s.pgPort, socketDir),
+        '-m',
+        'fast',
+        '-w',
+        '-t',
+        String(s.startTimeoutSec),
+        'restart',
+      ]);
+      return `restarted: wal_level was ${level}, now logical (change data capture from the shop database)`;
     },
     stop: async () => {
       if (pid() === undefined) return 'not running';

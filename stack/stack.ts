@@ -45,6 +45,19 @@ export async function stackUp(
       const owner =
         c.pid() === undefined ? ' (not started by this stack: another process answers on that port)' : '';
       report(`${c.name.padEnd(9)} already running on 127.0.0.1:${c.port}${owner}`);
+      const changed = await c.reconfigure?.();
+      if (changed) {
+        report(`${c.name.padEnd(9)} ${changed}`);
+        // Apicurio Registry's connection pool does not survive a PostgreSQL restart (every request
+        // answers 500 with "terminating connection due to administrator command"): restart it too.
+        const registry = all.find((x) => x.name === 'registry');
+        if (c.name === 'postgres' && registry?.pid() !== undefined) {
+          await registry.stop();
+          report(
+            'registry  stopped: it keeps dead connections after a PostgreSQL restart; starting it again',
+          );
+        }
+      }
       if (c.name === 'kafka') await saslListenerUp(settings, report, env);
       continue;
     }

@@ -1,0 +1,300 @@
+/**
+ * The stock service: consumes paid_orders, finished_orders and failed_orders and keeps the shop
+ * database's stock exactly once. Each consumed batch (one partition's records) is applied in one
+ * PostgreSQL transaction that also stores the partition's next offset in shop.stock_offsets; records
+ * below the stored offset are skipped, so a redelivery after a crash changes nothing. Offsets are
+ * committed to Kafka too, after the database commit, only as a hint where to resume reading.
+ */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type pg from 'pg';
+import { createKafka, type Consumer } from '../common/kafka.ts';
+import type { Logger } from '../common/logger.ts';
+import { pipelineNames } from '../common/names.ts';
+import { AvroSerde, readSchema, type Decoder } from '../common/serde.ts';
+import { connectShop } from '../common/shop-database.ts';
+import { SHOP_LOCATIONS } from '../common/shop-seed.ts';
+import { topicName } from '../schemas/topics.ts';
+import type { Order } from '../schemas/types.generated.ts';
+import { eventTime, orderLines, split, stockEvent, type LifecycleTopic } from './movement.ts';
+
+export const STOCK_SERVICE = 'stock';
+/** Orders are fulfilled from the central warehouse (the only location until the shop has stores). */
+const LOCATION = SHOP_LOCATIONS[0]!.location_id;
+const DAY_MS = 86_400_000;
+
+export interface StockServiceOptions {
+  kafkaBootstrap: string;
+  registryUrl: string;
+  shopDatabaseUrl: string;
+  topicPrefix: string;
+  batchSize: number;
+  log: Logger;
+  onFatal?: (error: unknown) => void;
+}
+
+export interface StockService {
+  stop(): Promise<void>;
+  /** Records applied (not skipped) since start. */
+  applied(): number;
+}
+
+export async function startStockService(o: StockServiceOptions): Promise<StockService> {
+  const names = pipelineNames(o.topicPrefix);
+  const group = names.group(STOCK_SERVICE);
+  const topics = new Map<string, LifecycleTopic>([
+    [topicName('paid', o.topicPrefix), 'paid'],
+    [topicName('finished', o.topicPrefix), 'finished'],
+    [topicName('failed', o.topicPrefix), 'failed'],
+  ]);
+  const decoder: Decoder<Order> = new AvroSerde(o.registryUrl).reader<Order>(readSchema('order.avsc'));
+  const db = await connectShop(o.shopDatabaseUrl);
+  const kafka = createKafka(o.kafkaBootstrap, `${group}`, o.log);
+  const consumer: Consumer = kafka.consumer({
+    'group.id': group,
+    'enable.auto.commit': false,
+    'auto.offset.reset': 'earliest',
+    'isolation.level': 'read_committed',
+    'partition.assignment.strategy': 'roundrobin',
+    'session.timeout.ms': 10_000,
+    'heartbeat.interval.ms': 1_000,
+    'js.consumer.max.batch.size': o.batchSize,
+  } as KafkaJS.ConsumerConstructorConfig);
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics.keys()] });
+  let applied = 0;
+  let stopping = false;
+
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch }) => {
+      if (stopping || batch.messages.length === 0) return;
+      const kind = topics.get(batch.topic)!;
+      await decoder.prepare(batch.messages.map((m) => m.value));
+      let next: bigint | undefined;
+      await db.query('begin');
+      try {
+        const { rows } = await db.query<{ next_offset: string }>(
+          `select next_offset from stock_offsets where consumer_group = $1 and topic = $2 and partition = $3 for update`,
+          [group, batch.topic, batch.partition],
+        );
+        const stored = rows[0] ? BigInt(rows[0].next_offset) : 0n;
+        let clock = 0;
+        for (const m of batch.messages) {
+          if (BigInt(m.offset) < stored) continue; // applied before a crash: a redelivery
+          let order: Order;
+          try {
+            order = decoder.decode(m.value);
+          } catch (error) {
+            o.log.warn({ err: error, topic: batch.topic, offset: m.offset }, 'undecodable record skipped');
+            next = BigInt(m.offset) + 1n;
+            continue;
+          }
+          const at = eventTime(kind, order);
+          await applyOrder(db, kind, order, at);
+          clock = Math.max(clock, at);
+          next = BigInt(m.offset) + 1n;
+          applied++;
+        }
+        if (next !== undefined) {
+          if (clock > 0) await advanceClock(db, clock);
+          await db.query(
+            `insert into stock_offsets (consumer_group, topic, partition, next_offset) values ($1, $2, $3, $4)
+             on conflict (consumer_group, topic, partition) do update set next_offset = excluded.next_offset`,
+            [group, batch.topic, batch.partition, next.toString()],
+          );
+        }
+        await db.query('commit');
+      } catch (error) {
+        await db.query('rollback').catch(() => undefined);
+        o.log.error({ err: error, topic: batch.topic, partition: batch.partition }, 'stock batch failed');
+        o.onFatal?.(error);
+        throw error;
+      }
+      if (next !== undefined) {
+        await consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }])
+          .catch((error: unknown) => o.log.warn({ err: error }, 'offset hint not committed to Kafka'));
+      }
+    },
+  });
+
+  return {
+    applied: () => applied,
+    stop: async () => {
+      stopping = true;
+      await consumer.disconnect();
+      await db.end();
+    },
+  };
+}
+
+async function movement(
+  db: pg.Client,
+  sku: number,
+  kind: string,
+  quantity: number,
+  at: number,
+  ref: { order?: string; restock?: string },
+): Promise<void> {
+  if (quantity === 0) return;
+  await db.query(
+    `insert into stock_movements (sku, location_id, kind, quantity, event_time, order_id, restock_id)
+     values ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7)`,
+    [sku, LOCATION, kind, quantity, at, ref.order ?? null, ref.restock ?? null],
+  );
+}
+
+/** Apply one lifecycle record. Order-insensitive: an end seen before its payment is handled too. */
+async function applyOrder(db: pg.Client, kind: LifecycleTopic, order: Order, at: number): Promise<void> {
+  const event = stockEvent(kind, order);
+  const id = order.order_id;
+  const { rows } = await db.query<{ paid: boolean; ended: string | null }>(
+    `insert into stock_orders (order_id) values ($1) on conflict (order_id) do update set order_id = excluded.order_id
+     returning paid, ended`,
+    [id],
+  );
+  const state = rows[0]!;
+  const lines = orderLines(order);
+  const touched = [...lines.keys()];
+  if (event.kind === 'paid') {
+    if (state.paid) return;
+    await db.query('update stock_orders set paid = true where order_id = $1', [id]);
+    if (state.ended !== null) return; // its end came first and settled the stock already
+    for (const [sku, qty] of lines) {
+      const s = await db.query<{ available: number }>(
+        `select on_hand - reserved as available from stock where sku = $1 and location_id = $2 for update`,
+        [sku, LOCATION],
+      );
+      const { take, backorder } = split(qty, s.rows[0]?.available ?? 0);
+      await db.query(
+        `update stock set reserved = reserved + $3, backordered = backordered + $4 where sku = $1 and location_id = $2`,
+        [sku, LOCATION, take, backorder],
+      );
+      await db.query(
+        `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, $4, $5)`,
+        [id, sku, LOCATION, take, backorder],
+      );
+      await movement(db, sku, 'reserve', take, at, { order: id });
+      await movement(db, sku, 'backorder', backorder, at, { order: id });
+    }
+    await reorder(db, touched, at);
+    return;
+  }
+  if (state.ended !== null) return;
+  await db.query('update stock_orders set ended = $2 where order_id = $1', [id, event.end]);
+  if (event.end === 'none') return;
+  if (state.paid) {
+    const held = await db.query<{ sku: number; reserved: number }>(
+      `select sku, reserved from stock_reservations where order_id = $1`,
+      [id],
+    );
+    for (const r of held.rows) {
+      const consumed = event.end === 'released' ? 0 : r.reserved;
+      await db.query(
+        `update stock set reserved = reserved - $3, on_hand = on_hand - $4 where sku = $1 and location_id = $2`,
+        [r.sku, LOCATION, r.reserved, consumed],
+      );
+      if (event.end === 'released') await movement(db, r.sku, 'release', r.reserved, at, { order: id });
+      else await movement(db, r.sku, 'consume', r.reserved, at, { order: id });
+      if (event.end === 'returned') {
+        await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
+          r.sku,
+          LOCATION,
+          r.reserved,
+        ]);
+        await movement(db, r.sku, 'return', r.reserved, at, { order: id });
+      }
+    }
+  } else if (event.end !== 'released') {
+    // Delivered (or returned) before its payment record was read: take the goods off the shelf now.
+    for (const [sku, qty] of lines) {
+      const s = await db.query<{ available: number }>(
+        `select on_hand - reserved as available from stock where sku = $1 and location_id = $2 for update`,
+        [sku, LOCATION],
+      );
+      const { take, backorder } = split(qty, s.rows[0]?.available ?? 0);
+      await db.query(
+        `update stock set on_hand = on_hand - $3, backordered = backordered + $4 where sku = $1 and location_id = $2`,
+        [sku, LOCATION, take, backorder],
+      );
+      await db.query(
+        `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, 0, $4)`,
+        [id, sku, LOCATION, backorder],
+      );
+      await movement(db, sku, 'consume', take, at, { order: id });
+      await movement(db, sku, 'backorder', backorder, at, { order: id });
+      if (event.end === 'returned') {
+        await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
+          sku,
+          LOCATION,
+          take,
+        ]);
+        await movement(db, sku, 'return', take, at, { order: id });
+      }
+    }
+  }
+  await reorder(db, touched, at);
+}
+
+/** Raise a purchase order for each touched SKU whose available stock fell below its reorder point. */
+async function reorder(db: pg.Client, skus: number[], at: number): Promise<void> {
+  const { rows } = await db.query<{
+    sku: number;
+    reorder_quantity: number;
+    lead_time_days: number;
+    n: string;
+  }>(
+    `select p.sku, p.reorder_quantity, p.lead_time_days,
+            (select count(*) from restocks r where r.sku = p.sku and r.location_id = s.location_id) as n
+       from stock s join products p using (sku)
+      where s.location_id = $2 and s.sku = any($1::int[])
+        and s.on_hand - s.reserved < p.reorder_point
+        and not exists (select 1 from restocks r where r.sku = s.sku and r.location_id = s.location_id and r.status = 'ordered')`,
+    [skus, LOCATION],
+  );
+  for (const r of rows) {
+    await db.query(
+      `insert into restocks (restock_id, sku, location_id, quantity, status, ordered_at, expected_at)
+       values ($1, $2, $3, $4, 'ordered', to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0))`,
+      [
+        `${r.sku}-${LOCATION}-${Number(r.n) + 1}`,
+        r.sku,
+        LOCATION,
+        r.reorder_quantity,
+        at,
+        at + r.lead_time_days * DAY_MS,
+      ],
+    );
+  }
+}
+
+/** Move the event-time clock forward and receive every restock due by then. */
+async function advanceClock(db: pg.Client, at: number): Promise<void> {
+  const { rows } = await db.query<{ event_time: Date }>(
+    `insert into stock_clock (id, event_time) values (1, to_timestamp($1 / 1000.0))
+     on conflict (id) do update set event_time = greatest(stock_clock.event_time, excluded.event_time)
+     returning event_time`,
+    [at],
+  );
+  const due = await db.query<{
+    restock_id: string;
+    sku: number;
+    location_id: string;
+    quantity: number;
+    expected_at: Date;
+  }>(
+    `update restocks set status = 'received', received_at = expected_at
+      where status = 'ordered' and expected_at <= $1
+      returning restock_id, sku, location_id, quantity, expected_at`,
+    [rows[0]!.event_time],
+  );
+  for (const r of due.rows) {
+    await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
+      r.sku,
+      r.location_id,
+      r.quantity,
+    ]);
+    await movement(db, r.sku, 'restock', r.quantity, r.expected_at.getTime(), { restock: r.restock_id });
+  }
+}

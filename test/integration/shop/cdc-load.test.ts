@@ -1,0 +1,160 @@
+/**
+ * CDC lag under load: the stock service applies 1,500 orders' lifecycle records to the shop database
+ * as fast as it can (some hundreds of stock row changes a second) while the source connector streams
+ * them and the sink lands them. The warehouse stamps each landed row (landed_at); landed_at minus
+ * the shop row's updated_at (its transaction's start) is the lag of that change. At the end reconcile
+ * passes: every change landed.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka } from '../../../common/kafka.ts';
+import { AvroSerde, readSchema } from '../../../common/serde.ts';
+import { migrateShop } from '../../../common/shop-database.ts';
+import { shopStock } from '../../../common/shop-seed.ts';
+import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
+import type { CdcValues } from '../../../connect/cdc-config.ts';
+import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
+import { topicName, valueSubject } from '../../../schemas/topics.ts';
+import type { Order } from '../../../schemas/types.generated.ts';
+import { reconcileShop } from '../../../shop/reconcile.ts';
+import { isClean } from '../../../shop/reconcile-compare.ts';
+import { startStockService, type StockService } from '../../../stock/service.ts';
+import { finalOrders } from '../landing/landing-fixture.ts';
+import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
+import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { dropShop, freshShopUrl } from './fresh-shop.ts';
+
+const prefix = uniquePrefix('cdcload');
+const shopUrl = freshShopUrl('cdcload');
+let wh: FreshSchema;
+let values: CdcValues;
+let service: StockService | undefined;
+
+beforeAll(async () => {
+  wh = await freshSchema('cdcload');
+  await createTopics(prefix);
+  await migrateShop(shopUrl, 1);
+  values = {
+    topicPrefix: prefix,
+    warehouseSchema: wh.schema,
+    replicationFactor: 1,
+    valueConverter: APICURIO_CONVERTER,
+    registryUrl: conn.registryUrl,
+    converterRegistryUrl: '',
+    databaseUrl: conn.databaseUrl,
+    jdbcUrl: '',
+    jdbcUser: '',
+    jdbcPassword: '',
+    shopDatabaseUrl: shopUrl,
+  };
+  expect((await deployCdc(conn.connectUrl, values, 1, 120_000)).healthy).toBe(true);
+});
+
+afterAll(async () => {
+  await service?.stop().catch(() => undefined);
+  await deleteCdc(conn.connectUrl, values).catch(() => undefined);
+  await dropShop(shopUrl);
+  await wh.drop();
+  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+  await deleteTopics(prefix).catch(() => undefined);
+});
+
+describe('CDC under the stock service', () => {
+  it('lands every stock change; lag measured per landed change', async () => {
+    const { finished, failed } = finalOrders(1500, 12);
+    const paid = [...finished, ...failed.filter((o) => o.failure?.stage !== 'payment')];
+    const serde = new AvroSerde(conn.registryUrl);
+    const producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-cdcload', log).producer({
+      'linger.ms': 5,
+    } as KafkaJS.ProducerConstructorConfig);
+    await producer.connect();
+    for (const [key, list] of [
+      ['paid', paid],
+      ['finished', finished],
+      ['failed', failed],
+    ] as const) {
+      const topic = topicName(key, prefix);
+      const encoder = await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc'));
+      for (let i = 0; i < list.length; i += 500)
+        await producer.send({
+          topic,
+          messages: list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
+        });
+    }
+    await producer.disconnect();
+    const total = paid.length + finished.length + failed.length;
+
+    const started = Date.now();
+    service = await startStockService({
+      kafkaBootstrap: conn.kafkaBootstrap,
+      registryUrl: conn.registryUrl,
+      shopDatabaseUrl: shopUrl,
+      topicPrefix: prefix,
+      batchSize: 50,
+      log,
+    });
+    // Sample the landed rows' lag while the service runs: each (sku, updated_at) once.
+    const lags = new Map<string, number>();
+    const sample = async () => {
+      const { rows } = await wh.client.query<{ k: string; ms: number }>(
+        `select sku || '@' || updated_at::text as k, extract(epoch from landed_at - updated_at) * 1000 as ms from shop_stock`,
+      );
+      for (const r of rows) if (!lags.has(r.k)) lags.set(r.k, Number(r.ms));
+    };
+    while (service.applied() < total) {
+      if (Date.now() - started > 180_000)
+        throw new Error(`stock service at ${service.applied()} of ${total}`);
+      await sample();
+      await sleep(100);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    let clean = false;
+    for (let i = 0; i < 120 && !clean; i++) {
+      await sample();
+      clean = (
+        await reconcileShop({
+          shopDatabaseUrl: shopUrl,
+          databaseUrl: conn.databaseUrl,
+          warehouseSchema: wh.schema,
+        })
+      ).every(isClean);
+      if (!clean) await sleep(250);
+    }
+    expect(clean).toBe(true);
+    const sorted = [...lags.values()].sort((a, b) => a - b);
+    const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+    console.log(
+      `stock service: ${total} records in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s); CDC lag over ${sorted.length} sampled stock changes: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`,
+    );
+    expect(sorted.length).toBeGreaterThan(55);
+
+    // The warehouse's stock facts, built from the landed movements alone, agree with the shop:
+    // opening stock + every on-hand change = the current level, and the daily snapshot's first
+    // day opens at the seeded stock.
+    const opening = new Map(shopStock(1).map((x) => [x.sku, x.on_hand]));
+    const net = await wh.client.query<{ sku: number; change: string; on_hand: number; first_open: string }>(
+      `select s.sku, coalesce(sum(f.on_hand_change), 0) as change, s.on_hand,
+              (select closing_on_hand - on_hand_change from fact_product_stock p
+                where p.sku = s.sku and p.location_id = s.location_id order by snapshot_day limit 1) as first_open
+         from shop_stock s left join fact_stock_movement f using (sku, location_id)
+        where s.location_id = 'central' group by s.sku, s.on_hand, s.location_id order by s.sku`,
+    );
+    for (const r of net.rows) {
+      expect(opening.get(r.sku)! + Number(r.change)).toBe(r.on_hand);
+      if (r.first_open !== null) expect(Number(r.first_open)).toBe(opening.get(r.sku));
+    }
+    const levels = await wh.client.query<{ n: string; restocks: string }>(
+      `select count(*) as n, (select count(*) from fact_restock) as restocks from metric_stock_levels`,
+    );
+    expect(Number(levels.rows[0]!.n)).toBe(55);
+    console.log(`facts: ${levels.rows[0]!.restocks} restock(s) in fact_restock`);
+  }, 300_000);
+});
