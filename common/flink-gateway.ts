@@ -6,7 +6,7 @@
  * error text.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderflowError } from '../common/errors.ts';
+import { OrderflowError } from './errors.ts';
 import { flinkErrorMessage } from './flink-error.ts';
 
 export interface Column {
