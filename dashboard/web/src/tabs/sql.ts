@@ -18,7 +18,7 @@ interface Rejected {
 
 const EXAMPLES = [
   'SELECT order_id, order_total, order_date FROM paid_orders',
-  "SELECT window_start, shipping_province, COUNT(*) AS orders\nFROM TABLE(TUMBLE(TABLE paid_orders, DESCRIPTOR(order_date), INTERVAL '1' MINUTE))\nGROUP BY window_start, window_end, shipping_province",
+  "SELECT window_start, customer_info.provincial_code AS province, COUNT(*) AS orders\nFROM TABLE(TUMBLE(TABLE unpaid_orders, DESCRIPTOR(order_date), INTERVAL '1' MINUTE))\nGROUP BY window_start, window_end, customer_info.provincial_code",
   'SHOW TABLES',
 ];
 
