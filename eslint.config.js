@@ -43,17 +43,17 @@ const pureFiles = [
   'producer/model/**/*.ts',
   'reference/**/*.ts',
   'splitter/split.ts',
-  'flink/statements.ts',
-  'flink/flink-error.ts',
-  'flink/missing-topics.ts',
+  'common/flink-statements.ts',
+  'common/flink-error.ts',
+  'common/flink-missing-topics.ts',
   'flink/result-table.ts',
-  'flink/catalog-ddl.ts',
   'support/tickets.ts',
   'support/report.ts',
   'support/clean.ts',
   'support/rng.ts',
   'stock/movement.ts',
   'shop/reconcile-compare.ts',
+  'common/flink-catalog-ddl.ts',
 ];
 
 export default tseslint.config(

@@ -5,12 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pg from 'pg';
-import { boolFlag, loadSettings, numberAbove } from '../common/config.ts';
+import { z } from 'zod';
+import { boolFlag, loadSettings, numberAbove, setting } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings, parseFlag } from '../common/setting-flags.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { dashboardSettings } from '../dashboard/settings.ts';
+import { catalogSession } from '../common/flink-session.ts';
+import { sqlSettings } from '../flink/settings.ts';
+import { activeJob, cancelJob, splitJobName, submitSplit } from '../flink/split-job.ts';
 import { timeSchema } from '../producer/options.ts';
 import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
@@ -22,7 +26,16 @@ const say = (line: string) => console.log(line);
 export const runSettings = {
   seed: sharedSettings.seed,
   dashboardPort: dashboardSettings.port,
+  splitter: setting(
+    'ORDERFLOW_RUN_SPLITTER',
+    z.enum(['typescript', 'flink']),
+    'typescript',
+    'Which split `orderflow run` starts: the TypeScript splitter service (`orderflow split`), or the Flink SQL job flink/split.sql (`orderflow flink split`, needs ORDERFLOW_FLINK on); never both, they would write every split record twice. TypeScript stays the default: BENCHMARKS.md.',
+    { flag: '--splitter <typescript|flink>' },
+  ),
 };
+
+export type SplitterKind = 'typescript' | 'flink';
 
 interface RunOptions {
   speed: string;
@@ -39,6 +52,12 @@ interface RunPlan {
   live: boolean;
   /** Start the dashboard with its Kafka views' write calls allowed (replay, discard, connector actions). */
   dashboardWrites: boolean;
+  /** Whether the stack brings Flink up (ORDERFLOW_FLINK, default on for run). */
+  flink: boolean;
+  /** The split run starts: the TypeScript splitter service or the Flink SQL job, one of them. */
+  splitter: SplitterKind;
+  /** The services run starts, in order (the Flink split is a job on the cluster, not among them). */
+  services: string[];
 }
 
 /**
@@ -54,7 +73,7 @@ export function register(program: Command): void {
       'Run the whole pipeline on the local stack: backfill two years of orders, then live orders until Ctrl-C',
     );
   // --dashboard-port: plain --port would not say which of the services it is for.
-  addSettingFlags(runCommand, runSettings, ['seed', 'dashboardPort'], {
+  addSettingFlags(runCommand, runSettings, ['seed', 'dashboardPort', 'splitter'], {
     dashboardPort: { flag: '--dashboard-port <port>' },
   })
     .option(
@@ -78,6 +97,12 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
   const s = loadCommandSettings(runSettings, command, env);
   // Checked here, before the stack starts; `generate` parses it again.
   if (opts.from !== undefined) parseFlag('--from', timeSchema(Date.now()), opts.from);
+  const flink = (env.ORDERFLOW_FLINK ?? 'on') === 'on';
+  if (s.splitter === 'flink' && !flink)
+    throw new OrderflowError(
+      'ORDERFLOW_USAGE',
+      '--splitter flink (ORDERFLOW_RUN_SPLITTER) runs the split as a Flink job, but ORDERFLOW_FLINK=off keeps Flink down: unset ORDERFLOW_FLINK, or use --splitter typescript',
+    );
   return {
     seed: s.seed,
     speed: parseFlag('--speed', numberAbove(0), opts.speed),
@@ -91,6 +116,20 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
         ? opts.dashboardWrites !== false
         : parseFlag('ORDERFLOW_DASHBOARD_ALLOW_WRITES', boolFlag, env.ORDERFLOW_DASHBOARD_ALLOW_WRITES) ===
           true,
+    flink,
+    splitter: s.splitter,
+    services: [
+      'payment',
+      'shipping',
+      'delivery',
+      ...(s.splitter === 'typescript' ? ['splitter'] : []),
+      'support',
+      'support-loader',
+      'stock',
+      'connect-watchdog',
+      'dashboard',
+      ...(opts.live ? ['generator'] : []),
+    ],
   };
 }
 
@@ -102,8 +141,19 @@ async function run(opts: RunPlan): Promise<void> {
 
   say('== stack');
   // The whole shop includes streaming SQL: Flink comes up too (`orderflow sql`), unless
-  // ORDERFLOW_FLINK=off says otherwise. The explode itself stays the TypeScript splitter.
-  await stackUp(say, { ...process.env, ORDERFLOW_FLINK: flinkInRun() });
+  // ORDERFLOW_FLINK=off says otherwise. The explode is the TypeScript splitter unless --splitter flink.
+  await stackUp(say, { ...process.env, ORDERFLOW_FLINK: opts.flink ? 'on' : 'off' });
+  const flinkSettings = opts.flink ? loadSettings(sqlSettings) : undefined;
+  // Never both splits on one prefix: each would write every split record.
+  if (flinkSettings && opts.splitter === 'typescript') {
+    const rest = `http://127.0.0.1:${flinkSettings.flinkRestPort}`;
+    const job = await activeJob(rest, splitJobName(flinkSettings.topicPrefix));
+    if (job)
+      throw new OrderflowError(
+        'ORDERFLOW_USAGE',
+        `the Flink split job ${job.jid} runs for this topic prefix: the TypeScript splitter would write every split record a second time. Cancel it (\`orderflow flink cancel-split\`) or run with --splitter flink`,
+      );
+  }
   await ensureTopics({
     bootstrap: conn.kafkaBootstrap,
     registryUrl: conn.registryUrl,
@@ -132,10 +182,19 @@ async function run(opts: RunPlan): Promise<void> {
     return child;
   };
   let stopping = false;
+  let flinkSplitJob: string | undefined;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
     say('\n== stopping the services (the stack keeps running: `npx orderflow stack down` stops it)');
+    if (flinkSplitJob && flinkSettings) {
+      // The split job is this run's splitter: it stops with the other services (its last checkpoint's
+      // output is committed; a later run reads on from the committed offsets).
+      await cancelJob(`http://127.0.0.1:${flinkSettings.flinkRestPort}`, flinkSplitJob).catch(
+        () => undefined,
+      );
+      say(`   flink split job ${flinkSplitJob} cancelled`);
+    }
     await Promise.all(
       services.map(
         ({ name, child }) =>
@@ -176,7 +235,8 @@ async function run(opts: RunPlan): Promise<void> {
   for (const stage of ['payment', 'shipping', 'delivery']) {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
-  start('splitter', ['split']);
+  if (opts.services.includes('splitter')) start('splitter', ['split']);
+  else flinkSplitJob = await startFlinkSplit(flinkSettings!);
   // Customer support: tickets from the order outcomes, a report per simulated day on the stack's FTP
   // server, and the loader that brings each report into the warehouse. In live mode a simulated day
   // lasts 86400 / speed real seconds; the backfill's reports follow each other a second apart
@@ -210,14 +270,40 @@ async function run(opts: RunPlan): Promise<void> {
       String(seed),
     ]);
   }
-  printWhereToLook(conn, opts.dashboardPort, paths.logs, opts.dashboardWrites);
+  printWhereToLook(conn, opts, paths.logs);
   await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
   if (!opts.live) await watchSupport(conn.databaseUrl, () => stopping);
   if (!opts.live) await stopAll();
 }
 
-/** `run` brings Flink up unless ORDERFLOW_FLINK says otherwise (`stack up` alone leaves it off). */
-const flinkInRun = () => process.env.ORDERFLOW_FLINK ?? 'on';
+/**
+ * Submit flink/split.sql (as `orderflow flink split` does; a split job of this prefix already running
+ * is reused) and wait until the JobManager reports it RUNNING; its job id.
+ */
+async function startFlinkSplit(s: ReturnType<typeof loadSettings<typeof sqlSettings>>): Promise<string> {
+  const rest = `http://127.0.0.1:${s.flinkRestPort}`;
+  const r = await submitSplit(s, catalogSession);
+  const url = `${rest}/#/job/running/${r.jobId}/overview`;
+  const deadline = Date.now() + 60_000;
+  let state = 'unknown';
+  while (Date.now() < deadline) {
+    const res = await fetch(`${rest}/jobs/${r.jobId}`, { signal: AbortSignal.timeout(5000) }).catch(
+      () => undefined,
+    );
+    state = res?.ok ? ((await res.json()) as { state: string }).state : state;
+    if (state === 'RUNNING' || state === 'FAILED' || state === 'CANCELED') break;
+    await sleep(500);
+  }
+  if (state !== 'RUNNING')
+    throw new OrderflowError(
+      'ORDERFLOW_SQL_FAILED',
+      `the Flink split job ${r.jobId} is ${state}, not RUNNING, after 60 s: see ${url} and .orderflow/logs/flink-jm.log`,
+    );
+  say(
+    `   flink split job ${splitJobName(s.topicPrefix)} ${r.submitted ? 'submitted' : 'already running'}, RUNNING: ${url}`,
+  );
+  return r.jobId;
+}
 
 /** A failed step of the run: which, its exit code and its log, as properties too. */
 export function stepFailed(
@@ -266,9 +352,8 @@ async function runToEnd(name: string, args: string[], logs: string): Promise<voi
 
 function printWhereToLook(
   conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
-  dashboardPort: number,
+  { dashboardPort, dashboardWrites, flink, splitter }: RunPlan,
   logs: string,
-  dashboardWrites: boolean,
 ): void {
   say('');
   say('== orderflow is running');
@@ -279,13 +364,15 @@ function printWhereToLook(
         : '   (read-only)'),
   );
   say(`   PostgreSQL  psql ${conn.databaseUrl}`);
-  if (flinkInRun() === 'on')
+  if (splitter === 'flink')
+    say(`   split       the Flink SQL job flink/split.sql (the TypeScript splitter is not running)`);
+  if (flink)
     say(
       '   Flink SQL   npx orderflow sql -e "SELECT order_id, order_total FROM paid_orders"   (web UI: npx orderflow stack status)',
     );
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
   say(
-    `   logs        ${logs}/{payment,shipping,delivery,splitter,support,support-loader,dashboard,generator}.log`,
+    `   logs        ${logs}/{payment,shipping,delivery,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,generator}.log`,
   );
   say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
   say('');

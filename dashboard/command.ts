@@ -62,7 +62,18 @@ export function register(program: Command): void {
             log,
           }
         : undefined;
-      const app = await buildDashboard({ db, watcher, kafka, log });
+      // The SQL tab: read-only statements through the Flink SQL Gateway (dashboard/sql/statement.ts).
+      const sql = flags.live
+        ? {
+            kafkaBootstrap: s.kafkaBootstrap,
+            registryUrl: s.registryUrl,
+            topicPrefix: s.topicPrefix,
+            flinkRestPort: s.flinkRestPort,
+            flinkGatewayPort: s.flinkGatewayPort,
+            log,
+          }
+        : undefined;
+      const app = await buildDashboard({ db, watcher, kafka, sql, log });
       try {
         await app.listen({ port: s.port, host: s.host });
       } catch (error) {

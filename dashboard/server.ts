@@ -8,6 +8,8 @@ import type { KafkaViewsOptions } from './kafka/context.ts';
 import { registerKafkaViews } from './kafka/routes.ts';
 import type { PipelineWatcher } from './live/pipeline.ts';
 import { customersTab } from './queries/customers.ts';
+import type { SqlOptions } from './sql/queries.ts';
+import { registerSql } from './sql/routes.ts';
 import { itemsTab } from './queries/items.ts';
 import { locationTab } from './queries/location.ts';
 import { ordersTab } from './queries/orders.ts';
@@ -36,6 +38,8 @@ export interface DashboardOptions {
   watcher?: PipelineWatcher;
   /** The Kafka views under /api/kafka/ (topics, messages, groups, dead letters...); off without it. */
   kafka?: KafkaViewsOptions & { splitGroups?: string[] };
+  /** The SQL tab's API under /api/sql/ (Flink SQL through the SQL Gateway); off without it. */
+  sql?: SqlOptions;
   assetsDir?: string;
   log: Logger;
 }
@@ -140,6 +144,11 @@ export async function buildDashboard(options: DashboardOptions) {
   if (options.kafka) {
     const views = await registerKafkaViews(app, options.kafka, db);
     app.addHook('onClose', () => views.close());
+  }
+
+  if (options.sql) {
+    const sql = registerSql(app, options.sql);
+    app.addHook('onClose', () => sql.close());
   }
 
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS_DIR;

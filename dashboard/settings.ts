@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boolFlag, port, setting } from '../common/config.ts';
 import { connectionSettings, warehouseSchemaSetting } from '../common/settings.ts';
+import { stackSettings } from '../stack/settings.ts';
 
 const urlList = z
   .string()
@@ -41,6 +42,8 @@ export const dashboardSettings = {
   registryUrl: connectionSettings.registryUrl,
   connectUrl: connectionSettings.connectUrl,
   topicPrefix: connectionSettings.topicPrefix,
+  flinkRestPort: stackSettings.flinkRestPort,
+  flinkGatewayPort: stackSettings.flinkGatewayPort,
   processorUrls: setting(
     'ORDERFLOW_DASHBOARD_PROCESSOR_URLS',
     urlList as unknown as z.ZodType<string[]>,

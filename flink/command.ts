@@ -8,59 +8,13 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { OrderflowError, isOrderflowError } from '../common/errors.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
-import type { SettingsOf } from '../common/config.ts';
-import { catalogStatements } from './catalog.ts';
-import { scriptErrorMessage } from './flink-error.ts';
-import { splitStatements, type Statement } from './statements.ts';
-import { createKafka } from '../common/kafka.ts';
-import { createLogger } from '../common/logger.ts';
-import { withBrokerRetry } from '../stack/topics.ts';
-import { GatewayClient } from './gateway.ts';
-import { missingTopicError, tableOf, type CatalogTable } from './missing-topics.ts';
+import { scriptErrorMessage } from '../common/flink-error.ts';
+import { splitStatements, type Statement } from '../common/flink-statements.ts';
+import type { GatewayClient } from '../common/flink-gateway.ts';
+import { catalogSession, type CatalogSession } from '../common/flink-session.ts';
 import { ResultTable } from './result-table.ts';
 import { sqlSettings } from './settings.ts';
 import { activeJob, cancelJob, splitJobName, submitSplit } from './split-job.ts';
-
-type SqlSettings = SettingsOf<typeof sqlSettings>;
-
-export function gatewayClient(s: SqlSettings): GatewayClient {
-  return new GatewayClient(`http://127.0.0.1:${s.flinkGatewayPort}`, `http://127.0.0.1:${s.flinkRestPort}`);
-}
-
-/** The topics Kafka has now. */
-async function existingTopics(bootstrap: string): Promise<Set<string>> {
-  const admin = createKafka(bootstrap, 'orderflow-sql', createLogger('sql', 'error')).admin();
-  try {
-    await withBrokerRetry(() => admin.connect(), bootstrap, 10_000);
-    return new Set(await withBrokerRetry(() => admin.listTopics(), bootstrap, 10_000));
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-/**
- * A session with the catalog loaded: the tables whose topic exists (a query on a missing topic
- * would kill the TaskManager); a query on one of the others fails with ORDERFLOW_TOPIC_MISSING,
- * naming the topic. `missing` lists them.
- */
-export async function catalogSession(s: SqlSettings): Promise<GatewayClient & { missing: CatalogTable[] }> {
-  const client = gatewayClient(s);
-  await client.open();
-  const topics = await existingTopics(s.kafkaBootstrap);
-  const missing: CatalogTable[] = [];
-  const quiet = { columns: () => undefined, rows: () => undefined };
-  for (const stmt of catalogStatements({
-    prefix: s.topicPrefix,
-    bootstrap: s.kafkaBootstrap,
-    registry: s.registryUrl,
-  })) {
-    const table = tableOf(stmt);
-    if (table && !topics.has(table.topic)) missing.push(table);
-    else await client.execute(stmt, quiet);
-  }
-  client.explain = (message) => missingTopicError(message, missing, s.topicPrefix);
-  return Object.assign(client, { missing });
-}
 
 /** Set once stdout's reader went away (`| head`): nothing more is written. */
 let stdoutClosed = false;
@@ -140,7 +94,7 @@ async function runScript(client: GatewayClient, script: string, file: string | u
   }
 }
 
-async function interactive(client: GatewayClient & { missing: CatalogTable[] }): Promise<void> {
+async function interactive(client: CatalogSession): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   out('Flink SQL on the local stack: the pipeline topics are tables (SHOW TABLES;). End a statement with ;');
   out('Ctrl-C stops a running query; Ctrl-C at the prompt or Ctrl-D quits.');

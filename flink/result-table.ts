@@ -4,7 +4,7 @@
  * (+I insert, -U/+U update before/after, -D delete). Column widths come from the column types, so
  * rows can be printed one page at a time. Pure: no I/O.
  */
-import type { Column, Row } from './gateway.ts';
+import type { Column, Row } from '../common/flink-gateway.ts';
 
 const KIND: Record<Row['kind'], string> = {
   INSERT: '+I',

@@ -4,9 +4,9 @@
  */
 import type { SettingsOf } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
-import { renderSql, readFlinkSql } from './catalog.ts';
-import { splitStatements } from './statements.ts';
-import { unavailable, type GatewayClient } from './gateway.ts';
+import { renderSql, readFlinkSql } from '../common/flink-catalog.ts';
+import { splitStatements } from '../common/flink-statements.ts';
+import { unavailable, type GatewayClient } from '../common/flink-gateway.ts';
 import type { sqlSettings } from './settings.ts';
 
 type SqlSettings = SettingsOf<typeof sqlSettings>;

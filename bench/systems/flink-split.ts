@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings } from '../../common/config.ts';
 import { OrderflowError } from '../../common/errors.ts';
-import { catalogSession } from '../../flink/command.ts';
-import { cancelClusterJob } from '../../flink/gateway.ts';
+import { catalogSession } from '../../common/flink-session.ts';
+import { cancelClusterJob } from '../../common/flink-gateway.ts';
 import { sqlSettings } from '../../flink/settings.ts';
 import { submitSplit } from '../../flink/split-job.ts';
 import { dlqTopic, topicName } from '../../schemas/topics.ts';

@@ -17,6 +17,7 @@ import { mountGroups } from './tabs/groups.ts';
 import { mountMessages } from './tabs/messages.ts';
 import { mountProduce } from './tabs/produce.ts';
 import { mountSchemas } from './tabs/schemas.ts';
+import { mountSql } from './tabs/sql.ts';
 import { mountTopics } from './tabs/topics.ts';
 
 /** The Kafka views (a Kafka UI for this pipeline), after the live tab. */
@@ -29,6 +30,7 @@ const KAFKA_TABS: { name: string; title: string; mount: Mount }[] = [
   { name: 'connectors', title: 'Connectors', mount: mountConnectors },
   { name: 'dead-letters', title: 'Dead letters', mount: mountDeadLetters },
   { name: 'produce', title: 'Produce', mount: mountProduce },
+  { name: 'sql', title: 'SQL', mount: mountSql },
 ];
 const isKafkaTab = (tab: string) => KAFKA_TABS.some((t) => t.name === tab);
 let kafkaView: KafkaView | null = null;

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../common/config.ts';
-import { catalogSession } from '../../../flink/command.ts';
+import { catalogSession } from '../../../common/flink-session.ts';
 import { sqlSettings } from '../../../flink/settings.ts';
 import { submitSplit } from '../../../flink/split-job.ts';
 import { loadStack, stackUp } from '../../../stack/stack.ts';

@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../common/config.ts';
-import { catalogSession } from '../../../flink/command.ts';
+import { catalogSession } from '../../../common/flink-session.ts';
 import { sqlSettings } from '../../../flink/settings.ts';
 import { cancelJob, submitSplit } from '../../../flink/split-job.ts';
 import { startSplitter } from '../../../splitter/service.ts';

@@ -179,6 +179,52 @@ describe('the seed on run and generate', () => {
     expect((await runPlan([], { ORDERFLOW_DASHBOARD_ALLOW_WRITES: 'false' })).dashboardWrites).toBe(false);
   });
 
+  it('run starts the TypeScript splitter by default, the Flink split job with --splitter flink, never both', async () => {
+    const plain = await runPlan([]);
+    expect(plain.splitter).toBe('typescript');
+    expect(plain.flink).toBe(true);
+    expect(plain.services).toEqual([
+      'payment',
+      'shipping',
+      'delivery',
+      'splitter',
+      'support',
+      'support-loader',
+      'stock',
+      'connect-watchdog',
+      'dashboard',
+      'generator',
+    ]);
+    const flink = await runPlan(['--splitter', 'flink', '--no-live']);
+    expect(flink.splitter).toBe('flink');
+    expect(flink.services).toEqual([
+      'payment',
+      'shipping',
+      'delivery',
+      'support',
+      'support-loader',
+      'stock',
+      'connect-watchdog',
+      'dashboard',
+    ]);
+    expect((await runPlan([], { ORDERFLOW_RUN_SPLITTER: 'flink' })).splitter).toBe('flink');
+    expect(
+      (await runPlan(['--splitter', 'typescript'], { ORDERFLOW_RUN_SPLITTER: 'flink' })).services,
+    ).toContain('splitter');
+  });
+
+  it('a bad --splitter names the flag, the variable and the choices; flink with ORDERFLOW_FLINK=off is refused', async () => {
+    const bad = await configError(() => runPlan(['--splitter', 'ksql']));
+    expect(bad.message).toMatch(/--splitter "ksql" \(ORDERFLOW_RUN_SPLITTER\) is not valid/);
+    expect(bad.message).toMatch(/typescript/);
+    expect(bad.message).toMatch(/flink/);
+    await expect(runPlan(['--splitter', 'flink'], { ORDERFLOW_FLINK: 'off' })).rejects.toMatchObject({
+      code: 'ORDERFLOW_USAGE',
+      message: expect.stringMatching(/ORDERFLOW_FLINK=off/),
+    });
+    expect((await runPlan([], { ORDERFLOW_FLINK: 'off' })).flink).toBe(false);
+  });
+
   it('a failed run step carries its name, exit code and log', () => {
     const error = stepFailed(
       'warehouse-migrate',

@@ -6,9 +6,9 @@ import {
   flinkType,
   lifecycleTables,
   type AvroType,
-} from '../../../flink/catalog-ddl.ts';
-import { catalogStatements } from '../../../flink/catalog.ts';
-import { tableOf } from '../../../flink/missing-topics.ts';
+} from '../../../common/flink-catalog-ddl.ts';
+import { catalogStatements } from '../../../common/flink-catalog.ts';
+import { tableOf } from '../../../common/flink-missing-topics.ts';
 import { allTopicNames, TOPICS } from '../../../schemas/topics.ts';
 
 const orderSchema = JSON.parse(

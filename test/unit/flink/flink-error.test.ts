@@ -5,8 +5,8 @@ import {
   flinkErrorMessage,
   inScript,
   scriptErrorMessage,
-} from '../../../flink/flink-error.ts';
-import { splitStatements } from '../../../flink/statements.ts';
+} from '../../../common/flink-error.ts';
+import { splitStatements } from '../../../common/flink-statements.ts';
 
 /** Error bodies as the SQL Gateway (Flink 2.3.0) answered them, stack traces and all. */
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');

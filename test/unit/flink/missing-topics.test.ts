@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingTopicError, tableOf } from '../../../flink/missing-topics.ts';
+import { missingTopicError, tableOf } from '../../../common/flink-missing-topics.ts';
 
 describe('tables whose topic is missing', () => {
   it("reads a CREATE TABLE's name and topic, past its leading comments", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../../flink/statements.ts';
+import { splitStatements } from '../../../common/flink-statements.ts';
 
 const texts = (script: string) => splitStatements(script).map((s) => s.text);
 

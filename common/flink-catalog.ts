@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { deadLetterTables, lifecycleTables, type AvroType } from './catalog-ddl.ts';
-import { splitStatements } from './statements.ts';
+import { deadLetterTables, lifecycleTables, type AvroType } from './flink-catalog-ddl.ts';
+import { splitStatements } from './flink-statements.ts';
 
-const FLINK_DIR = fileURLToPath(new URL('.', import.meta.url));
+const FLINK_DIR = fileURLToPath(new URL('../flink/', import.meta.url));
 const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
 
 export interface CatalogParams {
@@ -35,7 +35,7 @@ export function renderSql(text: string, p: CatalogParams): string {
 
 /**
  * A flink/*.sql file as it is run: catalog.sql with its generated tables in place of
- * {{lifecycle-tables}} and {{dlq-tables}} (flink/catalog-ddl.ts), placeholders still unfilled.
+ * {{lifecycle-tables}} and {{dlq-tables}} (common/flink-catalog-ddl.ts), placeholders still unfilled.
  */
 export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
   const text = readFileSync(`${FLINK_DIR}${name}`, 'utf8');

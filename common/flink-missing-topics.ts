@@ -5,7 +5,7 @@
  * when Flink then reports one of the others as not found, says which topic is missing and how to
  * create it. Pure: no I/O.
  */
-import { OrderflowError } from '../common/errors.ts';
+import { OrderflowError } from './errors.ts';
 
 export interface CatalogTable {
   table: string;

@@ -3,7 +3,7 @@
  * gateway's stack trace, and where the error is, in the statement and in the script it came from.
  * Pure: no I/O.
  */
-import type { Statement } from './statements.ts';
+import type { Statement } from './flink-statements.ts';
 
 /**
  * Flink's message from a gateway error response: the innermost "Caused by" of a table, parser or

@@ -6,7 +6,7 @@
  * error text.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderflowError } from '../common/errors.ts';
+import { OrderflowError } from './errors.ts';
 import { flinkErrorMessage } from './flink-error.ts';
 
 export interface Column {
@@ -32,6 +32,8 @@ export interface ResultHandler {
   /** Called once, when the columns are known. */
   columns(columns: Column[], isQuery: boolean): void;
   rows(rows: Row[]): void;
+  /** Called once, when the gateway names the job the statement started (a query, INSERT INTO). */
+  job?(jobId: string): void;
 }
 
 export function unavailable(what: string, cause?: unknown): OrderflowError {
@@ -119,6 +121,7 @@ export class GatewayClient {
       for (;;) {
         if (signal?.aborted) break;
         const page = await this.call<ResultPage>('GET', uri);
+        if (page.jobID && page.jobID !== jobId) handler.job?.(page.jobID);
         jobId = page.jobID ?? jobId;
         if (page.resultType !== 'NOT_READY' && !announced && page.results?.columns) {
           handler.columns(page.results.columns, page.isQueryResult ?? false);
