@@ -43,6 +43,7 @@ const pureFiles = [
   'producer/model/**/*.ts',
   'reference/**/*.ts',
   'splitter/split.ts',
+  'common/seeded-rng.ts',
   'common/flink-statements.ts',
   'common/flink-error.ts',
   'common/flink-missing-topics.ts',

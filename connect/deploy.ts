@@ -30,14 +30,7 @@ export async function deploySinks(
 ): Promise<DeployResult> {
   const client = new ConnectClient(connectUrl);
   const connectors = renderSinks(values);
-  const actions = new Map<string, 'created' | 'updated'>();
-  for (const c of connectors) actions.set(c.name, await client.put(c));
-  const statuses = await waitForRunning(
-    client,
-    connectors.map((c) => c.name),
-    waitMs,
-  );
-  const healthy = [...statuses.values()].every(isRunning);
+  const { actions, statuses, healthy } = await putAndWait(client, connectors, waitMs);
   return { connectors, actions, statuses, healthy };
 }
 
@@ -121,14 +114,7 @@ export async function deployCdc(
   const shop = await migrateShop(values.shopDatabaseUrl, seed);
   const client = new ConnectClient(connectUrl);
   const connectors = renderCdcConnectors(values);
-  const actions = new Map<string, 'created' | 'updated'>();
-  for (const c of connectors) actions.set(c.name, await client.put(c));
-  const statuses = await waitForRunning(
-    client,
-    connectors.map((c) => c.name),
-    waitMs,
-  );
-  const healthy = [...statuses.values()].every(isRunning);
+  const { actions, statuses, healthy } = await putAndWait(client, connectors, waitMs);
   return { connectors, actions, statuses, healthy, shop };
 }
 
@@ -179,4 +165,16 @@ async function requirePostgresSource(connectUrl: string): Promise<void> {
       `the Connect worker at ${connectUrl} has no ${POSTGRES_SOURCE}: run scripts/setup.sh (it unpacks the Debezium PostgreSQL plugin), then restart the worker (orderflow stack down && orderflow stack up); or deploy without change data capture: orderflow connect deploy --no-cdc`,
     );
   }
+}
+
+/** Create or update each connector, then wait (up to `waitMs`) until they all run. */
+async function putAndWait(client: ConnectClient, connectors: ConnectorConfig[], waitMs: number) {
+  const actions = new Map<string, 'created' | 'updated'>();
+  for (const c of connectors) actions.set(c.name, await client.put(c));
+  const statuses = await waitForRunning(
+    client,
+    connectors.map((c) => c.name),
+    waitMs,
+  );
+  return { actions, statuses, healthy: [...statuses.values()].every(isRunning) };
 }

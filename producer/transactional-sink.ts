@@ -31,7 +31,7 @@ export interface TransactionalSinkOptions extends KafkaSinkOptions {
 const LINGER_MS = 50;
 
 export class TransactionalOrderSink {
-  private queue: { key: string; value: Buffer; orderId: string; orderDate: number }[] = [];
+  private queue: { key: string; value: Buffer; orderDate: number }[] = [];
   private pumping: Promise<void> | null = null;
   private failure: OrderflowError | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
@@ -86,7 +86,6 @@ export class TransactionalOrderSink {
     this.queue.push({
       key: order.order_id,
       value: this.encoder.encode(order),
-      orderId: order.order_id,
       orderDate: order.order_date,
     });
     this.written++;
@@ -147,7 +146,7 @@ export class TransactionalOrderSink {
     const next: RunProgress = {
       ...this.progress,
       produced: this.progress.produced + chunk.length,
-      lastOrderId: last.orderId,
+      lastOrderId: last.key,
       lastOrderDate: new Date(last.orderDate).toISOString(),
       host: hostname(),
       pid: process.pid,

@@ -67,6 +67,20 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
     asRoot
       ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { stdio: 'pipe' })
       : execFileSync(path.join(PG_BIN, bin), args, { stdio: 'pipe' });
+  /** One value from the running cluster, as psql prints it unaligned (`-tA`). */
+  const psqlValue = (sql: string) =>
+    run('psql', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(s.pgPort),
+      '-U',
+      'orderflow',
+      '-d',
+      'postgres',
+      '-tAc',
+      sql,
+    ]).toString();
   const own = (target: string, isFile = false) => {
     if (!isFile) mkdirSync(target, { recursive: true });
     if (asRoot) {
@@ -128,20 +142,7 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
         'start',
       ]);
       // Databases: the warehouse (orderflow) and the registry's storage (apicurio). Created if missing.
-      const list = run('psql', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(s.pgPort),
-        '-U',
-        'orderflow',
-        '-d',
-        'postgres',
-        '-tAc',
-        'select datname from pg_database',
-      ])
-        .toString()
-        .split('\n');
+      const list = psqlValue('select datname from pg_database').split('\n');
       for (const db of ['orderflow', 'apicurio']) {
         if (!list.includes(db))
           run('createdb', ['-h', '127.0.0.1', '-p', String(s.pgPort), '-U', 'orderflow', db]);
@@ -151,20 +152,7 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
       // A cluster started before logical decoding was configured keeps wal_level=replica until it
       // restarts (the setting is read at server start only): restart it once, with the same options.
       if (pid() === undefined) return undefined;
-      const level = run('psql', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(s.pgPort),
-        '-U',
-        'orderflow',
-        '-d',
-        'postgres',
-        '-tAc',
-        'show wal_level',
-      ])
-        .toString()
-        .trim();
+      const level = psqlValue('show wal_level').trim();
       if (level === 'logical') return undefined;
       run('pg_ctl', [
         '-D',
