@@ -15,20 +15,29 @@ const DB_LOAD = '/usr/bin/db5.3_load';
 /** The system user the virtual FTP user maps to (created by Debian's vsftpd package). */
 const GUEST_USER = 'ftp';
 
+/**
+ * Where the FTP user's files and vsftpd's empty jail live: outside the state directory, because the
+ * session runs as the `ftp` system user, which cannot enter a private (0700) $ORDERFLOW_HOME such as
+ * a `mktemp -d` checkout. One directory per state directory, as for the PAM service.
+ */
+const JAILS = '/var/lib/orderflow-ftp';
+
 export function ftpPaths(p: StackPaths) {
   const conf = path.join(p.conf, 'ftp');
+  const id = createHash('sha256').update(p.home).digest('hex').slice(0, 12);
+  const jail = path.join(JAILS, id);
   return {
     conf,
     configFile: path.join(conf, 'vsftpd.conf'),
     /** pam_userdb's Berkeley DB of user/password pairs, without its .db suffix (as PAM names it). */
     userDb: path.join(conf, 'users'),
     /** vsftpd needs an empty directory it owns (root, not writable by others) for its chroot jail. */
-    emptyDir: path.join(p.run, 'ftp-empty'),
-    root: path.join(p.data, 'ftp'),
+    emptyDir: path.join(jail, 'empty'),
+    root: path.join(jail, 'root'),
     logFile: path.join(p.logs, 'ftp.log'),
     pidFile: path.join(p.run, 'ftp.pid'),
     /** A PAM service per state directory: several stacks on one machine keep their own users. */
-    pamService: `orderflow-ftp-${createHash('sha256').update(p.home).digest('hex').slice(0, 12)}`,
+    pamService: `orderflow-ftp-${id}`,
   };
 }
 

@@ -21,9 +21,16 @@ describe('the stack vsftpd configuration', () => {
         'pasv_address=127.0.0.1',
         'pasv_min_port=3122',
         'pasv_max_port=3125',
-        'local_root=/x/.orderflow/data/ftp',
         'allow_writeable_chroot=YES',
-        'secure_chroot_dir=/x/.orderflow/run/ftp-empty',
+      ]),
+    );
+    // The FTP user's root and the jail sit outside the state directory (a private 0700 home, as
+    // `mktemp -d` makes, cannot be entered by the ftp system user), one pair per state directory.
+    const id = f.pamService.slice('orderflow-ftp-'.length);
+    expect(conf()).toEqual(
+      expect.arrayContaining([
+        `local_root=/var/lib/orderflow-ftp/${id}/root`,
+        `secure_chroot_dir=/var/lib/orderflow-ftp/${id}/empty`,
       ]),
     );
     expect(conf().some((l) => l.startsWith('ssl_enable'))).toBe(false);
