@@ -4,7 +4,10 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { parseAvro } from './avro.ts';
 import { OrderflowError } from './errors.ts';
-import { retry } from './retry.ts';
+import { retry, withTimeout } from './retry.ts';
+
+/** Longest wait for one registry call before it counts as a failed (retriable) try. */
+const CALL_TIMEOUT_MS = 10_000;
 
 const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
 
@@ -45,7 +48,13 @@ export class AvroSerde {
     const { id } = await retry(
       async () => {
         try {
-          return await this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject });
+          // A registry that accepts the connection but never answers must not hang start-up: each
+          // try is bounded, and the retry goes on within the budget.
+          return await withTimeout(
+            this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject }),
+            CALL_TIMEOUT_MS,
+            `registering ${subject}`,
+          );
         } catch (error) {
           throw registryError(error, subject);
         }
@@ -73,7 +82,11 @@ export class AvroSerde {
     if (cached) return cached;
     let schema: unknown;
     try {
-      const response = await (this.registry as unknown as RegistryInternals).api.Schema.find({ id });
+      const response = await withTimeout(
+        (this.registry as unknown as RegistryInternals).api.Schema.find({ id }),
+        CALL_TIMEOUT_MS,
+        `fetching schema id ${id}`,
+      );
       schema = (response.data() as { schema: string }).schema;
     } catch (error) {
       if ((error as { status?: unknown }).status === 404) {
@@ -112,7 +125,9 @@ interface RegistryInternals {
 
 function registryError(error: unknown, what: string): OrderflowError {
   const message = error instanceof Error ? error.message : String(error);
-  const unreachable = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed|socket hang up/i.test(message);
+  const unreachable = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|timed out after|fetch failed|socket hang up/i.test(
+    message,
+  );
   if (unreachable) {
     return new OrderflowError(
       'ORDERFLOW_REGISTRY_UNAVAILABLE',

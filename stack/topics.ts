@@ -79,17 +79,38 @@ export async function ensureTopics(options: {
 }
 
 export async function setCompatibility(registryUrl: string, subject: string, level: string): Promise<void> {
-  const res = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ compatibility: level }),
-  });
-  if (!res.ok) {
-    throw new OrderflowError(
-      'ORDERFLOW_REGISTRY_UNAVAILABLE',
-      `setting compatibility ${level} on ${subject} failed: HTTP ${res.status} ${await res.text()}`,
-    );
-  }
+  await retry(
+    async () => {
+      let res: Response;
+      try {
+        res = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ compatibility: level }),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        throw new OrderflowError(
+          'ORDERFLOW_REGISTRY_UNAVAILABLE',
+          `setting compatibility ${level} on ${subject}: ${String(error)}`,
+          { cause: error, retriable: true },
+        );
+      }
+      if (!res.ok) {
+        throw new OrderflowError(
+          'ORDERFLOW_REGISTRY_UNAVAILABLE',
+          `setting compatibility ${level} on ${subject} failed: HTTP ${res.status} ${await res.text()}`,
+          { retriable: res.status >= 500 },
+        );
+      }
+    },
+    {
+      what: `the schema registry at ${registryUrl} (compatibility of ${subject})`,
+      code: 'ORDERFLOW_REGISTRY_UNAVAILABLE',
+      budgetMs: 60_000,
+      hint: 'is it running? (orderflow stack status)',
+    },
+  );
 }
 
 /** Retry a broker call with exponential backoff for about 30 s, then fail with a clear message. */
