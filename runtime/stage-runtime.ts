@@ -4,7 +4,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { nextOffset, type EachBatchPayload } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { stageMetrics } from '../common/metrics.ts';
-import { FailureStreak } from '../common/retry.ts';
+import { FailureStreak, retry } from '../common/retry.ts';
 import { dlqTopic } from '../schemas/topics.ts';
 import { addResult, newChunk, topicMessages, type Chunk } from './chunk.ts';
 import { PARTITIONS_ASSIGNED } from './client-errors.ts';
@@ -14,6 +14,8 @@ import { PendingReleaser, type PendingStoreOptions } from './pending-releaser.ts
 import { processRecord, type RecordProcessing } from './record.ts';
 import { TransactionLock, TransactionalWriter } from './transactional-writer.ts';
 import type { RecordDecoder, RecordHandler, SourceRecord } from './types.ts';
+
+const START_BUDGET_MS = 180_000;
 
 export interface StageRuntimeOptions<In> {
   /** Stage name: used in logs, metrics and DLQ headers. */
@@ -51,6 +53,12 @@ export interface StageRuntimeOptions<In> {
   consumerConfig?: Record<string, string | number | boolean>;
   producerConfig?: Record<string, string | number | boolean>;
   log: Logger;
+  /**
+   * How long start-up keeps retrying a broker that does not answer (ms; default 180 s, the stack's
+   * own start timeout: a broker restart on a busy two-core machine takes up to a minute): a service
+   * started while the broker restarts waits for it instead of exiting.
+   */
+  startBudgetMs?: number;
   /** Called once when the stage hits an error it must not skip (a bug); the service should exit non-zero. */
   onFatal?: (error: unknown) => void;
 }
@@ -151,7 +159,20 @@ export class StageRuntime<In> {
   /** Connect, subscribe and start consuming (returns once the consumer runs). */
   async start(): Promise<void> {
     if (this.releaser) await this.releaser.prepareTopic();
-    await this.writer.open();
+    await retry(() => this.writer.open(), {
+      what: `stage ${this.stage}'s producer`,
+      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+      budgetMs: this.options.startBudgetMs ?? START_BUDGET_MS,
+      retriable: (error) => error instanceof OrderflowError && error.retriable,
+      hint: 'is the broker running? (orderflow stack status)',
+      onRetry: ({ attempt, error }) => {
+        if (attempt === 1)
+          this.log.warn(
+            { err: describeError(error), budgetMs: this.options.startBudgetMs ?? START_BUDGET_MS },
+            'broker not answering at start-up; retrying',
+          );
+      },
+    });
     try {
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: this.options.inputTopics });

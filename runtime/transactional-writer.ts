@@ -128,6 +128,8 @@ export class TransactionalWriter {
     try {
       await producer.connect();
     } catch (error) {
+      // A producer that never connected is let go, so that a retry starts from a fresh one.
+      await producer.disconnect().catch(() => undefined);
       throw new OrderflowError(
         'ORDERFLOW_BROKER_UNAVAILABLE',
         `stage ${o.stage}: producer could not connect: ${describeError(error)}`,

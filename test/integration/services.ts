@@ -1,9 +1,11 @@
 /**
  * An orderflow service (a stage, the splitter) as a child process, exactly as an operator runs it,
  * with its JSON log lines parsed: the crash tests wait for a log line, kill it with SIGKILL and
- * start it again.
+ * start it again. Its whole output is kept in test-artifacts/services/ for a failure's post-mortem.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { ORDERFLOW_BIN } from './helpers.ts';
 
 export interface ServiceRun {
@@ -20,6 +22,11 @@ export function spawnService(args: string[]): ServiceRun {
     env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const dir = path.resolve('test-artifacts', 'services');
+  mkdirSync(dir, { recursive: true });
+  const logFile = createWriteStream(path.join(dir, `${args[0]}-${Date.now()}-${child.pid}.log`));
+  child.stdout!.pipe(logFile);
+  child.stderr!.pipe(logFile);
   const lines: { msg?: string; [field: string]: unknown }[] = [];
   const waiters: { message: string; count: number; resolve: () => void }[] = [];
   const countOf = (message: string) => lines.filter((l) => l.msg === message).length;
@@ -39,7 +46,6 @@ export function spawnService(args: string[]): ServiceRun {
     }
     for (const w of waiters) if (countOf(w.message) >= w.count) w.resolve();
   });
-  child.stderr!.on('data', () => undefined);
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,

@@ -72,6 +72,10 @@ export async function inputProducer(prefix: string): Promise<{
  * Read `topics` from the beginning (read_committed unless told otherwise, a fresh group) until
  * `done(records)` holds and nothing new arrived for `settleMs` since the partitions were assigned
  * (so late duplicates would still be seen), or `timeoutMs` passes.
+ *
+ * Each record is kept once per partition and offset: a duplicate in a topic has an offset of its
+ * own, while a record delivered again to this reader (its group rebalanced before it committed
+ * anything, so a partition starts over from the beginning) has the same one and is not a duplicate.
  */
 export async function readTopics(
   topics: string[],
@@ -83,6 +87,8 @@ export async function readTopics(
   }: { timeoutMs?: number; settleMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
 ): Promise<Map<string, TestRecord[]>> {
   const records = new Map<string, TestRecord[]>(topics.map((t) => [t, []]));
+  const seen = new Map<string, Set<string>>(topics.map((t) => [t, new Set()]));
+  let redelivered = 0;
   const consumer = createKafka(conn.kafkaBootstrap, 'orderflow-test-reader', log).consumer({
     'group.id': `test-reader-${randomBytes(4).toString('hex')}`,
     'auto.offset.reset': 'earliest',
@@ -96,7 +102,14 @@ export async function readTopics(
   await consumer.run({
     eachBatch: async ({ batch }) => {
       const list = records.get(batch.topic)!;
+      const offsets = seen.get(batch.topic)!;
       for (const m of batch.messages) {
+        const at = `${batch.partition}:${m.offset}`;
+        if (offsets.has(at)) {
+          redelivered++;
+          continue;
+        }
+        offsets.add(at);
         list.push({
           key: m.key?.toString() ?? '',
           value: m.value,
@@ -122,6 +135,7 @@ export async function readTopics(
   } finally {
     await consumer.disconnect();
   }
+  if (redelivered > 0) log.info({ topics, redelivered }, 'test reader: records delivered again, kept once');
   return records;
 }
 
