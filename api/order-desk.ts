@@ -82,8 +82,8 @@ export class OrderDesk {
       throw new Error(
         `the API assembled an order that breaks the invariants: ${violations.map((v) => v.message).join('; ')}`,
       );
-    const writing = this.o.writer.write(order).then((value) => {
-      this.o.view.record('unpaid', orderId, value, order);
+    const writing = this.o.writer.write(order).then(async (value) => {
+      await this.o.view.recordWritten(orderId, value, order);
       return order;
     });
     this.placing.set(orderId, writing);

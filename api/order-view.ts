@@ -210,6 +210,16 @@ export class OrderView {
     }
   }
 
+  /**
+   * Take in the API's own committed write at once, before its record comes back from Kafka, then
+   * make the writer's schema id known to the decoder so the order decodes when asked (if the
+   * registry does not answer now, the state is known anyway and the consumer prepares it later).
+   */
+  async recordWritten(orderId: string, value: Buffer, order: Order): Promise<void> {
+    this.record('unpaid', orderId, value, order);
+    await this.o.decoder.prepare([value]).catch(() => undefined);
+  }
+
   /** The order's state and newest record, or undefined for an id no lifecycle topic holds. */
   get(orderId: string): { state: OrderState; order: Order | null; fingerprint?: string } | undefined {
     const t = this.orders.get(orderId);
