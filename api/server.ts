@@ -68,9 +68,9 @@ export function buildApi(o: { desk: OrderDesk; view: OrderView; log: Logger }) {
     async (request, reply) => {
       const wait = parseWait(request.query.wait);
       if (!wait.ok) throw invalidRequest([{ field: 'wait', message: wait.message }]);
-      // A client that hangs up ends its wait.
+      // A client that hangs up ends its wait (the response closes before it is sent).
       const gone = new AbortController();
-      request.raw.once('close', () => gone.abort());
+      reply.raw.once('close', () => gone.abort());
       const body = await o.desk.status(request.params.id, wait.seconds, gone.signal);
       return reply.send(body);
     },
