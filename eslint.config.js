@@ -28,6 +28,7 @@ const services = [
   'support',
   'shop',
   'stock',
+  'api',
 ];
 const otherServices = (own) =>
   services
@@ -55,6 +56,8 @@ const pureFiles = [
   'stock/movement.ts',
   'shop/reconcile-compare.ts',
   'common/flink-catalog-ddl.ts',
+  'api/order-request.ts',
+  'api/order-state.ts',
 ];
 
 export default tseslint.config(

@@ -11,6 +11,7 @@ import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings, parseFlag } from '../common/setting-flags.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
+import { apiSettings } from '../api/settings.ts';
 import { dashboardSettings } from '../dashboard/settings.ts';
 import { catalogSession } from '../common/flink-session.ts';
 import { sqlSettings } from '../flink/settings.ts';
@@ -26,6 +27,7 @@ const say = (line: string) => console.log(line);
 export const runSettings = {
   seed: sharedSettings.seed,
   dashboardPort: dashboardSettings.port,
+  apiPort: apiSettings.port,
   splitter: setting(
     'ORDERFLOW_RUN_SPLITTER',
     z.enum(['typescript', 'flink']),
@@ -49,6 +51,8 @@ interface RunPlan {
   speed: number;
   from: string | undefined;
   dashboardPort: number;
+  /** Port of the order API (POST /v1/orders) on 127.0.0.1. */
+  apiPort: number;
   live: boolean;
   /** Start the dashboard with its Kafka views' write calls allowed (replay, discard, connector actions). */
   dashboardWrites: boolean;
@@ -63,7 +67,7 @@ interface RunPlan {
 /**
  * `orderflow run`: the whole pipeline on the local stack. Starts the stack, creates topics and
  * schemas, migrates the warehouse, deploys the sink connectors, starts the three processors, the
- * splitter and the dashboard, backfills the history, then keeps generating live orders until Ctrl-C,
+ * splitter, the dashboard and the order API, backfills the history, then keeps generating live orders until Ctrl-C,
  * which stops the services it started (the stack keeps running: `orderflow stack down` stops it).
  */
 export function register(program: Command): void {
@@ -72,9 +76,10 @@ export function register(program: Command): void {
     .description(
       'Run the whole pipeline on the local stack: backfill two years of orders, then live orders until Ctrl-C',
     );
-  // --dashboard-port: plain --port would not say which of the services it is for.
-  addSettingFlags(runCommand, runSettings, ['seed', 'dashboardPort', 'splitter'], {
+  // --dashboard-port, --api-port: plain --port would not say which of the services it is for.
+  addSettingFlags(runCommand, runSettings, ['seed', 'dashboardPort', 'apiPort', 'splitter'], {
     dashboardPort: { flag: '--dashboard-port <port>' },
+    apiPort: { flag: '--api-port <port>' },
   })
     .option(
       '--speed <factor>',
@@ -108,6 +113,7 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
     speed: parseFlag('--speed', numberAbove(0), opts.speed),
     from: opts.from,
     dashboardPort: s.dashboardPort,
+    apiPort: s.apiPort,
     live: opts.live,
     // The run is the playground on loopback: a dead letter can be replayed from the page. An
     // explicit ORDERFLOW_DASHBOARD_ALLOW_WRITES is the dashboard's own setting, and wins.
@@ -128,6 +134,7 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
       'stock',
       'connect-watchdog',
       'dashboard',
+      'api',
       ...(opts.live ? ['generator'] : []),
     ],
   };
@@ -257,6 +264,8 @@ async function run(opts: RunPlan): Promise<void> {
     String(opts.dashboardPort),
     ...(opts.dashboardWrites ? ['--allow-writes'] : []),
   ]);
+  // The order API: orders placed by hand (curl) go through the same stages as the generated ones.
+  start('api', ['api', '--port', String(opts.apiPort), '--host', '127.0.0.1']);
   if (opts.live) {
     start('generator', [
       'generate',
@@ -352,7 +361,7 @@ async function runToEnd(name: string, args: string[], logs: string): Promise<voi
 
 function printWhereToLook(
   conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
-  { dashboardPort, dashboardWrites, flink, splitter }: RunPlan,
+  { dashboardPort, apiPort, dashboardWrites, flink, splitter }: RunPlan,
   logs: string,
 ): void {
   say('');
@@ -363,6 +372,9 @@ function printWhereToLook(
         ? '   (Kafka views may replay dead letters: --no-dashboard-writes to stop that)'
         : '   (read-only)'),
   );
+  say(
+    `   order API   http://127.0.0.1:${apiPort}/v1/orders   (POST an order with an Idempotency-Key header, GET /v1/orders/<id>?wait=30: README "Placing orders")`,
+  );
   say(`   PostgreSQL  psql ${conn.databaseUrl}`);
   if (splitter === 'flink')
     say(`   split       the Flink SQL job flink/split.sql (the TypeScript splitter is not running)`);
@@ -372,7 +384,7 @@ function printWhereToLook(
     );
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
   say(
-    `   logs        ${logs}/{payment,shipping,delivery,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,generator}.log`,
+    `   logs        ${logs}/{payment,shipping,delivery,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,api,generator}.log`,
   );
   say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
   say('');

@@ -13,6 +13,7 @@ import { warehouseSettings } from '../warehouse/settings.ts';
 import { shopSettings } from '../shop/settings.ts';
 import { stockSettings } from '../stock/settings.ts';
 import { runSettings } from './run.ts';
+import { apiSettings } from '../api/settings.ts';
 
 export interface SettingRow {
   env: string;
@@ -45,6 +46,7 @@ export function settingsCatalog(): SettingRow[] {
     ['bench', benchSettings as SettingsSpec],
     ['shop', shopSettings as SettingsSpec],
     ['stock', stockSettings as SettingsSpec],
+    ['api', apiSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();
   for (const [command, spec] of groups) {

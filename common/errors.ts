@@ -43,6 +43,11 @@ export const ERROR_CODES = {
     'The shop database and its CDC copy in the warehouse disagree (`orderflow shop reconcile` names each row).',
   ORDERFLOW_RUN_STEP_FAILED:
     'A step of `orderflow run` (a migration, a connector deployment, the backfill) exited non-zero.',
+  ORDERFLOW_REQUEST_INVALID:
+    'An order API request broke its rules: bad JSON, a missing or wrong field, an unknown SKU, a bad ?wait= (HTTP 400 names the field).',
+  ORDERFLOW_IDEMPOTENCY_CONFLICT:
+    'An Idempotency-Key that placed an order was sent again with another order (HTTP 409): use a new key for a new order.',
+  ORDERFLOW_ORDER_NOT_FOUND: 'No lifecycle topic holds an order with this id (HTTP 404 from the order API).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

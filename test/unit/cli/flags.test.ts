@@ -17,6 +17,7 @@ const PARTS = [
   '../../../bench/command.ts',
   '../../../dashboard/command.ts',
   '../../../dashboard/kafka/command.ts',
+  '../../../api/command.ts',
 ];
 
 async function allOptions(): Promise<{ command: string; flag: string; help: string }[]> {
@@ -32,7 +33,7 @@ async function allOptions(): Promise<{ command: string; flag: string; help: stri
 }
 
 describe('command-line flags', () => {
-  it('a setting has one flag spelling on every command (run spells the dashboard port --dashboard-port)', async () => {
+  it('a setting has one flag spelling on every command (run spells the dashboard and API ports --dashboard-port, --api-port)', async () => {
     const options = await allOptions();
     const flagged = new Map(
       settingsCatalog()
@@ -45,8 +46,11 @@ describe('command-line flags', () => {
       const env = /\((ORDERFLOW_[A-Z0-9_]+)[,)]/.exec(o.help)?.[1];
       if (!env) continue;
       checked++;
-      const expected =
-        o.command === 'run' && env === 'ORDERFLOW_DASHBOARD_PORT' ? '--dashboard-port' : flagged.get(env);
+      const runSpelling: Record<string, string> = {
+        ORDERFLOW_DASHBOARD_PORT: '--dashboard-port',
+        ORDERFLOW_API_PORT: '--api-port',
+      };
+      const expected = (o.command === 'run' ? runSpelling[env] : undefined) ?? flagged.get(env);
       if (o.flag !== expected) wrong.push(`${o.command} ${o.flag} (${env}, expected ${expected})`);
     }
     expect(wrong).toEqual([]);
@@ -65,6 +69,7 @@ describe('command-line flags', () => {
       'connect deploy',
       'reconcile',
       'dashboard',
+      'api',
     ])
       expect(has(command, '--topic-prefix'), command).toBe(true);
     for (const command of ['generate', 'process', 'run', 'bench'])

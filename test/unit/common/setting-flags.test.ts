@@ -193,6 +193,7 @@ describe('the seed on run and generate', () => {
       'stock',
       'connect-watchdog',
       'dashboard',
+      'api',
       'generator',
     ]);
     const flink = await runPlan(['--splitter', 'flink', '--no-live']);
@@ -206,6 +207,7 @@ describe('the seed on run and generate', () => {
       'stock',
       'connect-watchdog',
       'dashboard',
+      'api',
     ]);
     expect((await runPlan([], { ORDERFLOW_RUN_SPLITTER: 'flink' })).splitter).toBe('flink');
     expect(
