@@ -43,6 +43,23 @@ export class AvroSerde {
     );
   }
 
+  /**
+   * Register under `subject`, idempotently. The client first compares the subject's compatibility
+   * with BACKWARD, and Apicurio answers NONE (not 404) for a subject that exists without a setting
+   * of its own: that is the state a registration leaves when it landed but its answer came too late
+   * for us (a timed-out try), before its compatibility was set. What the retry needs then is the id
+   * of this schema under the subject, which the registry looks up.
+   */
+  private async register(subject: string, schemaText: string): Promise<{ id: number }> {
+    const schema: { type: SchemaType.AVRO; schema: string } = { type: SchemaType.AVRO, schema: schemaText };
+    try {
+      return await this.registry.register(schema, { subject });
+    } catch (error) {
+      if ((error as Error | null)?.name !== 'ConfluentSchemaRegistryCompatibilityError') throw error;
+      return { id: await this.registry.getRegistryIdBySchema(subject, schema) };
+    }
+  }
+
   /** Register `schema` under `<topic>-value` (idempotent) and return a sync encoder bound to its id. */
   async writer<T>(subject: string, schemaText: string): Promise<Encoder<T>> {
     const { id } = await retry(
@@ -51,7 +68,7 @@ export class AvroSerde {
           // A registry that accepts the connection but never answers must not hang start-up: each
           // try is bounded, and the retry goes on within the budget.
           return await withTimeout(
-            this.registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject }),
+            this.register(subject, schemaText),
             CALL_TIMEOUT_MS,
             `registering ${subject}`,
           );
