@@ -14,7 +14,7 @@ export function register(program: Command): void {
   const dashboard = program
     .command('dashboard')
     .description(
-      'Serve the dashboards: seven analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location, support) and a live pipeline view',
+      'Serve the dashboards: eight analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location, support, stock) and a live pipeline view',
     );
   addSettingFlags(dashboard, dashboardSettings, [
     'port',

@@ -169,6 +169,65 @@ describe('dashboard in Chromium', () => {
     }
   });
 
+  it('stock tab shows the level of every product, the low-stock products and the open restocks', async () => {
+    await onCleanPage(browser, async (page) => {
+      await page.goto(`${main.url}/?tab=stock&range=all`);
+      await ready(page, 'stock');
+      const expected = await seeded.client.query<{
+        products: string;
+        low: string;
+        on_hand: string;
+        open: string;
+      }>(
+        `select (select count(distinct sku) from shop_stock) as products,
+                (select count(*) from metric_stock_levels where below_reorder_point) as low,
+                (select sum(on_hand) from shop_stock) as on_hand,
+                (select count(*) from shop_restocks where status = 'ordered') as open`,
+      );
+      const e = expected.rows[0]!;
+      expect(Number(e.low)).toBeGreaterThanOrEqual(3);
+      expect(Number(e.low)).toBeLessThan(Number(e.products));
+      expect(await page.locator('#stock-products tbody tr').count()).toBe(Number(e.products));
+      expect(await page.locator('#stock-low tbody tr').count()).toBe(Number(e.low));
+      const onHand = await page.locator('#view .tile[data-tile="Units on hand"] .value').textContent();
+      expect(onHand?.replaceAll(',', '')).toBe(e.on_hand);
+      const statuses = await page.locator('#stock-restock-list tbody td:nth-child(5)').allTextContents();
+      expect(statuses.filter((x) => x === 'ordered')).toHaveLength(Math.min(Number(e.open), 50));
+      expect(statuses).toContain('received');
+      const charts = await chartPoints(page);
+      expect(charts.map((c) => c.id).sort()).toEqual([
+        'stock-level',
+        'stock-lowest',
+        'stock-moves',
+        'stock-restocks',
+      ]);
+      for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
+      await page.screenshot({ path: `${ARTIFACTS}stock-all.png`, fullPage: true });
+    });
+  });
+
+  it('the stock tab shows "no data yet" while the shop\'s change stream has landed no stock', async () => {
+    // Orders landed, the shop's tables still empty (a pipeline run without the shop database).
+    const noShop = await seededWarehouse('browser_noshop', { orders: 200, days: 30 });
+    await noShop.client.query('truncate shop_stock, shop_stock_movements, shop_restocks, shop_products');
+    const server = await serve(noShop.schema);
+    try {
+      await onCleanPage(browser, async (page) => {
+        await page.goto(`${server.url}/?tab=stock`);
+        await ready(page, 'stock');
+        expect(await page.locator('#view [data-empty]').textContent()).toMatch(
+          /^no data yet, run npx orderflow run/,
+        );
+        expect(await page.locator('#view canvas').count()).toBe(0);
+        await page.screenshot({ path: `${ARTIFACTS}stock-empty.png`, fullPage: true });
+      });
+    } finally {
+      await server.app.close();
+      await server.db.close();
+      await noShop.drop();
+    }
+  });
+
   it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
     await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=items&range=all`);
@@ -266,7 +325,7 @@ describe('dashboard in Chromium', () => {
 
   it('a fresh warehouse shows "no data yet" instead of charts', async () => {
     await onCleanPage(browser, async (page) => {
-      for (const tab of ['revenue', 'location']) {
+      for (const tab of ['revenue', 'location', 'stock']) {
         await page.goto(`${fresh.url}/?tab=${tab}`);
         await ready(page, tab);
         expect(await page.locator('#view [data-empty]').textContent()).toBe(
