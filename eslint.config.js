@@ -55,6 +55,7 @@ const pureFiles = [
   'stock/movement.ts',
   'shop/reconcile-compare.ts',
   'common/flink-catalog-ddl.ts',
+  'dashboard/live/cdc-lag.ts',
 ];
 
 export default tseslint.config(

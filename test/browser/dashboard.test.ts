@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../common/serde.ts';
+import { readCdcLandings } from '../../dashboard/live/cdc-landings.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
 import { TABS, buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
@@ -70,6 +71,7 @@ describe('dashboard in Chromium', () => {
   let main: { app: App; db: WarehouseReader; url: string };
   let fresh: { app: App; db: WarehouseReader; url: string };
   let watcher: PipelineWatcher;
+  let cdcDb: WarehouseReader;
   let browser: Browser;
   const prefix = uniquePrefix('dash');
   let produced: Order[] = [];
@@ -101,12 +103,14 @@ describe('dashboard in Chromium', () => {
     });
     await producer.disconnect();
 
+    cdcDb = new WarehouseReader(databaseUrl, seeded.schema);
     watcher = new PipelineWatcher({
       kafkaBootstrap: conn.kafkaBootstrap,
       registryUrl: conn.registryUrl,
       connectUrl: conn.connectUrl,
       topicPrefix: prefix,
       processorUrls: ['http://127.0.0.1:9'],
+      cdcLandings: (windowMs) => readCdcLandings(cdcDb, windowMs),
       log,
     });
     main = await serve(seeded.schema, watcher);
@@ -121,6 +125,7 @@ describe('dashboard in Chromium', () => {
       await s?.db.close();
     }
     await watcher?.close();
+    await cdcDb?.close();
     await seeded?.drop();
     await empty?.drop();
     await deleteTopics(prefix).catch(() => undefined);
@@ -282,6 +287,30 @@ describe('dashboard in Chromium', () => {
       expect(components).not.toContain('down');
       const charts = await chartPoints(page);
       expect(charts.find((c) => c.id === 'live-topics')?.points).toBeGreaterThan(0);
+      // The shop's change stream: a stock row that changed 2 s before it landed shows in the lag.
+      await seeded.client.query(
+        `update shop_stock set updated_at = clock_timestamp() - interval '2 seconds'
+          where sku = (select min(sku) from shop_stock)`,
+      );
+      const cdc = page.locator('#live-cdc tbody tr', { hasText: 'shop_stock' });
+      const maxLag = async () => {
+        const text =
+          (await cdc
+            .locator('td:nth-child(5)')
+            .textContent()
+            .catch(() => '')) ?? '';
+        const m = /^([\d.]+) (ms|s|min|h)$/.exec(text);
+        return m ? Number(m[1]) * { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[m[2] as 'ms'] : -1;
+      };
+      await expect.poll(maxLag, { timeout: 20_000 }).toBeGreaterThanOrEqual(2000);
+      expect(await page.locator('#live-cdc tbody td:first-child').allTextContents()).toEqual([
+        'all shop tables',
+        'shop_products',
+        'shop_stock',
+      ]);
+      expect(
+        await page.locator('#view .tile[data-tile="CDC lag (shop to warehouse, p95)"] .value').textContent(),
+      ).toMatch(/^[\d.]+ (ms|s|min|h)$/);
       // It refreshes without a reload: the footer's time changes.
       const before = await page.locator('#status').textContent();
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).not.toBe(before);
