@@ -168,6 +168,13 @@ describe('dashboard in Chromium', () => {
         .locator('#view .tile[data-tile="Share auto-closed (7-day rule)"] .value')
         .textContent();
       expect(share).toMatch(/^\d+(\.\d)?%$/);
+      expect(await page.locator('#support-dead-letters tbody td:nth-child(3)').allTextContents()).toEqual([
+        'Issue Category',
+        'field count',
+      ]);
+      expect(
+        await page.locator('#view .tile[data-tile="Report lines dead-lettered"] .value').textContent(),
+      ).toBe('2');
       expect(errors).toEqual([]);
     } finally {
       await page.close();

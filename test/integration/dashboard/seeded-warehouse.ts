@@ -61,7 +61,8 @@ export async function seededWarehouse(
 /**
  * Support tickets for the sample orders, as the loader would have loaded them (support/loader.ts): a
  * ticket for every failed order and every delivery after its ETA, plus an inquiry for one order in
- * 25; a tenth stay open and are closed by the 7-day rule, the rest resolved within 1-72 hours.
+ * 25; a tenth stay open and are closed by the 7-day rule, the rest resolved within 1-72 hours; the
+ * first report has two lines dead-lettered.
  */
 const SUPPORT_TICKETS_SQL = `
   insert into dim_support_ticket (ticket_id, order_id, customer_name, email, phone, category, description,
@@ -90,7 +91,13 @@ const SUPPORT_TICKETS_SQL = `
   union all
   select ticket_id, 'auto_closed', closed_at, first_report_day, category from dim_support_ticket where auto_closed;
   insert into support_report_load (report_day, file_name, status)
-  select distinct first_report_day, 'customer_support_data_' || first_report_day || '.csv', 'loaded' from dim_support_ticket;`;
+  select distinct first_report_day, 'customer_support_data_' || first_report_day || '.csv', 'loaded' from dim_support_ticket;
+  insert into support_dead_letter (file_name, line, report_day, field, reason, raw)
+  select 'customer_support_data_' || d || '.csv', x.line, d, x.field, x.reason, x.raw
+    from (select min(first_report_day) as d from dim_support_ticket) m,
+         (values (4, 'Issue Category', 'line 4: Issue Category "Warranty" is not one of the categories', 'TKT-0A,...,Warranty,...'),
+                 (9, 'field count', 'line 9: 3 fields, expected 9', 'TKT-01,only,three')) as x (line, field, reason, raw);
+  update support_report_load set dead_letters = 2 where report_day = (select min(report_day) from support_report_load);`;
 
 /**
  * The shop's stock as its change stream would have landed it (migrations 011, 012), following the
