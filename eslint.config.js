@@ -58,6 +58,7 @@ const pureFiles = [
   'common/flink-catalog-ddl.ts',
   'api/order-request.ts',
   'api/order-state.ts',
+  'dashboard/live/cdc-lag.ts',
 ];
 
 export default tseslint.config(

@@ -3,6 +3,7 @@ import { OrderflowError, describeError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { Shutdown } from '../common/shutdown.ts';
+import { readCdcLandings } from './live/cdc-landings.ts';
 import { PipelineWatcher } from './live/pipeline.ts';
 import { buildDashboard } from './server.ts';
 import { dashboardSettings } from './settings.ts';
@@ -14,7 +15,7 @@ export function register(program: Command): void {
   const dashboard = program
     .command('dashboard')
     .description(
-      'Serve the dashboards: seven analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location, support) and a live pipeline view',
+      'Serve the dashboards: eight analysis tabs over the warehouse (revenue & profit, orders, customers, items, payment & delivery, location, support, stock) and a live pipeline view',
     );
   addSettingFlags(dashboard, dashboardSettings, [
     'port',
@@ -45,6 +46,7 @@ export function register(program: Command): void {
               await db.rows('select 1');
             },
             databaseAddress: redactUrl(s.databaseUrl),
+            cdcLandings: (windowMs) => readCdcLandings(db, windowMs),
             log,
           })
         : undefined;

@@ -15,6 +15,7 @@ import { locationTab } from './queries/location.ts';
 import { ordersTab } from './queries/orders.ts';
 import { paymentDeliveryTab } from './queries/payment-delivery.ts';
 import { revenueTab } from './queries/revenue.ts';
+import { NO_STOCK_MESSAGE, hasStock, stockTab } from './queries/stock.ts';
 import { supportTab } from './queries/support.ts';
 import {
   RANGE_LABELS,
@@ -51,7 +52,7 @@ interface TabQuery {
 
 type TabHandler = (db: Db, span: DataSpan, range: RangeWindow, province: string | null) => Promise<object>;
 
-/** The analysis tabs (six of the reference, then support): name in the URL, whether a province filter applies, and the query. */
+/** The analysis tabs (six of the reference, then support and stock): name in the URL, whether a province filter applies, and the query. */
 export const TABS: Record<string, { title: string; province: boolean; run: TabHandler }> = {
   revenue: { title: 'Revenue & profit', province: true, run: revenueTab },
   orders: { title: 'Orders', province: true, run: ordersTab },
@@ -64,6 +65,12 @@ export const TABS: Record<string, { title: string; province: boolean; run: TabHa
   },
   location: { title: 'Location', province: false, run: (db, _s, r) => locationTab(db, r) },
   support: { title: 'Support', province: false, run: (db, _s, r) => supportTab(db, r) },
+  stock: {
+    title: 'Stock',
+    province: false,
+    run: async (db, _s, r) =>
+      (await hasStock(db)) ? stockTab(db, r) : { empty: true, message: NO_STOCK_MESSAGE },
+  },
 };
 
 /**

@@ -2,9 +2,11 @@
  * The support report loader: downloads each `customer_support_data_YYYY-MM-DD.csv` as it appears on
  * the FTP server, cleans it (support/clean.ts), loads dim_support_ticket and
  * fact_support_ticket_event, applies the 7-day rule, and records the report in
- * support_report_load, all in one transaction: a restart loads nothing twice. A file it cannot
- * parse is moved to <dir>/rejected/ with a .reason.txt beside it and recorded as rejected; a day
- * with no report is recorded in support_report_gap and logged by name.
+ * support_report_load, all in one transaction: a restart loads nothing twice. A line it cannot
+ * read goes to the dead letters (support_dead_letter, in the same transaction, with the field at
+ * fault) and the rest of the report loads. A file it cannot read at all (header, quoting) is moved
+ * to <dir>/rejected/ with a .reason.txt beside it, recorded as rejected and dead-lettered whole; a
+ * day with no report is recorded in support_report_gap and logged by name.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -13,7 +15,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { openFtp, type FtpSession, type FtpSettings } from '../common/ftp-client.ts';
 import type { Logger } from '../common/logger.ts';
 import { AUTO_CLOSE_MS, cleanReport } from './clean.ts';
-import { addDays, dayStart, parseReport, REPORT_FILE, ReportParseError } from './report.ts';
+import { addDays, dayStart, readReport, REPORT_FILE, ReportParseError, type BadLine } from './report.ts';
 
 export interface LoaderOptions {
   databaseUrl: string;
@@ -26,6 +28,8 @@ export interface LoaderOptions {
 export interface LoadResult {
   loaded: string[];
   rejected: { day: string; reason: string }[];
+  /** Lines of loaded reports that went to the dead letters. */
+  deadLetters: ({ day: string } & Omit<BadLine, 'raw'>)[];
   /** Days found missing by this pass. */
   missing: string[];
 }
@@ -49,7 +53,7 @@ export class SupportLoader {
   /** One pass: load every report on the server that is not loaded yet, oldest first. */
   async loadOnce(): Promise<LoadResult> {
     const { ftp, db } = await this.connect();
-    const result: LoadResult = { loaded: [], rejected: [], missing: [] };
+    const result: LoadResult = { loaded: [], rejected: [], deadLetters: [], missing: [] };
     const done = new Set(
       (
         await db.query<{ d: string }>(
@@ -72,19 +76,32 @@ export class SupportLoader {
         continue;
       }
       try {
-        const missing = await this.loadReport(db, file.day, file.name, text);
+        const { missing, bad } = await this.loadReport(db, file.day, file.name, text);
         result.loaded.push(file.day);
         result.missing.push(...missing);
+        result.deadLetters.push(...bad.map(({ raw: _raw, ...b }) => ({ day: file.day, ...b })));
       } catch (error) {
         if (!(error instanceof ReportParseError)) throw error;
         const reason = error.message;
         await ftp.upload(`${this.o.ftpDir}/rejected/${file.name}.reason.txt`, `${reason}\n`);
         await ftp.rename(path, `${this.o.ftpDir}/rejected/${file.name}`);
-        await db.query(
-          `insert into support_report_load (report_day, file_name, status, reason) values ($1, $2, 'rejected', $3)
-           on conflict (report_day) do nothing`,
-          [file.day, file.name, reason],
-        );
+        await db.query('begin');
+        try {
+          await db.query(
+            `insert into support_report_load (report_day, file_name, status, reason, dead_letters)
+             values ($1, $2, 'rejected', $3, 1) on conflict (report_day) do nothing`,
+            [file.day, file.name, reason],
+          );
+          await db.query(
+            `insert into support_dead_letter (file_name, line, report_day, field, reason, raw)
+             values ($1, 0, $2, $3, $4, $5) on conflict (file_name, line) do nothing`,
+            [file.name, file.day, error.field, reason, text],
+          );
+          await db.query('commit');
+        } catch (failure) {
+          await db.query('rollback').catch(() => undefined);
+          throw failure;
+        }
         result.rejected.push({ day: file.day, reason });
         this.o.log.warn(
           { file: file.name, reason, movedTo: `${this.o.ftpDir}/rejected/` },
@@ -95,9 +112,17 @@ export class SupportLoader {
     return result;
   }
 
-  /** Load one parsed report in one transaction; returns the days found missing before it. */
-  private async loadReport(db: pg.Client, day: string, fileName: string, text: string): Promise<string[]> {
-    const parsed = parseReport(text);
+  /**
+   * Load one report in one transaction, its unreadable lines to the dead letters; returns the days
+   * found missing before it and the lines dead-lettered.
+   */
+  private async loadReport(
+    db: pg.Client,
+    day: string,
+    fileName: string,
+    text: string,
+  ): Promise<{ missing: string[]; bad: BadLine[] }> {
+    const { rows: parsed, bad } = readReport(text);
     const clean = cleanReport(day, parsed);
     const dayEnd = dayStart(day) + 86_400_000;
     await db.query('begin');
@@ -107,7 +132,7 @@ export class SupportLoader {
       const again = await db.query('select 1 from support_report_load where report_day = $1', [day]);
       if (again.rowCount) {
         await db.query('rollback');
-        return [];
+        return { missing: [], bad: [] };
       }
       const last = await db.query<{ d: string | null }>(
         "select to_char(max(report_day), 'YYYY-MM-DD') as d from support_report_load where report_day < $1",
@@ -177,20 +202,40 @@ export class SupportLoader {
         [closed.rows.map((x) => x.ticket_id), day],
       );
       await db.query(
+        `insert into support_dead_letter (file_name, line, report_day, field, reason, raw)
+         select $1, line, $2::date, field, reason, raw from unnest($3::int[], $4::text[], $5::text[], $6::text[])
+             as x(line, field, reason, raw)
+         on conflict (file_name, line) do nothing`,
+        [
+          fileName,
+          day,
+          bad.map((b) => b.line),
+          bad.map((b) => b.field),
+          bad.map((b) => b.reason),
+          bad.map((b) => b.raw),
+        ],
+      );
+      await db.query(
         `insert into support_report_load (report_day, file_name, status, rows_in_file, rows_loaded, duplicates_removed,
-           statuses_repaired, rule_violations, auto_closed) values ($1, $2, 'loaded', $3, $4, $5, $6, $7, $8)`,
+           statuses_repaired, rule_violations, auto_closed, dead_letters) values ($1, $2, 'loaded', $3, $4, $5, $6, $7, $8, $9)`,
         [
           day,
           fileName,
-          parsed.length,
+          parsed.length + bad.length,
           r.length,
           clean.duplicatesRemoved,
           clean.statusesRepaired,
           clean.ruleViolations,
           closed.rowCount ?? 0,
+          bad.length,
         ],
       );
       await db.query('commit');
+      if (bad.length > 0)
+        this.o.log.warn(
+          { day, deadLetters: bad.length, lines: bad.slice(0, 5).map((b) => b.reason) },
+          `support report ${fileName}: ${bad.length} unreadable line(s) dead-lettered to support_dead_letter`,
+        );
       this.o.log.info(
         {
           day,
@@ -201,7 +246,7 @@ export class SupportLoader {
         },
         'report loaded',
       );
-      return missing;
+      return { missing, bad };
     } catch (error) {
       await db.query('rollback').catch(() => undefined);
       throw error;

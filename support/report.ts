@@ -138,9 +138,21 @@ function csvField(value: string): string {
 
 /** RFC 4180 records (quoted fields, doubled quotes, CRLF or LF); throws on an unterminated quote. */
 export function parseCsvRecords(text: string): string[][] {
-  const records: string[][] = [];
+  return csvRecords(text).map((r) => r.fields);
+}
+
+/** A CSV record with its text as it stands in the file (line break excluded). */
+export interface CsvRecord {
+  fields: string[];
+  raw: string;
+}
+
+/** Like parseCsvRecords, keeping each record's own text (what a dead letter carries). */
+export function csvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let field = '';
   let record: string[] = [];
+  let start = 0;
   let quoted = false;
   let i = 0;
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -162,78 +174,127 @@ export function parseCsvRecords(text: string): string[][] {
       record.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
+      const end = i;
       if (c === '\r' && body[i + 1] === '\n') i++;
       record.push(field);
-      records.push(record);
+      records.push({ fields: record, raw: body.slice(start, end) });
       record = [];
       field = '';
+      start = i + 1;
     } else field += c;
     i++;
   }
   if (quoted) throw new Error('a quoted field is not closed before the end of the file');
   if (field !== '' || record.length > 0) {
     record.push(field);
-    records.push(record);
+    records.push({ fields: record, raw: body.slice(start) });
   }
   return records;
 }
 
-export class ReportParseError extends Error {}
-
-/** Read a report back into rows; any malformed line makes the whole file unparseable (the reason says where). */
-export function parseReport(text: string): ReportRow[] {
-  let records: string[][];
-  try {
-    records = parseCsvRecords(text);
-  } catch (error) {
-    throw new ReportParseError((error as Error).message);
+/** A report the loader cannot read at all (its header, or its quoting): `field` names what is wrong. */
+export class ReportParseError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
   }
-  const header = records[0];
+}
+
+/** A line of a report that cannot be read: its number, the field at fault, why, and its text. */
+export interface BadLine {
+  line: number;
+  field: string;
+  reason: string;
+  raw: string;
+}
+
+/** A report's readable rows and its unreadable lines (which go to the dead letters; the rest loads). */
+export interface ReadReport {
+  rows: ReportRow[];
+  bad: BadLine[];
+}
+
+/** One record's fields as a row, or the field at fault and why. */
+function rowOf(r: string[]): ReportRow | { field: string; what: string } {
+  const fault = (field: string, what: string) => ({ field, what });
+  if (r.length !== REPORT_COLUMNS.length)
+    return fault('field count', `${r.length} fields, expected ${REPORT_COLUMNS.length}`);
+  const [id, name, email, phone, category, description, created, status, resolved] = r as [
+    string, string, string, string, string, string, string, string, string,
+  ]; // prettier-ignore
+  if (!/^TKT-[0-9A-F]+$/.test(id))
+    return fault('Ticket ID', `Ticket ID ${JSON.stringify(id)} is not TKT-<hex>`);
+  if (!(CATEGORIES as readonly string[]).includes(category))
+    return fault(
+      'Issue Category',
+      `Issue Category ${JSON.stringify(category)} is not one of ${CATEGORIES.join(', ')}`,
+    );
+  if (!(STATUSES as readonly string[]).includes(status))
+    return fault(
+      'Resolution Status',
+      `Resolution Status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}`,
+    );
+  const createdAt = parseTime(created);
+  if (createdAt === undefined)
+    return fault('Date Created', `Date Created ${JSON.stringify(created)} is not YYYY-MM-DD HH:MM:SS`);
+  const resolvedAt = resolved === '' ? null : parseTime(resolved);
+  if (resolvedAt === undefined)
+    return fault(
+      'Resolution Date',
+      `Resolution Date ${JSON.stringify(resolved)} is not YYYY-MM-DD HH:MM:SS or empty`,
+    );
+  return {
+    ticket_id: id,
+    customer_name: name,
+    email,
+    phone,
+    category: category as Category,
+    description,
+    created_at: createdAt,
+    status: status as ReportStatus,
+    resolved_at: resolvedAt,
+  };
+}
+
+/**
+ * Read a report line by line: a line with the wrong field count, a bad Ticket ID, category, status
+ * or date is set aside with the field named, and the others are read. A file whose quoting is broken
+ * or whose header is not the report's cannot be read at all: ReportParseError.
+ */
+export function readReport(text: string): ReadReport {
+  let records: CsvRecord[];
+  try {
+    records = csvRecords(text);
+  } catch (error) {
+    throw new ReportParseError((error as Error).message, 'quoting');
+  }
+  const header = records[0]?.fields;
   if (!header || header.join(',') !== REPORT_COLUMNS.join(',')) {
     throw new ReportParseError(
       `line 1: the header is ${JSON.stringify(header?.join(',') ?? '')}, expected ${JSON.stringify(REPORT_COLUMNS.join(','))}`,
+      'header',
     );
   }
   const rows: ReportRow[] = [];
-  records.slice(1).forEach((r, index) => {
+  const bad: BadLine[] = [];
+  for (const [index, record] of records.slice(1).entries()) {
     const line = index + 2;
-    if (r.length === 1 && r[0] === '') return; // a blank line
-    if (r.length !== REPORT_COLUMNS.length)
-      throw new ReportParseError(`line ${line}: ${r.length} fields, expected ${REPORT_COLUMNS.length}`);
-    const [id, name, email, phone, category, description, created, status, resolved] = r as [
-      string, string, string, string, string, string, string, string, string,
-    ]; // prettier-ignore
-    if (!/^TKT-[0-9A-F]+$/.test(id))
-      throw new ReportParseError(`line ${line}: Ticket ID ${JSON.stringify(id)} is not TKT-<hex>`);
-    if (!(CATEGORIES as readonly string[]).includes(category))
-      throw new ReportParseError(
-        `line ${line}: Issue Category ${JSON.stringify(category)} is not one of ${CATEGORIES.join(', ')}`,
-      );
-    if (!(STATUSES as readonly string[]).includes(status))
-      throw new ReportParseError(
-        `line ${line}: Resolution Status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}`,
-      );
-    const createdAt = parseTime(created);
-    if (createdAt === undefined)
-      throw new ReportParseError(
-        `line ${line}: Date Created ${JSON.stringify(created)} is not YYYY-MM-DD HH:MM:SS`,
-      );
-    const resolvedAt = resolved === '' ? null : parseTime(resolved);
-    if (resolvedAt === undefined)
-      throw new ReportParseError(
-        `line ${line}: Resolution Date ${JSON.stringify(resolved)} is not YYYY-MM-DD HH:MM:SS or empty`,
-      );
-    rows.push({
-      ticket_id: id,
-      customer_name: name,
-      email,
-      phone,
-      category: category as Category,
-      description,
-      created_at: createdAt,
-      status: status as ReportStatus,
-      resolved_at: resolvedAt,
-    });
-  });
+    const r = record.fields;
+    if (r.length === 1 && r[0] === '') continue; // a blank line
+    const row = rowOf(r);
+    if ('what' in row)
+      bad.push({ line, field: row.field, reason: `line ${line}: ${row.what}`, raw: record.raw });
+    else rows.push(row);
+  }
+  return { rows, bad };
+}
+
+/** Read a report back into rows, strictly: any malformed line makes it unreadable (the reason says where). */
+export function parseReport(text: string): ReportRow[] {
+  const { rows, bad } = readReport(text);
+  const first = bad[0];
+  if (first) throw new ReportParseError(first.reason, first.field);
   return rows;
 }

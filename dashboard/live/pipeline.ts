@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger.ts';
 import { ConnectClient } from '../../common/connect-client.ts';
 import { topicName } from '../../schemas/topics.ts';
 import { answerWithin } from './answer-within.ts';
+import { cdcLag, type CdcLag, type CdcLanding } from './cdc-lag.ts';
 import { readKafkaView, type StageView, type TopicView } from './kafka-view.ts';
 import {
   probe,
@@ -35,6 +36,11 @@ export interface PipelineOptions {
   databaseProbe?: () => Promise<void>;
   /** The warehouse database's address, password removed (shown beside its state). */
   databaseAddress?: string;
+  /**
+   * The shop tables' rows as the change stream landed them (dashboard/live/cdc-landings.ts), for the
+   * CDC lag; null when the warehouse has no shop tables. Without it the snapshot has no CDC lag.
+   */
+  cdcLandings?: (windowMs: number) => Promise<{ now: number; landings: CdcLanding[] } | null>;
   log: Logger;
 }
 
@@ -51,7 +57,13 @@ export interface LiveSnapshot {
   connect: ConnectView;
   recentOrders: RecentOrder[];
   recentError?: string;
+  /** The shop database's change stream: lag from a change in the shop to its row in the warehouse. */
+  cdc?: CdcLag;
+  cdcError?: string;
 }
+
+/** The CDC lag is worked out over the changes landed in the last 10 minutes. */
+export const CDC_LAG_WINDOW_MS = 10 * 60_000;
 
 /**
  * Watches the running pipeline for the live tab: topic end offsets (Kafka admin), committed group
@@ -96,7 +108,7 @@ export class PipelineWatcher {
   private async take(): Promise<LiveSnapshot> {
     const at = Date.now();
     const prefix = this.o.topicPrefix;
-    const [kafka, processors, connect, registry, database] = await Promise.all([
+    const [kafka, processors, connect, registry, database, cdc] = await Promise.all([
       this.kafkaView(at).then(
         (v) => ({ ok: true as const, ...v }),
         (error: unknown) => ({
@@ -111,6 +123,7 @@ export class PipelineWatcher {
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
       }),
       this.o.databaseProbe ? probe(this.o.databaseProbe) : Promise.resolve(undefined),
+      this.cdcLag(),
     ]);
     const components: ComponentView[] = [
       {
@@ -174,7 +187,22 @@ export class PipelineWatcher {
       connect,
       recentOrders,
       ...(recentError ? { recentError } : {}),
+      ...cdc,
     };
+  }
+
+  private async cdcLag(): Promise<{ cdc?: CdcLag; cdcError?: string }> {
+    if (!this.o.cdcLandings) return {};
+    try {
+      const read = await answerWithin(
+        this.o.cdcLandings(CDC_LAG_WINDOW_MS),
+        3000,
+        'reading the landed shop rows',
+      );
+      return read ? { cdc: cdcLag(read.landings, read.now, CDC_LAG_WINDOW_MS) } : {};
+    } catch (error) {
+      return { cdcError: describeError(error) };
+    }
   }
   private async kafkaView(at: number) {
     return readKafkaView(await this.adminClient(), {

@@ -5,7 +5,8 @@ import { n0, num, ratio } from './sql.ts';
 /**
  * Tab "support": tickets of the daily support reports (migrations 009, 010) in the range: tiles,
  * tickets per day and per 1,000 orders, the open backlog, by category (time to resolve, share
- * auto-closed) and by the failure reason of the ticket's order.
+ * auto-closed), by the failure reason of the ticket's order, and the report lines dead-lettered
+ * (migration 013).
  */
 export async function supportTab(db: Db, range: RangeWindow) {
   const days = await db.rows<{
@@ -48,6 +49,19 @@ export async function supportTab(db: Db, range: RangeWindow) {
       group by 1 order by 2 desc, 1`,
     [range.from, range.to],
   );
+  // Report lines (and whole files) the loader could not read, of the reports of the range.
+  const deadLetters = await db.rows<{
+    day: string;
+    file_name: string;
+    line: number;
+    field: string;
+    reason: string;
+  }>(
+    `select to_char(report_day, 'YYYY-MM-DD') as day, file_name, line, field, reason
+       from support_dead_letter where report_day between $1::date and $2::date
+      order by report_day desc, line`,
+    [range.from, range.to],
+  );
   const opened = days.reduce((a, d) => a + n0(d.tickets_opened), 0);
   const orders = days.reduce((a, d) => a + n0(d.orders), 0);
   const autoClosed = days.reduce((a, d) => a + n0(d.tickets_auto_closed), 0);
@@ -62,7 +76,15 @@ export async function supportTab(db: Db, range: RangeWindow) {
       hoursToResolve: { value: resolved === 0 ? null : Math.round((10 * resolvedHours) / resolved) / 10 },
       shareAutoClosed: { value: ratio(autoClosed, closedOrResolved) },
       backlog: { value: days.length ? n0(days.at(-1)!.open_backlog) : null },
+      deadLetters: { value: deadLetters.length },
     },
+    deadLetters: deadLetters.slice(0, 50).map((x) => ({
+      day: x.day,
+      file: x.file_name,
+      line: x.line,
+      field: x.field,
+      reason: x.reason,
+    })),
     days: days.map((d) => ({
       day: d.day,
       opened: n0(d.tickets_opened),

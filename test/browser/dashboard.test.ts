@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../common/serde.ts';
+import { readCdcLandings } from '../../dashboard/live/cdc-landings.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
 import { TABS, buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
@@ -70,6 +71,7 @@ describe('dashboard in Chromium', () => {
   let main: { app: App; db: WarehouseReader; url: string };
   let fresh: { app: App; db: WarehouseReader; url: string };
   let watcher: PipelineWatcher;
+  let cdcDb: WarehouseReader;
   let browser: Browser;
   const prefix = uniquePrefix('dash');
   let produced: Order[] = [];
@@ -101,12 +103,14 @@ describe('dashboard in Chromium', () => {
     });
     await producer.disconnect();
 
+    cdcDb = new WarehouseReader(databaseUrl, seeded.schema);
     watcher = new PipelineWatcher({
       kafkaBootstrap: conn.kafkaBootstrap,
       registryUrl: conn.registryUrl,
       connectUrl: conn.connectUrl,
       topicPrefix: prefix,
       processorUrls: ['http://127.0.0.1:9'],
+      cdcLandings: (windowMs) => readCdcLandings(cdcDb, windowMs),
       log,
     });
     main = await serve(seeded.schema, watcher);
@@ -121,6 +125,7 @@ describe('dashboard in Chromium', () => {
       await s?.db.close();
     }
     await watcher?.close();
+    await cdcDb?.close();
     await seeded?.drop();
     await empty?.drop();
     await deleteTopics(prefix).catch(() => undefined);
@@ -163,9 +168,75 @@ describe('dashboard in Chromium', () => {
         .locator('#view .tile[data-tile="Share auto-closed (7-day rule)"] .value')
         .textContent();
       expect(share).toMatch(/^\d+(\.\d)?%$/);
+      expect(await page.locator('#support-dead-letters tbody td:nth-child(3)').allTextContents()).toEqual([
+        'Issue Category',
+        'field count',
+      ]);
+      expect(
+        await page.locator('#view .tile[data-tile="Report lines dead-lettered"] .value').textContent(),
+      ).toBe('2');
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it('stock tab shows the level of every product, the low-stock products and the open restocks', async () => {
+    await onCleanPage(browser, async (page) => {
+      await page.goto(`${main.url}/?tab=stock&range=all`);
+      await ready(page, 'stock');
+      const expected = await seeded.client.query<{
+        products: string;
+        low: string;
+        on_hand: string;
+        open: string;
+      }>(
+        `select (select count(distinct sku) from shop_stock) as products,
+                (select count(*) from metric_stock_levels where below_reorder_point) as low,
+                (select sum(on_hand) from shop_stock) as on_hand,
+                (select count(*) from shop_restocks where status = 'ordered') as open`,
+      );
+      const e = expected.rows[0]!;
+      expect(Number(e.low)).toBeGreaterThanOrEqual(3);
+      expect(Number(e.low)).toBeLessThan(Number(e.products));
+      expect(await page.locator('#stock-products tbody tr').count()).toBe(Number(e.products));
+      expect(await page.locator('#stock-low tbody tr').count()).toBe(Number(e.low));
+      const onHand = await page.locator('#view .tile[data-tile="Units on hand"] .value').textContent();
+      expect(onHand?.replaceAll(',', '')).toBe(e.on_hand);
+      const statuses = await page.locator('#stock-restock-list tbody td:nth-child(5)').allTextContents();
+      expect(statuses.filter((x) => x === 'ordered')).toHaveLength(Math.min(Number(e.open), 50));
+      expect(statuses).toContain('received');
+      const charts = await chartPoints(page);
+      expect(charts.map((c) => c.id).sort()).toEqual([
+        'stock-level',
+        'stock-lowest',
+        'stock-moves',
+        'stock-restocks',
+      ]);
+      for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
+      await page.screenshot({ path: `${ARTIFACTS}stock-all.png`, fullPage: true });
+    });
+  });
+
+  it('the stock tab shows "no data yet" while the shop\'s change stream has landed no stock', async () => {
+    // Orders landed, the shop's tables still empty (a pipeline run without the shop database).
+    const noShop = await seededWarehouse('browser_noshop', { orders: 200, days: 30 });
+    await noShop.client.query('truncate shop_stock, shop_stock_movements, shop_restocks, shop_products');
+    const server = await serve(noShop.schema);
+    try {
+      await onCleanPage(browser, async (page) => {
+        await page.goto(`${server.url}/?tab=stock`);
+        await ready(page, 'stock');
+        expect(await page.locator('#view [data-empty]').textContent()).toMatch(
+          /^no data yet, run npx orderflow run/,
+        );
+        expect(await page.locator('#view canvas').count()).toBe(0);
+        await page.screenshot({ path: `${ARTIFACTS}stock-empty.png`, fullPage: true });
+      });
+    } finally {
+      await server.app.close();
+      await server.db.close();
+      await noShop.drop();
     }
   });
 
@@ -223,6 +294,30 @@ describe('dashboard in Chromium', () => {
       expect(components).not.toContain('down');
       const charts = await chartPoints(page);
       expect(charts.find((c) => c.id === 'live-topics')?.points).toBeGreaterThan(0);
+      // The shop's change stream: a stock row that changed 2 s before it landed shows in the lag.
+      await seeded.client.query(
+        `update shop_stock set updated_at = clock_timestamp() - interval '2 seconds'
+          where sku = (select min(sku) from shop_stock)`,
+      );
+      const cdc = page.locator('#live-cdc tbody tr', { hasText: 'shop_stock' });
+      const maxLag = async () => {
+        const text =
+          (await cdc
+            .locator('td:nth-child(5)')
+            .textContent()
+            .catch(() => '')) ?? '';
+        const m = /^([\d.]+) (ms|s|min|h)$/.exec(text);
+        return m ? Number(m[1]) * { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[m[2] as 'ms'] : -1;
+      };
+      await expect.poll(maxLag, { timeout: 20_000 }).toBeGreaterThanOrEqual(2000);
+      expect(await page.locator('#live-cdc tbody td:first-child').allTextContents()).toEqual([
+        'all shop tables',
+        'shop_products',
+        'shop_stock',
+      ]);
+      expect(
+        await page.locator('#view .tile[data-tile="CDC lag (shop to warehouse, p95)"] .value').textContent(),
+      ).toMatch(/^[\d.]+ (ms|s|min|h)$/);
       // It refreshes without a reload: the footer's time changes.
       const before = await page.locator('#status').textContent();
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).not.toBe(before);
@@ -266,7 +361,7 @@ describe('dashboard in Chromium', () => {
 
   it('a fresh warehouse shows "no data yet" instead of charts', async () => {
     await onCleanPage(browser, async (page) => {
-      for (const tab of ['revenue', 'location']) {
+      for (const tab of ['revenue', 'location', 'stock']) {
         await page.goto(`${fresh.url}/?tab=${tab}`);
         await ready(page, tab);
         expect(await page.locator('#view [data-empty]').textContent()).toBe(

@@ -34,6 +34,15 @@ export function formatHours(value: number | null | undefined): string {
   return value >= 48 ? `${(value / 24).toFixed(1)} d` : `${value.toFixed(1)} h`;
 }
 
+/** A duration in ms: "850 ms", "4.2 s", "3.5 min", "2.0 h". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
 /** An ISO day ("2026-03-14", already a Manila day) as "Mar 14, 2026". */
 export function formatDay(day: string, withYear = true): string {
   const d = new Date(`${day}T00:00:00Z`);

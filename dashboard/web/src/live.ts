@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { LiveSnapshot } from '../../live/pipeline.ts';
 import { COLORS, dataset, drawChart } from './charts.ts';
-import { escapeHtml, formatCount, formatManilaTime, formatPeso } from './format.ts';
+import { escapeHtml, formatCount, formatDuration, formatManilaTime, formatPeso } from './format.ts';
 import { chartCard, tableCard, tileHtml } from './widgets.ts';
 
 function pill(state: string): string {
@@ -20,6 +20,10 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
     .filter((c) => !c.up)
     .map((c) => `${c.name} is down (${c.address}): ${c.detail}`);
   if (s.recentError) warnings.push(`Newest orders: ${s.recentError}`);
+  if (s.cdcError) warnings.push(`Shop change stream: ${s.cdcError}`);
+  const cdc = s.cdc;
+  const cdcRows = cdc ? [{ table: 'all shop tables', ...cdc }, ...cdc.tables] : [];
+  const minutes = cdc ? Math.round(cdc.windowMs / 60_000) : 0;
   const html = `<p class="subtitle">Topics${s.prefix ? ` with prefix “${escapeHtml(s.prefix)}”` : ''} · refreshed ${formatManilaTime(Date.parse(s.at))} (Asia/Manila) · every 3 s</p>
     ${warnings.map((w) => `<div class="empty error">${escapeHtml(w)}</div>`).join('')}
     <div class="tiles">
@@ -29,6 +33,22 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
       ${tileHtml('Dead-lettered records', { value: s.failures.dlqTotal }, formatCount)}
       ${tileHtml('Consumer lag (all stages)', { value: totalLag }, formatCount)}
       ${tileHtml('Connectors running', { value: runningConnectors }, formatCount, { note: `of ${s.connect.connectors.length}` })}
+      ${
+        cdc
+          ? tileHtml('CDC lag (shop to warehouse, p95)', { value: cdc.p95Ms }, formatDuration, {
+              note: cdc.changes
+                ? `${formatCount(cdc.changes)} changes landed in ${minutes} min`
+                : `no change landed in ${minutes} min`,
+            })
+          : ''
+      }
+      ${
+        cdc
+          ? tileHtml('Newest shop change landed', { value: cdc.newest?.ageMs ?? null }, formatDuration, {
+              note: cdc.newest ? `ago, in ${cdc.newest.table}` : 'no shop rows landed yet',
+            })
+          : ''
+      }
     </div>
     <div class="grid">
       ${tableCard(
@@ -98,6 +118,22 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
             : 'Kafka Connect is not reachable',
         },
       )}
+      ${
+        cdc
+          ? tableCard(
+              `Shop change stream (Debezium source to warehouse): lag of the changes landed in the last ${minutes} min`,
+              cdcRows,
+              [
+                { title: 'Table', value: (r) => r.table },
+                { title: 'Changes', value: (r) => formatCount(r.changes), numeric: true },
+                { title: 'Median lag', value: (r) => formatDuration(r.medianMs), numeric: true },
+                { title: 'p95 lag', value: (r) => formatDuration(r.p95Ms), numeric: true },
+                { title: 'Max lag', value: (r) => formatDuration(r.maxMs), numeric: true },
+              ],
+              { id: 'live-cdc' },
+            )
+          : ''
+      }
       ${tableCard('Dead-letter topics', s.failures.dlq, [
         { title: 'Topic', value: (d) => d.topic },
         { title: 'Records', value: (d) => formatCount(d.messages), numeric: true },

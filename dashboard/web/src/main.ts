@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The dashboard page: six analysis tabs over /api/<tab> and the live pipeline tab over /api/live,
+ * The dashboard page: the analysis tabs over /api/<tab> and the live pipeline tab over /api/live,
  * with a period and a province filter kept in the URL (?tab=&range=&province=).
  */
 import type { LiveSnapshot } from '../../live/pipeline.ts';
@@ -54,6 +54,7 @@ const RENDERERS: Record<string, Renderer> = {
   'payment-delivery': tabs.paymentDelivery,
   location: tabs.location,
   support: tabs.support,
+  stock: tabs.stock,
 };
 
 const view = document.getElementById('view')!;

@@ -135,6 +135,10 @@ describe('the support report loader', () => {
     expect(await session.download(`${dir}/rejected/${reportFileName('2026-04-05')}.reason.txt`)).toContain(
       'expected "Ticket ID,',
     );
+    // The file is dead-lettered whole (line 0), with the field at fault and its text.
+    expect((await wh.client.query('select line, field, raw from support_dead_letter')).rows).toEqual([
+      { line: 0, field: 'header', raw: 'Ticket ID,Name\nTKT-1,x\n' },
+    ]);
     await first.close();
   });
 
@@ -143,7 +147,7 @@ describe('the support report loader', () => {
     const again = loader();
     const r = await again.loadOnce();
     await again.close();
-    expect(r).toEqual({ loaded: [], rejected: [], missing: [] });
+    expect(r).toEqual({ loaded: [], rejected: [], deadLetters: [], missing: [] });
     expect(await count('select count(*) as n from fact_support_ticket_event')).toBe(before);
     expect(await count('select count(*) as n from support_report_load')).toBe(5);
   });

@@ -6,6 +6,7 @@ import {
   formatTime,
   manilaDay,
   parseReport,
+  readReport,
   REPORT_COLUMNS,
   reportCsv,
   reportRows,
@@ -172,6 +173,47 @@ describe('the daily report', () => {
     expect(() => parseReport(`${good}TKT-01,only,three\r\n`)).toThrow(/line 5: 3 fields, expected 9/);
     expect(() => parseReport(good.replace('2026-03-10 01:00:00', '10/03/2026'))).toThrow(
       /Date Created "10\/03\/2026"/,
+    );
+  });
+
+  it('reads the good lines of a report and sets each bad one aside with its line, field and text', () => {
+    const good = reportCsv(day, reportRows(day, tickets), { duplicate: 0, staleStatus: 0 }, 1);
+    const lines = good.split('\r\n');
+    expect(lines.length).toBeGreaterThanOrEqual(5); // header, 3 rows, the final empty string
+    const badStatus = lines[2]!.replace(/,(Resolved|Pending|In Progress),/, ',Done,');
+    expect(badStatus).not.toBe(lines[2]);
+    const text = [lines[0], lines[1], badStatus, lines[3], 'TKT-01,only,three', ...lines.slice(4)].join(
+      '\r\n',
+    );
+    const { rows, bad } = readReport(text);
+    expect(rows).toEqual(parseReport(good).filter((_, i) => i !== 1));
+    expect(bad).toEqual([
+      {
+        line: 3,
+        field: 'Resolution Status',
+        reason: expect.stringMatching(/^line 3: Resolution Status "Done"/),
+        raw: badStatus,
+      },
+      { line: 5, field: 'field count', reason: 'line 5: 3 fields, expected 9', raw: 'TKT-01,only,three' },
+    ]);
+    // A quoted field with a line break and quotes: the raw text is the record as written.
+    const quoted = `${lines[0]}\r\nTKT-0A,"Cruz, ""Jo""\nline",a@b.ph,1,Nowhere,x,2026-03-10 01:00:00,Pending,\r\n`;
+    expect(readReport(quoted).bad).toEqual([
+      {
+        line: 2,
+        field: 'Issue Category',
+        reason: expect.stringContaining('Issue Category "Nowhere"'),
+        raw: 'TKT-0A,"Cruz, ""Jo""\nline",a@b.ph,1,Nowhere,x,2026-03-10 01:00:00,Pending,',
+      },
+    ]);
+  });
+
+  it('cannot read a report whose header or quoting is broken, and names which', () => {
+    expect(() => readReport('Ticket ID,Name\nTKT-1,x\n')).toThrow(
+      expect.objectContaining({ field: 'header', message: expect.stringContaining('line 1: the header is') }),
+    );
+    expect(() => readReport(`${REPORT_COLUMNS.join(',')}\nTKT-1,"open\n`)).toThrow(
+      expect.objectContaining({ field: 'quoting' }),
     );
   });
 });

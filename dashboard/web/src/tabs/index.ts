@@ -5,5 +5,6 @@ export { location } from './location.ts';
 export { orders } from './orders.ts';
 export { paymentDelivery } from './payment-delivery.ts';
 export { revenue } from './revenue.ts';
+export { stock } from './stock.ts';
 export { support } from './support.ts';
 export type { Envelope, Rendered } from './tab.ts';

@@ -17,6 +17,7 @@ export function support(d: SupportData): Rendered {
       ${tileHtml('Time to resolve', t.hoursToResolve, formatHours, { inverse: true })}
       ${tileHtml('Share auto-closed (7-day rule)', t.shareAutoClosed, (v) => formatRatio(v), { inverse: true })}
       ${tileHtml('Open backlog', t.backlog, formatCount, { inverse: true })}
+      ${tileHtml('Report lines dead-lettered', t.deadLetters, formatCount, { inverse: true })}
     </div>
     <div class="grid">
       ${chartCard('sup-days', 'Tickets per day: opened, resolved, auto-closed', { wide: true })}
@@ -34,6 +35,17 @@ export function support(d: SupportData): Rendered {
         { title: 'Tickets', value: (r) => formatCount(r.tickets), numeric: true },
         { title: 'Share', value: (r) => formatRatio(r.share), numeric: true },
       ])}
+      ${tableCard(
+        'Report lines the loader could not read (support_dead_letter; line 0 = the whole file)',
+        d.deadLetters,
+        [
+          { title: 'Report', value: (r) => r.day },
+          { title: 'Line', value: (r) => String(r.line), numeric: true },
+          { title: 'Field', value: (r) => r.field },
+          { title: 'Reason', value: (r) => r.reason },
+        ],
+        { id: 'support-dead-letters', wide: true, empty: 'every line of these reports was read' },
+      )}
     </div>`;
   const draw = () => {
     drawChart('sup-days', {

@@ -1,0 +1,133 @@
+/// <reference lib="dom" />
+/** Stock: current levels per product, low stock and restocks, stock movements and units on hand over time. */
+import type { stockTab } from '../../../queries/stock.ts';
+import { COLORS, dataset, drawChart } from '../charts.ts';
+import { formatCount, formatDay, formatRatio } from '../format.ts';
+import { chartCard, tableCard, tileHtml } from '../widgets.ts';
+import { dayLabels, rangeNote, type Of, type Rendered } from './tab.ts';
+
+export type StockData = Of<typeof stockTab>;
+
+const days = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} d`);
+const day = (v: string | null) => (v === null ? '–' : formatDay(v));
+
+export function stock(d: StockData): Rendered {
+  const t = d.tiles;
+  const low = d.products.filter((p) => p.low);
+  const lowest = [...d.products].sort((a, b) => a.available - b.available).slice(0, 20);
+  const html = `${rangeNote(d)}
+    <div class="tiles">
+      ${tileHtml('Products stocked', t.products, formatCount)}
+      ${tileHtml('Units on hand', t.onHand, formatCount)}
+      ${tileHtml('Units available', t.available, formatCount, { note: 'on hand less reserved for paid orders' })}
+      ${tileHtml('Below reorder point', t.lowStock, formatCount, { inverse: true })}
+      ${tileHtml('Open restocks', t.openRestocks, formatCount)}
+      ${tileHtml('Units backordered', t.backordered, formatCount, { inverse: true })}
+      ${tileHtml('Fill rate', t.fillRate, (v) => formatRatio(v), { note: 'demand served from the shelf' })}
+      ${tileHtml('Restock lead time', t.leadTimeDays, days, { inverse: true })}
+    </div>
+    <div class="grid">
+      ${chartCard('stock-moves', 'Stock movements per day (units): reserved, consumed, released, returned, restocked, backordered', { wide: true })}
+      ${chartCard('stock-level', 'Units on hand at the end of each day (all products and locations)')}
+      ${chartCard('stock-restocks', 'Restocked units and backorders per day')}
+      ${chartCard('stock-lowest', 'Available units: the 20 lowest products', { height: 420 })}
+      ${tableCard(
+        'Low stock: below the reorder point',
+        low,
+        [
+          { title: 'SKU', value: (r) => String(r.sku), numeric: true },
+          { title: 'Product', value: (r) => r.name },
+          { title: 'Available', value: (r) => formatCount(r.available), numeric: true },
+          { title: 'Reorder point', value: (r) => formatCount(r.reorderPoint), numeric: true },
+          { title: 'Days of cover', value: (r) => days(r.daysOfCover), numeric: true },
+          { title: 'Backordered', value: (r) => formatCount(r.backordered), numeric: true },
+          { title: 'Open restocks', value: (r) => formatCount(r.openRestocks), numeric: true },
+        ],
+        { id: 'stock-low', empty: 'every product is above its reorder point' },
+      )}
+      ${tableCard(
+        'Restocks: open, then ordered in this period',
+        d.restocks.rows,
+        [
+          { title: 'Restock', value: (r) => r.restockId },
+          { title: 'Product', value: (r) => `${r.sku} ${r.name ?? ''}` },
+          { title: 'Location', value: (r) => r.location },
+          { title: 'Units', value: (r) => formatCount(r.quantity), numeric: true },
+          { title: 'Status', value: (r) => r.status },
+          { title: 'Ordered', value: (r) => day(r.orderedDay) },
+          { title: 'Expected', value: (r) => day(r.expectedDay) },
+          { title: 'Received', value: (r) => day(r.receivedDay) },
+        ],
+        { id: 'stock-restock-list', empty: 'no restocks in this period' },
+      )}
+      ${tableCard(
+        'Stock per product (all locations, now)',
+        d.products,
+        [
+          { title: 'SKU', value: (r) => String(r.sku), numeric: true },
+          { title: 'Product', value: (r) => r.name },
+          { title: 'On hand', value: (r) => formatCount(r.onHand), numeric: true },
+          { title: 'Reserved', value: (r) => formatCount(r.reserved), numeric: true },
+          { title: 'Available', value: (r) => formatCount(r.available), numeric: true },
+          { title: 'Reorder point', value: (r) => formatCount(r.reorderPoint), numeric: true },
+          { title: 'Days of cover', value: (r) => days(r.daysOfCover), numeric: true },
+          { title: 'Backordered', value: (r) => formatCount(r.backordered), numeric: true },
+        ],
+        { id: 'stock-products', wide: true },
+      )}
+    </div>`;
+  const draw = () => {
+    const labels = dayLabels(d.days);
+    const series = (key: keyof (typeof d.days)[number]) => d.days.map((x) => x[key] as number);
+    drawChart('stock-moves', {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          dataset('Reserved', series('reserved'), COLORS[0]!),
+          dataset('Consumed', series('consumed'), COLORS[1]!),
+          dataset('Released', series('released'), COLORS[5]!),
+          dataset('Returned', series('returned'), COLORS[4]!),
+          dataset('Restocked', series('restocked'), COLORS[2]!),
+          dataset('Backordered', series('backordered'), COLORS[3]!),
+        ],
+      },
+      options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+    });
+    drawChart('stock-level', {
+      type: 'line',
+      data: { labels, datasets: [dataset('Units on hand', series('onHand'), COLORS[0]!)] },
+      options: { plugins: { legend: { display: false } } },
+    });
+    drawChart('stock-restocks', {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          dataset('Restocked', series('restocked'), COLORS[2]!),
+          dataset('Backordered', series('backordered'), COLORS[3]!),
+        ],
+      },
+    });
+    drawChart('stock-lowest', {
+      type: 'bar',
+      data: {
+        labels: lowest.map((p) => `${p.sku} ${p.name}`),
+        datasets: [
+          dataset(
+            'Available',
+            lowest.map((p) => p.available),
+            COLORS[0]!,
+          ),
+          dataset(
+            'Reorder point',
+            lowest.map((p) => p.reorderPoint),
+            COLORS[3]!,
+          ),
+        ],
+      },
+      options: { indexAxis: 'y' },
+    });
+  };
+  return { html, draw };
+}
