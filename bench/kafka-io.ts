@@ -228,6 +228,11 @@ export async function consumeAll(
 export interface PassThroughOptions {
   input: string;
   output: string;
+  /**
+   * Instead of the input's bytes to `output`: the records each input record stands for, by its key
+   * (the floor's split hop writes an order's pre-encoded split rows, no logic run).
+   */
+  fanout?: ReadonlyMap<string, readonly { topic: string; key: string; value: Buffer }[]>;
   expected: number;
   transactional: boolean;
   /** js.consumer.max.batch.size: one transaction per batch, as the stage runtime does. */
@@ -274,7 +279,7 @@ export async function passThrough(
       eachBatch: async ({ batch, resolveOffset }) => {
         const messages = batch.messages;
         if (messages.length === 0) return;
-        const out = messages.map((m) => ({ key: m.key, value: m.value }));
+        const out = outputsOf(messages, o);
         const last = messages[messages.length - 1]!.offset;
         const offset = nextOffset(last);
         const started = performance.now();
@@ -282,7 +287,7 @@ export async function passThrough(
           if (o.transactional) {
             await producer.transaction();
             const [sent, offsets] = await Promise.allSettled([
-              producer.send({ topic: o.output, messages: out }),
+              producer.sendBatch({ topicMessages: out }),
               producer.sendOffsets({
                 consumer,
                 topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
@@ -292,7 +297,7 @@ export async function passThrough(
             if (offsets.status === 'rejected') throw offsets.reason;
             await producer.commit();
           } else {
-            await producer.send({ topic: o.output, messages: out });
+            await producer.sendBatch({ topicMessages: out });
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
           }
         } catch (error) {
@@ -321,4 +326,25 @@ export async function passThrough(
     await consumer.disconnect();
     await producer.disconnect();
   }
+}
+
+/** What one consumed batch becomes: its bytes unchanged to `output`, or the fan-out's records. */
+function outputsOf(
+  messages: readonly { key: Buffer | null; value: Buffer | null }[],
+  o: Pick<PassThroughOptions, 'output' | 'fanout'>,
+): KafkaJS.TopicMessages[] {
+  if (!o.fanout)
+    return [{ topic: o.output, messages: messages.map((m) => ({ key: m.key, value: m.value })) }];
+  const byTopic = new Map<string, KafkaJS.Message[]>();
+  for (const m of messages) {
+    const key = m.key?.toString() ?? '';
+    const records = o.fanout.get(key);
+    if (!records) throw new OrderflowError('ORDERFLOW_USAGE', `fan-out has no records for key ${key}`);
+    for (const r of records) {
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push({ key: r.key, value: r.value });
+    }
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 }
