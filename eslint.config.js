@@ -55,6 +55,8 @@ const pureFiles = [
   'stock/movement.ts',
   'shop/reconcile-compare.ts',
   'common/flink-catalog-ddl.ts',
+  'bench/cpu-account.ts',
+  'bench/message-file.ts',
 ];
 
 export default tseslint.config(
