@@ -49,6 +49,40 @@ export function treeTicks(root: StatTimes, children: readonly StatTimes[]): numb
   return root.own + root.reaped + children.reduce((s, c) => s + c.own, 0);
 }
 
+/** What a child of the postmaster is, from its process title (/proc/<pid>/cmdline). */
+export type PostgresRole = 'backends' | 'autovacuum' | 'background';
+
+/**
+ * Client backends show "user database host(port) state" (or "[local]"); autovacuum workers and the
+ * launcher say so; the rest (checkpointer, writers, launchers) is background.
+ */
+export function postgresRole(cmdline: string): PostgresRole {
+  const title = cmdline.replaceAll('\0', ' ');
+  if (/autovacuum/.test(title)) return 'autovacuum';
+  if (/\(\d+\)|\[local\]/.test(title)) return 'backends';
+  return 'background';
+}
+
+/**
+ * PostgreSQL's ticks split by role: client backends (the sink's connections), autovacuum, the
+ * postmaster with its background processes, and children that exited (reaped: ended backends and
+ * autovacuum workers). A child that exits between two readings moves to "exited children": the
+ * parts can shift between readings, their sum cannot.
+ */
+export function postgresTicks(
+  root: StatTimes,
+  children: readonly { times: StatTimes; cmdline: string }[],
+): TickReading[] {
+  const by: Record<PostgresRole, number> = { backends: 0, autovacuum: 0, background: root.own };
+  for (const c of children) by[postgresRole(c.cmdline)] += c.times.own;
+  return [
+    { name: 'postgres backends', ticks: by.backends },
+    { name: 'postgres autovacuum', ticks: by.autovacuum },
+    { name: 'postgres background', ticks: by.background },
+    { name: 'postgres exited children', ticks: root.reaped },
+  ];
+}
+
 export interface ProcessCpu {
   name: string;
   /** CPU seconds over the window (user + system). */

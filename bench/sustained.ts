@@ -29,6 +29,7 @@ import { ORDERFLOW_BIN, startSplitterProcess, stopService, type ServiceProcess }
 import {
   cpuOverWindow,
   parseStat,
+  postgresTicks,
   totalMicros,
   treeTicks,
   type ProcessCpu,
@@ -79,6 +80,14 @@ function stat(pid: number): StatTimes | undefined {
   }
 }
 
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function childPids(pid: number): number[] {
   const out: number[] = [];
   try {
@@ -98,6 +107,14 @@ export function readTicks(watched: readonly Watched[]): TickReading[] {
   for (const w of watched) {
     const root = stat(w.pid);
     if (!root) continue;
+    if (w.tree && w.name === 'postgres') {
+      const children = childPids(w.pid).flatMap((pid) => {
+        const times = stat(pid);
+        return times ? [{ times, cmdline: cmdline(pid) }] : [];
+      });
+      out.push(...postgresTicks(root, children));
+      continue;
+    }
     const ticks = w.tree
       ? treeTicks(
           root,
@@ -196,6 +213,8 @@ async function waitForRows(
   deadline: number,
   pollMs: number,
   failed: () => string | undefined,
+  /** Called once at the end, while the polls' backend still runs (the window's last reading). */
+  atEnd: () => void,
 ): Promise<{ at: number; counts: number[]; timedOut: boolean; failure?: string; pollTicks: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -204,7 +223,11 @@ async function waitForRows(
     (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid,
   );
   const startTicks = stat(backend)?.own ?? 0;
-  const pollTicks = () => (stat(backend)?.own ?? startTicks) - startTicks;
+  const pollTicks = () => {
+    const ticks = (stat(backend)?.own ?? startTicks) - startTicks;
+    atEnd();
+    return ticks;
+  };
   try {
     await client.query(`set search_path to ${quoteIdent(schema)}`);
     let counts: number[] = want.map(() => 0);
@@ -280,6 +303,7 @@ async function runChain(
     const before = readTicks(watched);
     const reapedBefore = reapedTicks();
     const loadBefore = loadAverage()[0]!;
+    let after: TickReading[] = [];
     const started = performance.now();
     const generator = startGenerator({ prefix, seed: ctx.seed, count: n });
     let generatorExit: { code: number | null; stderr: string } | undefined;
@@ -302,15 +326,15 @@ async function runChain(
           ? `${gone.name} exited ${gone.child.exitCode}: ${gone.problems.join(' | ').slice(0, 800)}`
           : undefined;
       },
+      () => (after = readTicks(watched)),
     );
-    const after = readTicks(watched);
     const loadAfter = loadAverage()[0]!;
     const seconds = (landed.at - started) / 1000;
     // The generator has exited by now: its CPU is in this process's reaped-children ticks.
     const gen = await Promise.race([generator.exited, sleep(30_000).then(() => undefined)]);
     const generatorTicks = gen ? reapedTicks() - reapedBefore : Number.NaN;
     const afterCharged = after.map((r) =>
-      r.name === 'postgres' ? { ...r, ticks: r.ticks - landed.pollTicks } : r,
+      r.name === 'postgres backends' ? { ...r, ticks: r.ticks - landed.pollTicks } : r,
     );
     const processes = cpuOverWindow(
       [...before, { name: 'generator', ticks: 0 }],

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   cpuOverWindow,
   parseStat,
+  postgresRole,
+  postgresTicks,
   renderSustainedTable,
   totalMicros,
   treeTicks,
@@ -48,6 +50,33 @@ describe('treeTicks', () => {
     const before = treeTicks({ ppid: 1, own: 100, reaped: 0 }, [{ ppid: 9, own: 30, reaped: 0 }]);
     const after = treeTicks({ ppid: 1, own: 100, reaped: 50 }, []);
     expect(after - before).toBe(20); // the child's 20 ticks after the first reading
+  });
+});
+
+describe("PostgreSQL's children by role", () => {
+  it('tells client backends, autovacuum and background processes apart by their process title', () => {
+    expect(postgresRole('postgres: orderflow orderflow 127.0.0.1(51234) idle\0')).toBe('backends');
+    expect(postgresRole('postgres: orderflow orderflow [local] COPY\0')).toBe('backends');
+    expect(postgresRole('postgres: autovacuum worker orderflow\0')).toBe('autovacuum');
+    expect(postgresRole('postgres: autovacuum launcher\0')).toBe('autovacuum');
+    expect(postgresRole('postgres: checkpointer \0')).toBe('background');
+    expect(postgresRole('postgres: walwriter \0')).toBe('background');
+  });
+
+  it("splits the tree's ticks: backends, autovacuum, the postmaster with background, exited children", () => {
+    const t = (own: number) => ({ ppid: 1, own, reaped: 0 });
+    const readings = postgresTicks({ ppid: 1, own: 7, reaped: 90 }, [
+      { times: t(100), cmdline: 'postgres: orderflow orderflow 127.0.0.1(1) idle' },
+      { times: t(50), cmdline: 'postgres: orderflow orderflow 127.0.0.1(2) idle' },
+      { times: t(20), cmdline: 'postgres: autovacuum worker orderflow' },
+      { times: t(3), cmdline: 'postgres: checkpointer' },
+    ]);
+    expect(readings).toEqual([
+      { name: 'postgres backends', ticks: 150 },
+      { name: 'postgres autovacuum', ticks: 20 },
+      { name: 'postgres background', ticks: 10 },
+      { name: 'postgres exited children', ticks: 90 },
+    ]);
   });
 });
 
