@@ -59,6 +59,8 @@ const pureFiles = [
   'api/order-request.ts',
   'api/order-state.ts',
   'dashboard/live/cdc-lag.ts',
+  'bench/cpu-account.ts',
+  'bench/message-file.ts',
 ];
 
 export default tseslint.config(

@@ -2,7 +2,7 @@
  * `orderflow bench` (measure), `orderflow bench sweep --knob <knob>` (one setting at a time) and
  * `orderflow bench report` (BENCHMARKS.md from the latest result).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../common/config.ts';
@@ -21,6 +21,8 @@ import {
   writeResult,
   type BenchOptions,
 } from './suite.ts';
+import { renderSustainedTable, type SustainedResult } from './cpu-account.ts';
+import { runSustained } from './sustained.ts';
 import { KNOBS, runSweep } from './sweep.ts';
 import type { BenchResult, SweepResult } from './types.ts';
 
@@ -216,6 +218,70 @@ export function register(program: Command): void {
     print(`result: ${path.relative(process.cwd(), file)}`);
   });
 
+  addSettingFlags(
+    bench
+      .command('sustained')
+      .description(
+        'The whole chain under a backfill (default 100,000 orders, started cold, ended when the last order is in PostgreSQL and reconcile passes): orders/s and CPU-microseconds per order of every process (services, broker, Connect, registry, PostgreSQL with its backends), next to a floor baseline in the same run (the same records through the same five hops by the raw client, landed with COPY); writes bench/results/sustained-<timestamp>.json',
+      )
+      .option('--orders <n>', 'orders of the backfill (default 100000)')
+      .option('--partitions <n>', 'partitions per topic (default ORDERFLOW_PARTITIONS, 6)')
+      .option('--no-floor', 'skip the floor baseline')
+      .option('--max-minutes <n>', 'time budget of the whole invocation (default 10)'),
+    benchSettings,
+    ['seed', 'batchSize'],
+  ).action(
+    async (
+      own: {
+        orders?: string;
+        partitions?: string;
+        floor: boolean;
+        maxMinutes?: string;
+        seed?: string;
+        batchSize?: string;
+      },
+      command: Command,
+    ) => {
+      const raw = withParentOptions(own as unknown as RawOptions, command) as unknown as typeof own;
+      const shared = loadSettings(benchSettings, process.env, { seed: raw.seed, batchSize: raw.batchSize });
+      const max = raw.maxMinutes === undefined ? 10 : Number(raw.maxMinutes);
+      if (!(max > 0))
+        throw new OrderflowError(
+          'ORDERFLOW_USAGE',
+          `--max-minutes must be a positive number, got ${raw.maxMinutes}`,
+        );
+      const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
+      const result = await runSustained(
+        connections(),
+        {
+          orders: int('--orders', raw.orders, 100_000),
+          seed: shared.seed,
+          batchSize: shared.batchSize,
+          partitions: int(
+            '--partitions',
+            raw.partitions,
+            loadSettings({ p: connectionSettings.partitions }).p,
+          ),
+          floor: own.floor,
+          maxMinutes: max,
+        },
+        log,
+        print,
+      );
+      const file = writeSustained(result);
+      print('');
+      for (const line of renderSustainedTable(result)) print(line);
+      print('');
+      print(
+        `load average before ${result.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${result.loadAfter.map((x) => x.toFixed(2)).join(' / ')}`,
+      );
+      print(
+        `result: ${path.relative(process.cwd(), file)} (BENCHMARKS.md leads with the newest: npx orderflow bench report)`,
+      );
+      if (!result.chain.valid || (result.floor && !result.floor.valid)) process.exitCode = 1;
+    },
+  );
+
   bench
     .command('report')
     .description(
@@ -239,9 +305,17 @@ export function register(program: Command): void {
       const analysisFile = path.join(process.cwd(), 'bench', 'analysis.md');
       const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : undefined;
       const out = opts.out ?? path.join(process.cwd(), 'BENCHMARKS.md');
+      const sustained = latestSustained();
       writeFileSync(
         out,
-        await formatMarkdown(renderMarkdown(result, { sweeps, ...(analysis ? { analysis } : {}) }), out),
+        await formatMarkdown(
+          renderMarkdown(result, {
+            sweeps,
+            ...(analysis ? { analysis } : {}),
+            ...(sustained ? { sustained } : {}),
+          }),
+          out,
+        ),
       );
       print(`wrote ${path.relative(process.cwd(), out)} from ${path.relative(process.cwd(), file)}`);
     });
@@ -291,4 +365,24 @@ function latestSweeps(): SweepResult[] {
     byKnob.set(s.knob, s); // sorted by time: the last one wins
   }
   return [...byKnob.values()];
+}
+
+/** Write a sustained result as bench/results/sustained-<timestamp>.json (latest.json stays the suite's). */
+function writeSustained(result: SustainedResult): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, timestampName('sustained-', new Date(result.startedAt)));
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  return file;
+}
+
+/** The newest sustained result in bench/results, if any. */
+function latestSustained(): SustainedResult | undefined {
+  if (!existsSync(RESULTS_DIR)) return undefined;
+  const names = readdirSync(RESULTS_DIR)
+    .filter((n) => n.startsWith('sustained-') && n.endsWith('.json'))
+    .sort();
+  const last = names[names.length - 1];
+  return last
+    ? (JSON.parse(readFileSync(path.join(RESULTS_DIR, last), 'utf8')) as SustainedResult)
+    : undefined;
 }

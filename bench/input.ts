@@ -41,6 +41,8 @@ export interface BenchInput {
   failed: Message[];
   /** Split topics as the splitter writes them. */
   split: { orders: Message[]; customers: Message[]; orderItems: Message[] };
+  /** Order lines of each split order, in split order: split.orderItems holds them contiguously. */
+  itemsPerSplitOrder: number[];
   /** The rows the landing tables end up with (customers: the newest version of each). */
   rows: { orders: Orders[]; customers: Customers[]; orderItems: OrderItems[] };
   schemaIds: { order: number; orders: number; customers: number; orderItems: number };
@@ -104,6 +106,7 @@ export async function buildInput(
   const splitMsgs = { orders: [] as Message[], customers: [] as Message[], orderItems: [] as Message[] };
   const orderRows: Orders[] = [];
   const itemRows: OrderItems[] = [];
+  const itemsPerSplitOrder: number[] = [];
   const newestCustomer = new Map<string, Customers>();
   let items = 0;
   let bytes = 0;
@@ -117,6 +120,7 @@ export async function buildInput(
       splitMsgs.orderItems.push({ key, value: enc.orderItems.encode(row) });
       itemRows.push(row);
     }
+    itemsPerSplitOrder.push(s.orderItems.length);
     orderRows.push(s.orders[1]);
     const known = newestCustomer.get(s.customers[0]);
     if (!known || (known.as_of ?? 0) <= (s.customers[1].as_of ?? 0))
@@ -160,6 +164,7 @@ export async function buildInput(
     finished,
     failed,
     split: splitMsgs,
+    itemsPerSplitOrder,
     rows: { orders: orderRows, customers: [...newestCustomer.values()], orderItems: itemRows },
     schemaIds: {
       order: enc.order.schemaId,

@@ -31,6 +31,20 @@ export const STAGE_PRODUCER: Record<string, string | number | boolean> = {
   partitioner: 'murmur2_random',
 };
 
+/**
+ * What the pass-through adds to STAGE_PRODUCER to be the best the client can do, not slower than
+ * the stage it bounds. It begins each transaction right after the previous commit, while the
+ * coordinator is still writing that commit's markers: its AddOffsetsToTxn (sendOffsets) is then
+ * refused with CONCURRENT_TRANSACTIONS and librdkafka retries it after retry.backoff.ms (100 ms by
+ * default; AddPartitionsToTxn has its own 20 ms), so nearly every transaction waited one such retry
+ * (mean 100-145 ms against 30-40 ms with this). A stage rarely waits: its decode and transform
+ * between two transactions give the coordinator that time.
+ */
+export const PASSTHROUGH_PRODUCER: Record<string, string | number | boolean> = {
+  ...STAGE_PRODUCER,
+  'retry.backoff.ms': 10,
+};
+
 export function kafkaClient(ctx: KafkaContext, clientId: string): Kafka {
   return createKafka(ctx.bootstrap, clientId, ctx.log);
 }
@@ -228,6 +242,11 @@ export async function consumeAll(
 export interface PassThroughOptions {
   input: string;
   output: string;
+  /**
+   * Instead of the input's bytes to `output`: the records each input record stands for, by its key
+   * (the floor's split hop writes an order's pre-encoded split rows, no logic run).
+   */
+  fanout?: ReadonlyMap<string, readonly { topic: string; key: string; value: Buffer }[]>;
   expected: number;
   transactional: boolean;
   /** js.consumer.max.batch.size: one transaction per batch, as the stage runtime does. */
@@ -254,7 +273,7 @@ export async function passThrough(
     'js.consumer.max.batch.size': o.batchSize,
   } as KafkaJS.ConsumerConstructorConfig);
   const producer = kafka.producer({
-    ...STAGE_PRODUCER,
+    ...PASSTHROUGH_PRODUCER,
     ...(o.transactional
       ? { 'transactional.id': `${o.group}-tx`, 'transaction.timeout.ms': 30_000 }
       : { 'enable.idempotence': true }),
@@ -274,7 +293,7 @@ export async function passThrough(
       eachBatch: async ({ batch, resolveOffset }) => {
         const messages = batch.messages;
         if (messages.length === 0) return;
-        const out = messages.map((m) => ({ key: m.key, value: m.value }));
+        const out = outputsOf(messages, o);
         const last = messages[messages.length - 1]!.offset;
         const offset = nextOffset(last);
         const started = performance.now();
@@ -282,7 +301,7 @@ export async function passThrough(
           if (o.transactional) {
             await producer.transaction();
             const [sent, offsets] = await Promise.allSettled([
-              producer.send({ topic: o.output, messages: out }),
+              producer.sendBatch({ topicMessages: out }),
               producer.sendOffsets({
                 consumer,
                 topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
@@ -292,7 +311,7 @@ export async function passThrough(
             if (offsets.status === 'rejected') throw offsets.reason;
             await producer.commit();
           } else {
-            await producer.send({ topic: o.output, messages: out });
+            await producer.sendBatch({ topicMessages: out });
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
           }
         } catch (error) {
@@ -321,4 +340,25 @@ export async function passThrough(
     await consumer.disconnect();
     await producer.disconnect();
   }
+}
+
+/** What one consumed batch becomes: its bytes unchanged to `output`, or the fan-out's records. */
+function outputsOf(
+  messages: readonly { key: Buffer | null; value: Buffer | null }[],
+  o: Pick<PassThroughOptions, 'output' | 'fanout'>,
+): KafkaJS.TopicMessages[] {
+  if (!o.fanout)
+    return [{ topic: o.output, messages: messages.map((m) => ({ key: m.key, value: m.value })) }];
+  const byTopic = new Map<string, KafkaJS.Message[]>();
+  for (const m of messages) {
+    const key = m.key?.toString() ?? '';
+    const records = o.fanout.get(key);
+    if (!records) throw new OrderflowError('ORDERFLOW_USAGE', `fan-out has no records for key ${key}`);
+    for (const r of records) {
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push({ key: r.key, value: r.value });
+    }
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 }

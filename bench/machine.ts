@@ -61,7 +61,7 @@ function packageVersion(name: string): string {
 }
 
 export async function versions(databaseUrl: string, root = process.cwd()): Promise<Versions> {
-  const stack = path.join(root, '.orderflow', 'stack');
+  const stack = path.join(process.env.ORDERFLOW_HOME ?? path.join(root, '.orderflow'), 'stack');
   let postgres = 'unknown';
   const client = new pg.Client({ connectionString: databaseUrl });
   try {

@@ -75,9 +75,14 @@ export function loadAverage(): number[] {
   }
 }
 
+/** The stack's state directory: $ORDERFLOW_HOME, else .orderflow in the checkout. */
+export function stackHome(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return env.ORDERFLOW_HOME ?? path.join(root, '.orderflow');
+}
+
 /** The stack's processes (Kafka, Connect, registry, PostgreSQL) from their pid files, if running. */
 export function stackProcesses(root = process.cwd()): WatchedProcess[] {
-  const run = path.join(root, '.orderflow', 'run');
+  const run = path.join(stackHome(root), 'run');
   const found: WatchedProcess[] = [];
   for (const name of ['kafka', 'connect', 'registry']) {
     const file = path.join(run, `${name}.pid`);
@@ -85,7 +90,7 @@ export function stackProcesses(root = process.cwd()): WatchedProcess[] {
     const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
     if (Number.isFinite(pid) && cpuTicks(pid) !== undefined) found.push({ name, pid });
   }
-  const pgFile = path.join(root, '.orderflow', 'data', 'postgres', 'postmaster.pid');
+  const pgFile = path.join(stackHome(root), 'data', 'postgres', 'postmaster.pid');
   if (existsSync(pgFile)) {
     const pid = Number.parseInt(readFileSync(pgFile, 'utf8').split('\n')[0] ?? '', 10);
     if (Number.isFinite(pid) && cpuTicks(pid) !== undefined)
@@ -98,7 +103,7 @@ export function stackProcesses(root = process.cwd()): WatchedProcess[] {
 export function flinkProcesses(root = process.cwd()): WatchedProcess[] {
   const found: WatchedProcess[] = [];
   for (const name of ['flink-jm', 'flink-tm']) {
-    const file = path.join(root, '.orderflow', 'run', `${name}.pid`);
+    const file = path.join(stackHome(root), 'run', `${name}.pid`);
     if (!existsSync(file)) continue;
     const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
     if (Number.isFinite(pid) && cpuTicks(pid) !== undefined) found.push({ name, pid });

@@ -11,7 +11,13 @@ import { describeError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { buildInput, type BenchInput } from './input.ts';
-import { RAW_PRODUCE_DEFAULTS, STAGE_CONSUMER, STAGE_PRODUCER, type KafkaContext } from './kafka-io.ts';
+import {
+  PASSTHROUGH_PRODUCER,
+  RAW_PRODUCE_DEFAULTS,
+  STAGE_CONSUMER,
+  STAGE_PRODUCER,
+  type KafkaContext,
+} from './kafka-io.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
 import { ratio, summarize, type Ratio } from './stats.ts';
@@ -205,6 +211,11 @@ export function clientSettings(o: BenchOptions, sinkConfig: Record<string, strin
     },
     stageProducer: {
       ...STAGE_PRODUCER,
+      'transaction.timeout.ms': 30_000,
+      'transactions per batch': 1,
+    },
+    passThroughProducer: {
+      ...PASSTHROUGH_PRODUCER,
       'transaction.timeout.ms': 30_000,
       'transactions per batch': 1,
     },
