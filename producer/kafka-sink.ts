@@ -65,10 +65,11 @@ export async function prepareProducing(
     'orderflow-generator-probe',
     createLogger('generator', 'silent'),
   );
-  const admin = probe.admin();
   const deadline = Date.now() + retryBudgetMs;
   const topics = await retry(
     async () => {
+      // A client connects once in its life: every try gets a new admin client.
+      const admin = probe.admin();
       try {
         await admin.connect();
         // Each try waits at most 3 s, and never past the budget.
@@ -107,16 +108,31 @@ export async function prepareProducing(
   return { topic, encoder, kafka: createKafka(options.kafkaBootstrap, 'orderflow-generator', log) };
 }
 
-/** Connect a producer (a transactional one fences any older producer with its id), within the budget. */
-export async function connectProducer(producer: Producer, options: KafkaSinkOptions): Promise<void> {
-  await retry(() => producer.connect(), {
-    what: `the producer's connection to ${options.kafkaBootstrap}`,
-    code: 'ORDERFLOW_BROKER_UNAVAILABLE',
-    budgetMs: options.retryBudgetMs,
-    backoff: GENERATOR_BACKOFF,
-    retriable: worthRetrying,
-    onRetry: onRetry(options.log, 'producer'),
-  });
+/**
+ * Connect a producer made by `create` (a transactional one fences any older producer with its id),
+ * within the budget. A client connects once in its life, so every try makes a new one.
+ */
+export async function connectProducer(create: () => Producer, options: KafkaSinkOptions): Promise<Producer> {
+  return await retry(
+    async () => {
+      const producer = create();
+      try {
+        await producer.connect();
+        return producer;
+      } catch (error) {
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      }
+    },
+    {
+      what: `the producer's connection to ${options.kafkaBootstrap}`,
+      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+      budgetMs: options.retryBudgetMs,
+      backoff: GENERATOR_BACKOFF,
+      retriable: worthRetrying,
+      onRetry: onRetry(options.log, 'producer'),
+    },
+  );
 }
 
 export class KafkaOrderSink {
@@ -137,8 +153,10 @@ export class KafkaOrderSink {
 
   static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
     const { topic, encoder, kafka } = await prepareProducing(options);
-    const producer = kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never);
-    await connectProducer(producer, options);
+    const producer = await connectProducer(
+      () => kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never),
+      options,
+    );
     options.log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
     return new KafkaOrderSink(producer, encoder, topic, options);
   }

@@ -55,13 +55,16 @@ export class TransactionalOrderSink {
 
   static async open(options: TransactionalSinkOptions): Promise<TransactionalOrderSink> {
     const { topic, encoder, kafka } = await prepareProducing(options);
-    const producer = kafka.producer({
-      ...PRODUCER_DEFAULTS,
-      'transactional.id': options.transactionalId,
-      'transaction.timeout.ms': 60_000,
-      ...kafkaPassthrough(),
-    } as KafkaJS.ProducerConstructorConfig);
-    await connectProducer(producer, options);
+    const producer = await connectProducer(
+      () =>
+        kafka.producer({
+          ...PRODUCER_DEFAULTS,
+          'transactional.id': options.transactionalId,
+          'transaction.timeout.ms': 60_000,
+          ...kafkaPassthrough(),
+        } as KafkaJS.ProducerConstructorConfig),
+      options,
+    );
     options.log.info(
       { topic, schemaId: encoder.schemaId, transactionalId: options.transactionalId },
       'producing orders in transactions',

@@ -158,8 +158,11 @@ export class StageRuntime<In> {
 
   /** Connect, subscribe and start consuming (returns once the consumer runs). */
   async start(): Promise<void> {
-    if (this.releaser) await this.releaser.prepareTopic();
-    await retry(() => this.writer.open(), {
+    const prepare = async () => {
+      if (this.releaser) await this.releaser.prepareTopic();
+      await this.writer.open();
+    };
+    await retry(prepare, {
       what: `stage ${this.stage}'s producer`,
       code: 'ORDERFLOW_BROKER_UNAVAILABLE',
       budgetMs: this.options.startBudgetMs ?? START_BUDGET_MS,
