@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ORDERFLOW_BIN } from '../integration/helpers.ts';
@@ -10,9 +10,17 @@ import { postgresPaths } from '../../stack/postgres.ts';
  * The stack's own life cycle. Runs after the integration tier (it stops the stack they use) and
  * leaves the stack running again at the end.
  */
-function orderflow(...args: string[]) {
-  const r = spawnSync(process.execPath, [ORDERFLOW_BIN, ...args], { encoding: 'utf8', timeout: 10 * 60_000 });
-  return { code: r.status, out: r.stdout + r.stderr };
+async function orderflow(...args: string[]): Promise<{ code: number | null; out: string }> {
+  // Asynchronous on purpose: a `stack up` can take over a minute, and a worker blocked that long
+  // in spawnSync misses vitest's own calls ("Timeout calling onTaskUpdate"), which fails the run.
+  const child = spawn(process.execPath, [ORDERFLOW_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, out };
 }
 
 /** Every process on the machine that belongs to this stack: its command line names the stack's home. */
@@ -34,17 +42,17 @@ function stackProcesses(): string[] {
 }
 
 describe('orderflow stack', () => {
-  it('up twice in a row is harmless: the second run starts nothing and keeps the same processes', () => {
-    const first = orderflow('stack', 'up', '--no-topics');
+  it('up twice in a row is harmless: the second run starts nothing and keeps the same processes', async () => {
+    const first = await orderflow('stack', 'up', '--no-topics');
     expect(first.code, first.out).toBe(0);
-    const before = JSON.parse(orderflow('stack', 'status', '--json').out) as {
+    const before = JSON.parse((await orderflow('stack', 'status', '--json')).out) as {
       name: string;
       pid: number;
       healthy: boolean;
     }[];
     expect(before.every((c) => c.healthy)).toBe(true);
 
-    const second = orderflow('stack', 'up', '--no-topics');
+    const second = await orderflow('stack', 'up', '--no-topics');
     expect(second.code, second.out).toBe(0);
     // Every component `stack up` manages (FTP too, Flink's with ORDERFLOW_FLINK=on) says so, none starts.
     const { settings, paths } = loadStack();
@@ -52,20 +60,23 @@ describe('orderflow stack', () => {
       expect(second.out).toMatch(new RegExp(`^${c.name}\\s+already running`, 'm'));
     }
     expect(second.out).not.toMatch(/starting \(log:|started earlier/);
-    const after = JSON.parse(orderflow('stack', 'status', '--json').out) as { name: string; pid: number }[];
+    const after = JSON.parse((await orderflow('stack', 'status', '--json')).out) as {
+      name: string;
+      pid: number;
+    }[];
     expect(after.map((c) => c.pid)).toEqual(before.map((c) => c.pid));
   });
 
-  it('down leaves no process of the stack behind, and up brings it back', () => {
+  it('down leaves no process of the stack behind, and up brings it back', async () => {
     expect(stackProcesses().length).toBeGreaterThanOrEqual(4);
-    const down = orderflow('stack', 'down');
+    const down = await orderflow('stack', 'down');
     expect(down.code, down.out).toBe(0);
     expect(stackProcesses()).toEqual([]);
-    const status = orderflow('stack', 'status');
+    const status = await orderflow('stack', 'status');
     expect(status.code).toBe(3);
 
-    const up = orderflow('stack', 'up');
+    const up = await orderflow('stack', 'up');
     expect(up.code, up.out).toBe(0);
-    expect(orderflow('stack', 'status').code).toBe(0);
+    expect((await orderflow('stack', 'status')).code).toBe(0);
   });
 });
