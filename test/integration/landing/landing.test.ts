@@ -198,10 +198,13 @@ describe('landing', () => {
     const records = await readTopics([dlq], (r) => mine(r).length >= 2, { timeoutMs: 90_000, settleMs: 500 });
     const dead = (records.get(dlq) ?? []).filter((d) => keys.includes(d.key));
     expect(dead.map((d) => d.key).sort()).toEqual([...keys].sort());
-    for (const d of dead) {
-      expect(d.headers['__connect.errors.topic']?.toString()).toBe(ordersTopic);
-      expect(d.headers['__connect.errors.stage']?.toString()).toBe('TRANSFORMATION');
-    }
+    const stage = (key: string) =>
+      dead.find((d) => d.key === key)!.headers['__connect.errors.stage']?.toString();
+    for (const d of dead) expect(d.headers['__connect.errors.topic']?.toString()).toBe(ordersTopic);
+    expect(stage('null-value-1')).toBe('TRANSFORMATION');
+    // An empty value reaches Connect as null from the client on Node 20 (the transform refuses it) and
+    // as zero bytes on Node 24 (the converter refuses it): dead-lettered with its cause either way.
+    expect(['TRANSFORMATION', 'VALUE_CONVERTER']).toContain(stage('empty-value-1'));
     const client = new ConnectClient(conn.connectUrl);
     for (const c of renderSinks(p.sinkValues))
       expect(isRunning(await client.status(c.name)), c.name).toBe(true);
