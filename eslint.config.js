@@ -45,6 +45,7 @@ const pureFiles = [
   'reference/**/*.ts',
   'splitter/split.ts',
   'common/seeded-rng.ts',
+  'common/new-order.ts',
   'common/flink-statements.ts',
   'common/flink-error.ts',
   'common/flink-missing-topics.ts',

@@ -19,11 +19,11 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { fromCents, subtotalCents } from '../common/money.ts';
+import { assembleOrder as assembleNewOrder } from '../common/new-order.ts';
 import { between, seededRng } from '../common/seeded-rng.ts';
 import { CATALOGUE } from '../reference/catalogue.ts';
 import { LOCATIONS, type Location } from '../reference/locations.ts';
-import type { CustomerInfo, Order, OrderItem } from '../schemas/types.generated.ts';
+import type { CustomerInfo, Order } from '../schemas/types.generated.ts';
 
 /** The most lines an order may have, and the most units of one line. */
 export const MAX_LINES = 20;
@@ -244,23 +244,8 @@ export function shippingIdFor(orderId: string): string {
   return `PH-${group()}-${group()}-${group()}-${group()}`;
 }
 
-/** The unpaid order for a checked request, as it enters unpaid_orders. */
+/** The unpaid order for a checked request, as it enters unpaid_orders: list prices, no discount. */
 export function assembleOrder(request: OrderRequest, orderId: string, orderDate: number): Order {
-  let totalCents = 0;
-  const items: OrderItem[] = request.item_info.map(({ sku, quantity }) => {
-    const product = PRODUCTS.get(sku)!;
-    const subtotal = subtotalCents(product.priceCents, quantity, 0);
-    totalCents += subtotal;
-    return {
-      sku,
-      product_name: product.name,
-      category: product.category,
-      unit_price: product.price,
-      quantity,
-      discount_percent: fromCents(0),
-      subtotal: fromCents(subtotal),
-    };
-  });
   const c = request.customer_info;
   const customer: CustomerInfo = {
     customer_id: c.customer_id,
@@ -272,25 +257,18 @@ export function assembleOrder(request: OrderRequest, orderId: string, orderDate:
     provincial_code: c.provincial_code!,
     contact_number: c.contact_number,
   };
-  return {
-    order_id: orderId,
-    order_date: orderDate,
-    customer_info: customer,
-    payment_info: { payment_status: false, payment_method: null, payment_date: null },
-    shipping_info: {
-      shipping_id: shippingIdFor(orderId),
-      express_shipping: request.shipping_info.express_shipping,
-      order_status: 'PROCESSING',
-      shipped_date: null,
-      eta: null,
-      finished_date: null,
-    },
-    item_info: items,
-    item_variety: items.length,
-    order_total: fromCents(totalCents),
-    failure: null,
-  };
+  return assembleNewOrder({
+    orderId,
+    orderDate,
+    customer,
+    lines: request.item_info.map(({ sku, quantity }) => ({ product: PRODUCTS.get(sku)!, quantity })),
+    discounts: NO_DISCOUNTS,
+    shippingId: shippingIdFor(orderId),
+    express: request.shipping_info.express_shipping,
+  });
 }
+
+const NO_DISCOUNTS: ReadonlyMap<number, number> = new Map();
 
 /**
  * What a client chose in an order (customer, lines, express), as one string: a repeated key with

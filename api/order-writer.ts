@@ -14,7 +14,7 @@ import type { Kafka, Producer } from '../common/kafka.ts';
 import { pipelineNames } from '../common/names.ts';
 import type { Encoder } from '../common/serde.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
-import { isFenced } from '../runtime/client-errors.ts';
+import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
 import type { Order } from '../schemas/types.generated.ts';
 
 export class OrderWriter {
@@ -76,12 +76,7 @@ export class OrderWriter {
     } catch (error) {
       // Aborted, the order is certainly not written: the client may retry with the same key. If
       // the abort fails too, whether it committed is unknown: stop, and let a restart's view say.
-      const abortError = this.producer.isActive()
-        ? await this.producer.abort().then(
-            () => null,
-            (e: unknown) => e,
-          )
-        : null;
+      const abortError = await abortOpenTransaction(this.producer);
       if (abortError !== null || isFenced(error)) {
         this.broken = new OrderflowError(
           'ORDERFLOW_TRANSACTION_FAILED',

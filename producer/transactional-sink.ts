@@ -17,7 +17,7 @@ import { OrderflowError, describeError } from '../common/errors.ts';
 import type { Producer } from '../common/kafka.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
 import type { Encoder } from '../common/serde.ts';
-import { isFenced } from '../runtime/client-errors.ts';
+import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { connectProducer, PRODUCER_DEFAULTS, prepareProducing, type KafkaSinkOptions } from './kafka-sink.ts';
 import type { RunProgress } from './progress.ts';
@@ -169,12 +169,7 @@ export class TransactionalOrderSink {
       await this.producer.commit();
     } catch (error) {
       // A fenced producer's sends fail as purged; its abort says why (fenced, a fatal state).
-      const abortError = this.producer.isActive()
-        ? await this.producer.abort().then(
-            () => null,
-            (e: unknown) => e,
-          )
-        : null;
+      const abortError = await abortOpenTransaction(this.producer);
       throw isFenced(abortError) ? abortError : error;
     }
     this.progress = next;

@@ -34,6 +34,21 @@ export function isFenced(error: unknown): boolean {
 }
 
 /**
+ * Abort the open transaction after a failure, if there is one: resolves to the abort's own error
+ * (a fenced producer's abort says it was fenced), or null once it is aborted or nothing was open.
+ */
+export async function abortOpenTransaction(producer: {
+  isActive(): boolean;
+  abort(): Promise<void>;
+}): Promise<unknown> {
+  if (!producer.isActive()) return null;
+  return producer.abort().then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
+
+/**
  * What to do with the producer after a failed transaction:
  * - 'abort': abort the transaction and keep the producer (abortable or retriable errors, and
  *   anything that is not the client's: a stale batch, an encoder problem);

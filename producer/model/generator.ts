@@ -10,7 +10,7 @@ import { localDay } from '../../reference/calendar.ts';
 import { CustomerBook } from './customers.ts';
 import { DiscountCalendar } from './discounts.ts';
 import { shippingId, ulid } from './identifiers.ts';
-import { assembleOrder } from './order.ts';
+import { assembleOrder } from '../../common/new-order.ts';
 import { Random } from './random.ts';
 import { VolumeModel } from './volume.ts';
 
@@ -90,7 +90,7 @@ export class OrderGenerator {
       orderDate: t,
       customer: customer.info,
       lines,
-      sale: this.discounts.eventOn(day),
+      discounts: this.discounts.eventOn(day).discounts,
       shippingId: shippingId(this.shipping),
       express: this.shipping.chance(this.config.expressShare),
     });

@@ -1,19 +1,19 @@
 /**
- * Assembles a new order as it enters unpaid_orders: status PROCESSING, unpaid (no method, no
- * payment date), a shipping id and the express flag, no ETA, no failure. Money is computed in
- * whole centavos and written as two-decimal strings.
+ * Assembles a new order as it enters unpaid_orders, for the generator and the order API alike:
+ * status PROCESSING, unpaid (no method, no payment date), a shipping id and the express flag, no
+ * ETA, no failure. Money is computed in whole centavos and written as two-decimal strings.
  */
-import { fromCents, subtotalCents } from '../../common/money.ts';
-import type { CustomerInfo, Order, OrderItem } from '../../schemas/types.generated.ts';
-import type { BasketLine } from './basket.ts';
-import type { SaleEvent } from './discounts.ts';
+import type { CatalogueEntry } from '../reference/catalogue.ts';
+import type { CustomerInfo, Order, OrderItem } from '../schemas/types.generated.ts';
+import { fromCents, subtotalCents } from './money.ts';
 
 export interface OrderParts {
   orderId: string;
   orderDate: number;
   customer: CustomerInfo;
-  lines: readonly BasketLine[];
-  sale: SaleEvent;
+  lines: readonly { product: CatalogueEntry; quantity: number }[];
+  /** Discount per SKU in hundredths of a percent (1250 = 12.50%); SKUs not listed are at list price. */
+  discounts: ReadonlyMap<number, number>;
   shippingId: string;
   express: boolean;
 }
@@ -21,7 +21,7 @@ export interface OrderParts {
 export function assembleOrder(p: OrderParts): Order {
   let totalCents = 0;
   const items: OrderItem[] = p.lines.map(({ product, quantity }) => {
-    const discount = p.sale.discounts.get(product.sku) ?? 0;
+    const discount = p.discounts.get(product.sku) ?? 0;
     const subtotal = subtotalCents(product.priceCents, quantity, discount);
     totalCents += subtotal;
     return {
