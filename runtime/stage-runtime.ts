@@ -8,67 +8,26 @@ import { FailureStreak, retry } from '../common/retry.ts';
 import { dlqTopic } from '../schemas/topics.ts';
 import { addResult, newChunk, topicMessages, type Chunk } from './chunk.ts';
 import { PARTITIONS_ASSIGNED } from './client-errors.ts';
-import type { RebalanceEvent, RuntimeConsumer, RuntimeKafka } from './client.ts';
-import { Pacer, type PacingOptions } from './pacing.ts';
-import { PendingReleaser, type PendingStoreOptions } from './pending-releaser.ts';
+import type { RebalanceEvent, RuntimeConsumer } from './client.ts';
+import { Pacer } from './pacing.ts';
+import { PendingReleaser } from './pending-releaser.ts';
 import { processRecord, type RecordProcessing } from './record.ts';
 import { TransactionLock, TransactionalWriter } from './transactional-writer.ts';
-import type { RecordDecoder, RecordHandler, SourceRecord } from './types.ts';
+import type { StageRuntimeOptions } from './stage-options.ts';
+import type { SourceRecord } from './types.ts';
+import { BatchMetrics } from './batch-metrics.ts';
+
+export type { StageRuntimeOptions } from './stage-options.ts';
 
 const START_BUDGET_MS = 180_000;
-
-export interface StageRuntimeOptions<In> {
-  /** Stage name: used in logs, metrics and DLQ headers. */
-  stage: string;
-  /** The Kafka client (createKafka() in services; a fake in unit tests). */
-  kafka: RuntimeKafka;
-  /** Consumer group shared by all instances of the stage (pipelineNames(prefix).group(stage)). */
-  groupId: string;
-  /** Unique per running instance; stable across restarts of the same instance. */
-  instanceId: string;
-  /**
-   * The instance's transactional id (pipelineNames(prefix).transactionalId(stage, instanceId)):
-   * stable across restarts so that a restart fences its predecessor at once, and prefixed so that
-   * pipelines sharing a cluster never fence each other.
-   */
-  transactionalId: string;
-  inputTopics: string[];
-  /** Reader for the input values (prepared per batch, then decoding is synchronous). */
-  decoder: RecordDecoder<In>;
-  handle: RecordHandler<In>;
-  /** Dead-letter topic for an input topic; default `<topic>.dlq`. */
-  deadLetterTopic?: (inputTopic: string) => string;
-  /** Most records per consumed batch (js.consumer.max.batch.size); one transaction per batch. */
-  batchSize?: number;
-  /** Live pacing; omit for backfill (never waits). Needs `pendingStore` and exactly one input topic. */
-  pacing?: PacingOptions;
-  /** Live pacing: where outputs that are not due yet are kept (see pacing.ts). */
-  pendingStore?: PendingStoreOptions;
-  /**
-   * Exactly-once (default true). false: idempotent producer, offsets stored once the outputs are
-   * acknowledged and auto-committed (at-least-once); only for measuring what transactions cost.
-   */
-  transactional?: boolean;
-  /** Extra librdkafka consumer / producer properties (dotted names). */
-  consumerConfig?: Record<string, string | number | boolean>;
-  producerConfig?: Record<string, string | number | boolean>;
-  log: Logger;
-  /**
-   * How long start-up keeps retrying a broker that does not answer (ms; default 180 s, the stack's
-   * own start timeout: a broker restart on a busy two-core machine takes up to a minute): a service
-   * started while the broker restarts waits for it instead of exiting.
-   */
-  startBudgetMs?: number;
-  /** Called once when the stage hits an error it must not skip (a bug); the service should exit non-zero. */
-  onFatal?: (error: unknown) => void;
-}
 
 /**
  * The exactly-once stage runtime: consume a batch, decode it, run the pure handler on each record,
  * and write the outputs, the dead letters and the consumed offsets in one Kafka transaction.
  *
- * This file is the batch loop (consume, assignment, metrics). The transactions and the producer's
- * recovery are transactional-writer.ts; live pacing's pending outputs are pending-releaser.ts.
+ * This file is the batch loop (consume, assignment). What a stage passes in is stage-options.ts, its
+ * metrics and progress log batch-metrics.ts, the transactions and the producer's recovery
+ * transactional-writer.ts, and live pacing's pending outputs pending-releaser.ts.
  *
  * - Offsets go through sendOffsets with the consumer's group metadata (KIP-447), so a rebalance or
  *   a zombie instance cannot commit outputs for partitions it no longer owns.
@@ -94,15 +53,15 @@ export class StageRuntime<In> {
   private readonly assigned = new Set<string>();
   private stopping = false;
   private running = false;
-  private batches = 0;
   private processedTotal = 0;
-  private lastBatchLog = 0;
+  private readonly metrics: BatchMetrics;
 
   constructor(private readonly options: StageRuntimeOptions<In>) {
     this.stage = options.stage;
     this.log = options.log.child({ stage: options.stage, instance: options.instanceId });
     const transactional = options.transactional ?? true;
     this.pacer = options.pacing ? new Pacer(options.pacing) : undefined;
+    this.metrics = new BatchMetrics(options.stage, this.log, this.pacer);
     if (this.pacer && (!options.pendingStore || options.inputTopics.length !== 1)) {
       throw new OrderflowError(
         'ORDERFLOW_USAGE',
@@ -350,10 +309,10 @@ export class StageRuntime<In> {
     await this.lock.run(() => this.commitChunk(payload, chunk));
     payload.resolveOffset(chunk.lastOffset!);
     this.processedTotal += chunk.records;
-    this.recordChunkMetrics(chunk);
+    this.metrics.chunk(chunk);
     // Only after the commit: an aborted batch leaves nothing pending.
     this.releaser?.committed(batch.partition, epoch, nextOffset(chunk.lastOffset!), chunk.pending);
-    this.recordBatchMetrics(payload, chunk, (performance.now() - started) / 1000);
+    this.metrics.batch(payload, chunk, (performance.now() - started) / 1000);
   }
 
   private async commitChunk(payload: EachBatchPayload, chunk: Chunk): Promise<void> {
@@ -383,48 +342,5 @@ export class StageRuntime<In> {
       describe: `${topic}[${partition}] up to offset ${chunk.lastOffset}`,
     });
     stageMetrics.transactionSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
-  }
-
-  private recordChunkMetrics(chunk: Chunk): void {
-    const stage = this.stage;
-    stageMetrics.recordsIn.inc({ stage }, chunk.records);
-    for (const [topic, n] of chunk.outCounts) stageMetrics.recordsOut.inc({ stage, topic }, n);
-    if (chunk.failures > 0) stageMetrics.recordsFailed.inc({ stage }, chunk.failures);
-    for (const [code, n] of chunk.deadLetters) stageMetrics.recordsDlq.inc({ stage, code }, n);
-    if (this.pacer) {
-      const now = Date.now();
-      for (const origin of chunk.origins) {
-        stageMetrics.endToEndSeconds.observe({ stage }, Math.max(0, now - this.pacer.dueAt(origin)) / 1000);
-      }
-    }
-  }
-
-  private recordBatchMetrics(payload: EachBatchPayload, chunk: Chunk, seconds: number): void {
-    const { batch } = payload;
-    const labels = { stage: this.stage };
-    stageMetrics.batchSeconds.observe(labels, seconds);
-    stageMetrics.batchSize.observe(labels, chunk.records);
-    const lag = Number(BigInt(batch.highWatermark) - BigInt(nextOffset(chunk.lastOffset!)));
-    stageMetrics.consumerLag.set(
-      { ...labels, topic: batch.topic, partition: String(batch.partition) },
-      Math.max(0, lag),
-    );
-    this.batches++;
-    const now = Date.now();
-    if (now - this.lastBatchLog >= 1000 || this.log.isLevelEnabled('debug')) {
-      this.lastBatchLog = now;
-      this.log.info(
-        {
-          topic: batch.topic,
-          partition: batch.partition,
-          records: chunk.records,
-          lastOffset: chunk.lastOffset,
-          highWatermark: batch.highWatermark,
-          ms: Math.round(seconds * 1000),
-          batches: this.batches,
-        },
-        'batch committed',
-      );
-    }
   }
 }
