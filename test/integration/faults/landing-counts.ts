@@ -6,8 +6,8 @@
 import { SINK_DLQ_TOPIC, topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { connectWarehouse } from '../../../common/database.ts';
-import { conn } from '../helpers.ts';
-import { readTopics } from '../processors/pipeline.ts';
+import { conn, log } from '../helpers.ts';
+import { readTopics, type TestRecord } from '../processors/pipeline.ts';
 import { eventually, type LandingPipeline } from '../landing/landing-fixture.ts';
 
 export interface Expected {
@@ -62,14 +62,17 @@ export async function landedCounts(p: LandingPipeline, e: Expected, timeoutMs: n
   const topics = Object.values(names).map((k) => topicName(k, p.prefix));
   const dlq = `${p.prefix}${SINK_DLQ_TOPIC}`;
   const read = await readTopics([...topics, dlq], () => true, { timeoutMs: 60_000, settleMs: 2000 });
-  const count = (topic: string) => {
+  // orders and order_items hold each key once; customers once per order of that customer.
+  const count = (topic: string, keyOnce = true) => {
     const list = read.get(topic) ?? [];
-    return { records: list.length, distinct: new Set(list.map((r) => r.key)).size };
+    const distinct = new Set(list.map((r) => r.key)).size;
+    if (keyOnce && distinct < list.length) logDuplicates(topic, list);
+    return { records: list.length, distinct };
   };
   return {
     topics: {
       orders: count(topicName('orders', p.prefix)),
-      customers: count(topicName('customers', p.prefix)),
+      customers: count(topicName('customers', p.prefix), false),
       order_items: count(topicName('orderItems', p.prefix)),
     },
     sinkDlq: read.get(dlq)?.length ?? 0,
@@ -89,4 +92,26 @@ export function exactlyOnce(e: Expected): Counts {
     sinkDlq: 0,
     rows: { orders: e.orders, customers: e.customers, order_items: e.lines },
   };
+}
+
+/**
+ * A key held twice in a topic: where each copy is (partition, offset, timestamp), so that a failure
+ * says whether the copies are one batch written twice (adjacent offsets, one timestamp) or a record
+ * processed twice (two batches).
+ */
+function logDuplicates(topic: string, list: TestRecord[]): void {
+  const byKey = new Map<string, TestRecord[]>();
+  for (const r of list) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  const twice = [...byKey.entries()].filter(([, copies]) => copies.length > 1);
+  log.error(
+    {
+      topic,
+      keys: twice.length,
+      first: twice.slice(0, 5).map(([key, copies]) => ({
+        key,
+        copies: copies.map((c) => `${c.partition}:${c.offset}@${c.timestamp}`),
+      })),
+    },
+    'a key is held more than once in a split topic',
+  );
 }
