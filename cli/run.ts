@@ -4,7 +4,6 @@ import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import pg from 'pg';
 import { z } from 'zod';
 import { boolFlag, loadSettings, numberAbove, setting } from '../common/config.ts';
 import { OrderflowError } from '../common/errors.ts';
@@ -19,6 +18,7 @@ import { activeJob, cancelJob, splitJobName, submitSplit } from '../flink/split-
 import { timeSchema } from '../producer/options.ts';
 import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
+import { printWhereToLook, untilListening, watchLanding, watchSupport } from './run-progress.ts';
 
 const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
 const say = (line: string) => console.log(line);
@@ -46,7 +46,7 @@ interface RunOptions {
   dashboardWrites: boolean;
 }
 
-interface RunPlan {
+export interface RunPlan {
   seed: number;
   speed: number;
   from: string | undefined;
@@ -279,7 +279,16 @@ async function run(opts: RunPlan): Promise<void> {
       String(seed),
     ]);
   }
-  printWhereToLook(conn, opts, paths.logs);
+  // Print the URLs once they answer (a busy two-core machine takes a while to start Node services).
+  const notAnswering = await untilListening(
+    {
+      dashboard: `http://127.0.0.1:${opts.dashboardPort}/`,
+      api: `http://127.0.0.1:${opts.apiPort}/health`,
+    },
+    120_000,
+    () => stopping,
+  );
+  printWhereToLook(conn, opts, paths.logs, notAnswering);
   await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
   if (!opts.live) await watchSupport(conn.databaseUrl, () => stopping);
   if (!opts.live) await stopAll();
@@ -357,86 +366,4 @@ async function runToEnd(name: string, args: string[], logs: string): Promise<voi
   child.stdout.on('data', (chunk: Buffer) => writeSync(fd, chunk));
   const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
   if (code !== 0) throw stepFailed(name, args, code, log, last);
-}
-
-function printWhereToLook(
-  conn: { databaseUrl: string; kafkaBootstrap: string; registryUrl: string; connectUrl: string },
-  { dashboardPort, apiPort, dashboardWrites, flink, splitter }: RunPlan,
-  logs: string,
-): void {
-  say('');
-  say('== orderflow is running');
-  say(
-    `   dashboard   http://127.0.0.1:${dashboardPort}/` +
-      (dashboardWrites
-        ? '   (Kafka views may replay dead letters: --no-dashboard-writes to stop that)'
-        : '   (read-only)'),
-  );
-  say(
-    `   order API   http://127.0.0.1:${apiPort}/v1/orders   (POST an order with an Idempotency-Key header, GET /v1/orders/<id>?wait=30: README "Placing orders")`,
-  );
-  say(`   PostgreSQL  psql ${conn.databaseUrl}`);
-  if (splitter === 'flink')
-    say(`   split       the Flink SQL job flink/split.sql (the TypeScript splitter is not running)`);
-  if (flink)
-    say(
-      '   Flink SQL   npx orderflow sql -e "SELECT order_id, order_total FROM paid_orders"   (web UI: npx orderflow stack status)',
-    );
-  say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
-  say(
-    `   logs        ${logs}/{payment,shipping,delivery,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,api,generator}.log`,
-  );
-  say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
-  say('');
-}
-
-/** Print how many orders have landed in PostgreSQL every few seconds. */
-async function watchLanding(databaseUrl: string, stopped: () => boolean, untilQuiet: boolean): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  let previous = -1;
-  let quiet = 0;
-  try {
-    while (!stopped()) {
-      const { rows } = await client.query<{ n: string }>('select count(*)::text as n from orders');
-      const n = Number(rows[0]!.n);
-      if (n !== previous) say(`   ${new Date().toISOString()}  ${n} orders in PostgreSQL`);
-      quiet = n === previous ? quiet + 1 : 0;
-      if (untilQuiet && n > 0 && quiet >= 6) return;
-      previous = n;
-      await sleep(5000);
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * After a backfill without live orders: wait until the support desk has uploaded every report the
- * history allows and the loader has loaded the last one (both quiet for 15 s), printing progress.
- */
-async function watchSupport(databaseUrl: string, stopped: () => boolean): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  let previous = '';
-  let quiet = 0;
-  try {
-    while (!stopped() && quiet < 5) {
-      const { rows } = await client
-        .query<{ uploaded: string | null; loaded: string | null; n: string }>(
-          `select (select to_char(max(day), 'YYYY-MM-DD') from support_desk.reports) as uploaded,
-                (select to_char(max(report_day), 'YYYY-MM-DD') from support_report_load) as loaded,
-                (select count(*)::text from dim_support_ticket) as n`,
-        )
-        .catch(() => ({ rows: [{ uploaded: null, loaded: null, n: '0' }] }));
-      const r = rows[0]!;
-      const line = `support reports uploaded up to ${r.uploaded ?? '-'}, loaded up to ${r.loaded ?? '-'}, ${r.n} tickets in the warehouse`;
-      if (line !== previous) say(`   ${new Date().toISOString()}  ${line}`);
-      quiet = line === previous && r.uploaded !== null && r.uploaded === r.loaded ? quiet + 1 : 0;
-      previous = line;
-      await sleep(3000);
-    }
-  } finally {
-    await client.end();
-  }
 }
