@@ -17,6 +17,29 @@ export interface ServiceRun {
   exit: Promise<number | null>;
 }
 
+/**
+ * A stage (`orderflow process <stage>`) as an operator runs it: on the topic prefix, with a stable
+ * instance id, no metrics port; `extra` flags after those (a group, a batch size, a seed, pacing).
+ */
+export function spawnStage(
+  stage: string,
+  prefix: string,
+  instanceId: string,
+  extra: string[] = [],
+): ServiceRun {
+  return spawnService([
+    'process',
+    stage,
+    '--topic-prefix',
+    prefix,
+    '--instance-id',
+    instanceId,
+    '--port',
+    '0',
+    ...extra,
+  ]);
+}
+
 export function spawnService(args: string[]): ServiceRun {
   const child = spawn(process.execPath, [ORDERFLOW_BIN, ...args], {
     env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'info' },

@@ -10,7 +10,7 @@ import { API_ORDER_ID, orderIdFor } from '../../../api/order-request.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import { deletePendingTopics, readTopics } from '../processors/pipeline.ts';
-import { spawnService, type ServiceRun } from '../services.ts';
+import { spawnService, spawnStage, type ServiceRun } from '../services.ts';
 
 const prefix = uniquePrefix('api');
 const running: ServiceRun[] = [];
@@ -125,18 +125,7 @@ describe('order API', () => {
 
     // With the stages running, the order moves on to a final state, one long poll at a time.
     for (const stage of ['payment', 'shipping', 'delivery'])
-      running.push(
-        spawnService([
-          'process',
-          stage,
-          '--topic-prefix',
-          prefix,
-          '--instance-id',
-          `${stage}-api`,
-          '--port',
-          '0',
-        ]),
-      );
+      running.push(spawnStage(stage, prefix, `${stage}-api`));
     const states = ['UNPAID'];
     let last = unchanged;
     for (let poll = 0; poll < 20 && !last.body.final; poll++) {

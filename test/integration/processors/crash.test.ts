@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicName, dlqTopic } from '../../../schemas/topics.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import { spawnService, type ServiceRun } from '../services.ts';
+import { spawnStage, type ServiceRun } from '../services.ts';
 import { decodeOrder, inputProducer, readTopics, sampleOrders, total } from './pipeline.ts';
 
 const N = 6000;
@@ -11,17 +11,9 @@ const KILLS = 3;
 
 /** The payment stage as a child process, exactly as an operator runs it. */
 function spawnPayment(prefix: string): ServiceRun {
-  return spawnService([
-    'process',
-    'payment',
-    '--topic-prefix',
-    prefix,
+  return spawnStage('payment', prefix, 'crash-1', [
     '--group',
     `${prefix}payment`,
-    '--instance-id',
-    'crash-1',
-    '--port',
-    '0',
     '--batch-size',
     '25',
     '--seed',

@@ -4,7 +4,7 @@ import { pipelineNames } from '../../../common/names.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import { spawnService, type ServiceRun } from '../services.ts';
+import { spawnStage, type ServiceRun } from '../services.ts';
 import {
   deletePendingTopics,
   expectPacedExactlyOnce,
@@ -20,17 +20,9 @@ const SPREAD_MS = 20_000; // order dates spread over 20 real seconds after the a
 
 /** The payment stage as a child process in live mode, with a fixed instance id. */
 function spawnPayment(prefix: string, anchor: number): ServiceRun {
-  return spawnService([
-    'process',
-    'payment',
-    '--topic-prefix',
-    prefix,
+  return spawnStage('payment', prefix, 'pacing-crash-1', [
     '--group',
     `${prefix}payment`,
-    '--instance-id',
-    'pacing-crash-1',
-    '--port',
-    '0',
     '--batch-size',
     '50',
     '--seed',
