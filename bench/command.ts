@@ -11,6 +11,7 @@ import { createLogger } from '../common/logger.ts';
 import { addSettingFlags } from '../common/setting-flags.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { runLatency } from './latency.ts';
+import { newestResult, registerLatency } from './latency-command.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
 import {
   mergeResults,
@@ -282,6 +283,11 @@ export function register(program: Command): void {
     },
   );
 
+  registerLatency(bench, connections, (own, command) => {
+    const raw = withParentOptions(own as RawOptions, command);
+    return { ...parseBenchOptions({ ...raw, systems: undefined, latency: true }), rate: own.rate };
+  });
+
   bench
     .command('report')
     .description(
@@ -377,12 +383,5 @@ function writeSustained(result: SustainedResult): string {
 
 /** The newest sustained result in bench/results, if any. */
 function latestSustained(): SustainedResult | undefined {
-  if (!existsSync(RESULTS_DIR)) return undefined;
-  const names = readdirSync(RESULTS_DIR)
-    .filter((n) => n.startsWith('sustained-') && n.endsWith('.json'))
-    .sort();
-  const last = names[names.length - 1];
-  return last
-    ? (JSON.parse(readFileSync(path.join(RESULTS_DIR, last), 'utf8')) as SustainedResult)
-    : undefined;
+  return newestResult<SustainedResult>('sustained-')?.result;
 }

@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Latency under a fixed offered load: the whole chain as in the end-to-end runs, with the generator
  * paced at a fraction of the measured end-to-end maximum. Per order: generation (handed to the
  * producer) to committed in finished_orders/failed_orders (a read_committed consumer in this
- * process), and generation to present in PostgreSQL (the orders table polled).
+ * process), and generation to present in PostgreSQL: the run's orders table gets a column that
+ * PostgreSQL fills with clock_timestamp() as the sink inserts each row, so the figure is the
+ * database's own arrival time, whatever the poll interval (the poll only collects the stamps).
+ * Every time is the wall clock of this machine (performance.timeOrigin + performance.now()).
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError } from '../common/errors.ts';
@@ -26,7 +29,9 @@ import {
 } from './systems/index.ts';
 import type { LatencyRun } from './types.ts';
 
+/** How often the landed stamps are collected; it bounds nothing: the stamps are PostgreSQL's. */
 const PG_POLL_MS = 500;
+const wallClock = () => performance.timeOrigin + performance.now();
 /** Seconds of offered load per latency run. */
 const LOAD_SECONDS = 30;
 
@@ -83,6 +88,14 @@ async function latencyRun(
   const prefix = prefixOf(ctx, label);
   const schema = schemaOf(ctx, label);
   const connectors = await prepareChain(ctx, prefix, schema);
+  const stamp = await connectWarehouse(ctx.databaseUrl, schema);
+  try {
+    await stamp.query(
+      'alter table orders add column bench_landed_at timestamptz not null default clock_timestamp()',
+    );
+  } finally {
+    await stamp.end();
+  }
   const services: ServiceProcess[] = [];
   const generatedAt = new Map<string, number>();
   const finishedAt = new Map<string, number>();
@@ -106,7 +119,7 @@ async function latencyRun(
     await consumer.subscribe({ topics: [topicName('finished', prefix), topicName('failed', prefix)] });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        const now = performance.now();
+        const now = wallClock();
         for (const m of batch.messages) {
           const id = m.key?.toString() ?? '';
           if (finishedAt.has(id)) duplicates++;
@@ -118,9 +131,10 @@ async function latencyRun(
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        const { rows } = await pg.query<{ order_id: string }>('select order_id from orders');
-        const now = performance.now();
-        for (const r of rows) if (!landedAt.has(r.order_id)) landedAt.set(r.order_id, now);
+        const { rows } = await pg.query<{ order_id: string; at: number }>(
+          'select order_id, extract(epoch from bench_landed_at)::float8 * 1000 as at from orders',
+        );
+        for (const r of rows) if (!landedAt.has(r.order_id)) landedAt.set(r.order_id, Number(r.at));
         await sleep(PG_POLL_MS);
       }
     })();
@@ -133,7 +147,7 @@ async function latencyRun(
         const due = started + (n / rate) * 1000;
         const wait = due - performance.now();
         if (wait > 1) await sleep(wait);
-        generatedAt.set(order.order_id, performance.now());
+        generatedAt.set(order.order_id, wallClock());
         const pending = sink.write(order);
         if (pending) await pending;
         n++;
@@ -158,6 +172,7 @@ async function latencyRun(
       generationToFinished: toFinished.length > 0 ? latencySummary(toFinished) : null,
       generationToPostgres: toPg.length > 0 ? latencySummary(toPg) : null,
       postgresPollMs: PG_POLL_MS,
+      landedClock: 'database',
       valid,
       ...(valid
         ? {}

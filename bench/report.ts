@@ -3,7 +3,7 @@
  */
 import { median, type Ratio } from './stats.ts';
 import { renderSustainedTable, type SustainedResult } from './cpu-account.ts';
-import type { BenchResult, RunSample, SweepResult, SystemResult } from './types.ts';
+import type { BenchResult, LatencyRun, RunSample, SweepResult, SystemResult } from './types.ts';
 
 function fmtRate(x: number | null | undefined): string {
   if (x == null || !Number.isFinite(x)) return '-';
@@ -358,7 +358,7 @@ export function renderMarkdown(result: BenchResult, extras: ReportExtras = {}): 
         ]),
       ),
       '',
-      `Generation-to-PostgreSQL is measured by polling the orders table every ${result.latency[0]!.postgresPollMs} ms, so it carries up to that much extra.`,
+      latencyClockNote(result.latency[0]!),
       '',
     );
   }
@@ -392,6 +392,13 @@ export function renderMarkdown(result: BenchResult, extras: ReportExtras = {}): 
     '',
   );
   return lines.join('\n');
+}
+
+/** How generation-to-PostgreSQL was timed: PostgreSQL's own insert stamp, or (older results) a poll. */
+export function latencyClockNote(l: LatencyRun): string {
+  return l.landedClock === 'database'
+    ? 'Generation-to-PostgreSQL ends at the time PostgreSQL stamped on the row as the sink inserted it (clock_timestamp()), so the poll interval does not enter the figure.'
+    : `Generation-to-PostgreSQL is measured by polling the orders table every ${l.postgresPollMs} ms, so it carries up to that much extra.`;
 }
 
 function ms(x: number | undefined): string {

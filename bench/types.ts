@@ -66,8 +66,14 @@ export interface LatencyRun {
   orders: number;
   generationToFinished: LatencySummary | null;
   generationToPostgres: LatencySummary | null;
-  /** Polling interval of PostgreSQL (the resolution of generation-to-PostgreSQL), ms. */
+  /**
+   * How often the landed stamps were collected, ms. Since the stamps are PostgreSQL's own
+   * (clock_timestamp() at insert), this no longer limits the resolution; results written before
+   * that change measured arrival by this poll.
+   */
   postgresPollMs: number;
+  /** 'database': landing times stamped by PostgreSQL; absent in older results (polled). */
+  landedClock?: 'database';
   valid: boolean;
   note?: string;
 }
