@@ -301,7 +301,12 @@ export function kafkaProblems(kafkaEnv: Vars, local: Vars): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Addresses: every host:port a service is pointed at is a compose service listening on that port.
 
-const IMAGE_DEFAULT_PORTS: Record<string, number[]> = { postgres: [5432], 'kafbat/kafka-ui': [8080] };
+const IMAGE_DEFAULT_PORTS: Record<string, number[]> = {
+  postgres: [5432],
+  'kafbat/kafka-ui': [8080],
+  // compose/ftp: vsftpd's control port (vsftpd.conf's listen_port default).
+  'orderflow-ftp': [21],
+};
 
 export function listeningPorts(name: string, s: Service): Set<number> {
   const ports = new Set<number>();
@@ -309,7 +314,8 @@ export function listeningPorts(name: string, s: Service): Set<number> {
     if (/LISTENERS$/.test(key) && !/ADVERTISED/.test(key)) {
       for (const m of value.matchAll(/:(\d+)(?=,|$|\/)/g)) ports.add(Number(m[1]));
     }
-    if (key === 'ORDERFLOW_HTTP_PORT' || key === 'ORDERFLOW_DASHBOARD_PORT') ports.add(Number(value));
+    if (['ORDERFLOW_HTTP_PORT', 'ORDERFLOW_DASHBOARD_PORT', 'ORDERFLOW_API_PORT'].includes(key))
+      ports.add(Number(value));
   }
   // Flink (FLINK_PROPERTIES, one `key: value` a line): the ports of the role its command starts;
   // the other keys there are addresses it connects to.

@@ -62,6 +62,7 @@ const USER_FACING = [
   'kafka',
   'kafka-ui',
   'dashboard',
+  'api',
   'postgres',
   'ksqldb-server',
   'flink-jobmanager',
@@ -320,6 +321,10 @@ describe('orderflow services', () => {
     'dashboard',
     'stack',
     'schemas',
+    'shop',
+    'stock',
+    'support',
+    'api',
   ];
   const known = new Set<string>();
   for (const dir of sourceDirs) {

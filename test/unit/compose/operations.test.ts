@@ -166,14 +166,14 @@ describe('memory', () => {
     expect(memoryDocProblems(compose, docs)).toEqual([]);
     // Six GB, as the docs said, does not hold these caps.
     expect(total).toBeGreaterThan(6 * 1024);
-    const sixGb = docs.replace('about 8 GB of memory', 'about 6 GB of memory');
+    const sixGb = docs.replace('about 9 GB of memory', 'about 6 GB of memory');
     expect(memoryDocProblems(compose, sixGb)).toEqual([
       expect.stringMatching(/^docs: say about 6 GB of memory, the services' budget is \d+ MiB/),
     ]);
     const bigger = copy();
     env(bigger, 'connect').KAFKA_HEAP_OPTS = '-Xms256m -Xmx2g';
     expect(memoryDocProblems(bigger, docs)).toEqual([
-      expect.stringMatching(/^docs: say about 8 GB of memory, the services' budget is \d+ MiB/),
+      expect.stringMatching(/^docs: say about 9 GB of memory, the services' budget is \d+ MiB/),
       expect.stringContaining("the memory table's total"),
       'docs: the memory table does not give connect `-Xmx2g`',
     ]);
