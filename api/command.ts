@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description(
       'Serve the order API: POST /v1/orders places an order into unpaid_orders (idempotent on the Idempotency-Key header), GET /v1/orders/:id?wait=N follows its state through the stages; runs until SIGTERM',
     );
-  addSettingFlags(api, apiSettings, ['port', 'host', 'topicPrefix'])
+  addSettingFlags(api, apiSettings, ['port', 'host', 'topicPrefix', 'seed'])
     .addHelpText(
       'after',
       `

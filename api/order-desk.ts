@@ -14,6 +14,7 @@
  * second), so no other process can place the same key in between. The same key with another
  * order (customer, lines or express flag) is refused with 409 rather than answered with the first.
  */
+import type { PriceBook } from '../reference/price-schedule.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { checkOrder } from '../schemas/invariants.ts';
 import type { Order } from '../schemas/types.generated.ts';
@@ -51,6 +52,7 @@ export class OrderDesk {
       writer: OrderWriter;
       topicPrefix: string;
       now: () => number;
+      prices: PriceBook;
     },
   ) {}
 
@@ -61,7 +63,7 @@ export class OrderDesk {
     if (!key.ok || !request.ok) throw invalidRequest(issues);
     const orderId = orderIdFor(this.o.topicPrefix, key.value);
     // The order as this request describes it; its date is only used if it is placed now.
-    const order = assembleOrder(request.value, orderId, this.o.now());
+    const order = assembleOrder(request.value, orderId, this.o.now(), this.o.prices);
 
     // A write of this key in progress ends first (whichever way), then the view decides.
     for (let earlier = this.placing.get(orderId); earlier; earlier = this.placing.get(orderId))

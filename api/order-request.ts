@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { assembleOrder as assembleNewOrder } from '../common/new-order.ts';
 import { between, seededRng } from '../common/seeded-rng.ts';
 import { CATALOGUE } from '../reference/catalogue.ts';
+import type { PriceBook } from '../reference/price-schedule.ts';
 import { LOCATIONS, type Location } from '../reference/locations.ts';
 import type { CustomerInfo, Order } from '../schemas/types.generated.ts';
 
@@ -244,8 +245,16 @@ export function shippingIdFor(orderId: string): string {
   return `PH-${group()}-${group()}-${group()}-${group()}`;
 }
 
-/** The unpaid order for a checked request, as it enters unpaid_orders: list prices, no discount. */
-export function assembleOrder(request: OrderRequest, orderId: string, orderDate: number): Order {
+/**
+ * The unpaid order for a checked request, as it enters unpaid_orders: the price in force at its order
+ * date (the price schedule, when given; the catalogue's list price otherwise), no discount.
+ */
+export function assembleOrder(
+  request: OrderRequest,
+  orderId: string,
+  orderDate: number,
+  prices?: PriceBook,
+): Order {
   const c = request.customer_info;
   const customer: CustomerInfo = {
     customer_id: c.customer_id,
@@ -261,7 +270,10 @@ export function assembleOrder(request: OrderRequest, orderId: string, orderDate:
     orderId,
     orderDate,
     customer,
-    lines: request.item_info.map(({ sku, quantity }) => ({ product: PRODUCTS.get(sku)!, quantity })),
+    lines: request.item_info.map(({ sku, quantity }) => {
+      const product = PRODUCTS.get(sku)!;
+      return { product: prices ? prices.entryAt(product, orderDate) : product, quantity };
+    }),
     discounts: NO_DISCOUNTS,
     shippingId: shippingIdFor(orderId),
     express: request.shipping_info.express_shipping,

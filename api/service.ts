@@ -10,6 +10,7 @@ import { AvroSerde, readSchema } from '../common/serde.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { OrderDesk } from './order-desk.ts';
+import { PriceBook } from '../reference/price-schedule.ts';
 import { OrderView } from './order-view.ts';
 import { OrderWriter } from './order-writer.ts';
 import { buildApi } from './server.ts';
@@ -21,6 +22,8 @@ export interface ApiOptions {
   host: string;
   /** 0: any free port (tests). */
   port: number;
+  /** Seed of the price schedule the orders are priced from (the generator's and the shop's). */
+  seed: number;
   log: Logger;
   now?: () => number;
   onFatal: (error: unknown) => void;
@@ -62,7 +65,13 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  const desk = new OrderDesk({ view, writer, topicPrefix: o.topicPrefix, now: o.now ?? Date.now });
+  const desk = new OrderDesk({
+    view,
+    writer,
+    topicPrefix: o.topicPrefix,
+    now: o.now ?? Date.now,
+    prices: new PriceBook(o.seed),
+  });
   const app = buildApi({ desk, view, log: o.log });
   try {
     await app.listen({ host: o.host, port: o.port });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { port, setting } from '../common/config.ts';
-import { connectionSettings } from '../common/settings.ts';
+import { connectionSettings, sharedSettings } from '../common/settings.ts';
 
 /** Settings of the order API (`orderflow api`); flags override the variables. */
 export const apiSettings = {
@@ -23,4 +23,6 @@ export const apiSettings = {
   kafkaBootstrap: connectionSettings.kafkaBootstrap,
   registryUrl: connectionSettings.registryUrl,
   topicPrefix: connectionSettings.topicPrefix,
+  /** The price schedule's seed (reference/price-schedule.ts): API orders pay the price in force. */
+  seed: sharedSettings.seed,
 };

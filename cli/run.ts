@@ -265,7 +265,7 @@ async function run(opts: RunPlan): Promise<void> {
     ...(opts.dashboardWrites ? ['--allow-writes'] : []),
   ]);
   // The order API: orders placed by hand (curl) go through the same stages as the generated ones.
-  start('api', ['api', '--port', String(opts.apiPort), '--host', '127.0.0.1']);
+  start('api', ['api', '--port', String(opts.apiPort), '--host', '127.0.0.1', '--seed', String(seed)]);
   if (opts.live) {
     start('generator', [
       'generate',

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { OrderflowError, describeError } from './errors.ts';
 import { redactUrl } from './database.ts';
 import type { Logger } from './logger.ts';
-import { SHOP_LOCATIONS, shopProducts, shopStock } from './shop-seed.ts';
+import { SHOP_LOCATIONS, shopPriceChanges, shopProducts, shopStock } from './shop-seed.ts';
 
 export const SHOP_MIGRATIONS_DIR = fileURLToPath(new URL('../shop/migrations/', import.meta.url));
 /** Every shop table lives in this schema of the shop database. */
@@ -43,6 +43,7 @@ export const SHOP_CDC_TABLES = {
     key: ['movement_id'],
     columns: ['sku', 'location_id', 'kind', 'quantity', 'event_time', 'order_id', 'restock_id'],
   },
+  price_changes: { key: ['sku', 'effective_at'], columns: ['price', 'cost', 'reason'] },
 } as const;
 export type ShopTable = keyof typeof SHOP_CDC_TABLES;
 
@@ -119,6 +120,8 @@ export interface ShopMigrateResult {
   created: boolean;
   applied: string[];
   seeded: boolean;
+  /** Rows of the price schedule written (0 when the shop already had its schedule). */
+  priceChanges: number;
   slot: string;
   slotCreated: boolean;
 }
@@ -202,8 +205,9 @@ export async function migrateShop(url: string, seed: number, log?: Logger): Prom
         log?.info({ database: shopDatabaseName(url), migration: m.label }, 'shop migration applied');
       }
       const seeded = await seedShop(client, seed);
+      const priceChanges = await seedPriceChanges(client, seed);
       const slotCreated = await ensureSlot(client, slot);
-      return { database: shopDatabaseName(url), created, applied, seeded, slot, slotCreated };
+      return { database: shopDatabaseName(url), created, applied, seeded, priceChanges, slot, slotCreated };
     } finally {
       await client.query('select pg_advisory_unlock($1, 0)', [LOCK_CLASS]);
     }
@@ -241,6 +245,23 @@ async function seedShop(client: pg.Client, seed: number): Promise<boolean> {
     await client.query('rollback');
     throw error;
   }
+}
+
+/**
+ * Write the seed's price schedule into an empty price_changes table (a shop seeded before the table
+ * existed gets it too); the number of rows written, 0 when it already had a schedule.
+ */
+async function seedPriceChanges(client: pg.Client, seed: number): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('select count(*) as n from price_changes');
+  if (Number(rows[0]?.n) > 0) return 0;
+  const changes = shopPriceChanges(seed);
+  await client.query(
+    `insert into price_changes (sku, effective_at, price, cost, reason)
+     select * from jsonb_to_recordset($1::jsonb) as x(sku int, effective_at timestamptz, price numeric,
+       cost numeric, reason text)`,
+    [JSON.stringify(changes)],
+  );
+  return changes.length;
 }
 
 /** Create the logical replication slot (pgoutput) if it does not exist; true when created. */

@@ -1,10 +1,13 @@
 /**
  * The shop database's first contents, from the reference data: every catalogue product with its
- * price and cost, the fulfilment locations, and each product's opening stock and restocking rule.
+ * price and cost, the fulfilment locations, each product's opening stock and restocking rule, and the
+ * price schedule (promotions, cost increases) drawn from the seed.
  * Pure and deterministic: the lead times are drawn from the seed, everything else follows from the
  * catalogue's popularity weights.
  */
 import { CATALOGUE } from '../reference/catalogue.ts';
+import { priceSchedule } from '../reference/price-schedule.ts';
+import { fromCents } from './money.ts';
 
 export interface ShopLocation {
   location_id: string;
@@ -72,4 +75,24 @@ export function shopStock(seed: number): ShopStockRow[] {
   return shopProducts(seed).flatMap((p) =>
     SHOP_LOCATIONS.map((l) => ({ sku: p.sku, location_id: l.location_id, on_hand: 2 * p.reorder_quantity })),
   );
+}
+
+export interface ShopPriceChangeRow {
+  sku: number;
+  /** ISO 8601, UTC. */
+  effective_at: string;
+  price: string;
+  cost: string;
+  reason: string;
+}
+
+/** The price schedule of the seed (reference/price-schedule.ts), as shop.price_changes rows. */
+export function shopPriceChanges(seed: number): ShopPriceChangeRow[] {
+  return priceSchedule(seed).map((c) => ({
+    sku: c.sku,
+    effective_at: new Date(c.effectiveAt).toISOString(),
+    price: fromCents(c.priceCents),
+    cost: fromCents(c.costCents),
+    reason: c.reason,
+  }));
 }

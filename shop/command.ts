@@ -30,7 +30,9 @@ export function register(program: Command): void {
       console.log(
         `shop database ${r.database}${r.created ? ' (created)' : ''}: ${r.applied.length} migration(s) applied${
           r.applied.length ? ` (${r.applied.join(', ')})` : ''
-        }, ${r.seeded ? 'seeded from the reference data' : 'already seeded'}, slot ${r.slot} ${r.slotCreated ? 'created' : 'exists'}`,
+        }, ${r.seeded ? 'seeded from the reference data' : 'already seeded'}, ${
+          r.priceChanges ? `${r.priceChanges} scheduled price changes written` : 'price schedule in place'
+        }, slot ${r.slot} ${r.slotCreated ? 'created' : 'exists'}`,
       );
     });
 

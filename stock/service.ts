@@ -269,13 +269,23 @@ async function reorder(db: pg.Client, skus: number[], at: number): Promise<void>
   }
 }
 
-/** Move the event-time clock forward and receive every restock due by then. */
+/**
+ * Move the event-time clock forward, put the scheduled price and cost in force by then on each
+ * product (shop.price_changes, reference/price-schedule.ts) and receive every restock due by then.
+ */
 async function advanceClock(db: pg.Client, at: number): Promise<void> {
   const { rows } = await db.query<{ event_time: Date }>(
     `insert into stock_clock (id, event_time) values (1, to_timestamp($1 / 1000.0))
      on conflict (id) do update set event_time = greatest(stock_clock.event_time, excluded.event_time)
      returning event_time`,
     [at],
+  );
+  await db.query(
+    `update products p set price = c.price, cost = c.cost
+       from (select distinct on (sku) sku, price, cost from price_changes
+              where effective_at <= $1 order by sku, effective_at desc) c
+      where c.sku = p.sku and (p.price, p.cost) is distinct from (c.price, c.cost)`,
+    [rows[0]!.event_time],
   );
   const due = await db.query<{
     restock_id: string;

@@ -131,6 +131,12 @@ export const ASSERTIONS: Assertion[] = [
     'order_items',
   ),
   rule(
+    'unit_price = price in force',
+    "every order line's unit_price is the price in force at its order time (dim_product_scd2, from the shop's price changes; skipped while none have landed)",
+    'price_in_force is not null and list_price <> price_in_force',
+    'fact_order_items',
+  ),
+  rule(
     'order_total = sum(subtotal)',
     "an order's total is the sum of its lines' subtotals",
     'order_total is distinct from (select sum(i.subtotal) from order_items i where i.order_id = orders.order_id)',

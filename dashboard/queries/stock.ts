@@ -112,6 +112,35 @@ export async function stockTab(db: Db, range: RangeWindow) {
     [range.from, range.to],
   );
 
+  // Price history (dim_product_scd2, migration 014) of the product whose price changed most often in
+  // the range (lowest SKU on a tie): every version in force at some time in the range.
+  const priceHistory = await db.rows<{
+    sku: number;
+    name: string | null;
+    valid_from: string;
+    valid_to: string | null;
+    price: string;
+    cost: string;
+    margin_percent: string | null;
+    change_reason: string;
+    is_current: boolean;
+  }>(
+    `with inside as (
+       select * from dim_product_scd2
+        where coalesce(valid_to, 'infinity') > $1::date::timestamp at time zone 'Asia/Manila'
+          and valid_from < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
+     ), chosen as (
+       select sku from inside group by sku order by count(*) desc, sku limit 1
+     )
+     select i.sku, i.product_name as name,
+            to_char(greatest(i.valid_from, i.effective_at) at time zone 'Asia/Manila', 'YYYY-MM-DD') as valid_from,
+            to_char(i.valid_to at time zone 'Asia/Manila', 'YYYY-MM-DD') as valid_to,
+            i.price, i.cost, i.margin_percent, i.change_reason, i.is_current
+       from inside i join chosen using (sku)
+      order by i.valid_from`,
+    [range.from, range.to],
+  );
+
   const onHand = products.reduce((a, p) => a + n0(p.on_hand), 0);
   const consumed = days.reduce((a, d) => a + n0(d.consumed), 0);
   const backordered = days.reduce((a, d) => a + n0(d.backordered), 0);
@@ -151,6 +180,17 @@ export async function stockTab(db: Db, range: RangeWindow) {
       onHand: n0(d.on_hand),
     })),
     consumed,
+    priceHistory: priceHistory.map((v) => ({
+      sku: v.sku,
+      name: v.name,
+      validFrom: v.valid_from,
+      validTo: v.valid_to,
+      price: num(v.price),
+      cost: num(v.cost),
+      marginPercent: num(v.margin_percent),
+      reason: v.change_reason,
+      current: v.is_current,
+    })),
     restocks: {
       ordered: n0(restockTotals?.ordered),
       received: n0(restockTotals?.received),

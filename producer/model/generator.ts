@@ -13,6 +13,7 @@ import { shippingId, ulid } from './identifiers.ts';
 import { assembleOrder } from '../../common/new-order.ts';
 import { Random } from './random.ts';
 import { VolumeModel } from './volume.ts';
+import { PriceBook } from '../../reference/price-schedule.ts';
 
 export interface Clock {
   /** Current time, UTC ms. */
@@ -49,6 +50,8 @@ export class OrderGenerator {
   readonly customers: CustomerBook;
   readonly baskets: BasketModel;
   readonly discounts: DiscountCalendar;
+  /** The price schedule every line is priced from (the shop database holds the same one). */
+  readonly prices: PriceBook;
   private readonly ids: Random;
   private readonly shipping: Random;
   private t: number;
@@ -65,6 +68,7 @@ export class OrderGenerator {
     this.customers = new CustomerBook(config, root.fork('customers'), String(from));
     this.baskets = new BasketModel(config, root.fork('baskets'));
     this.discounts = new DiscountCalendar(config, config.seed);
+    this.prices = new PriceBook(config.seed);
     this.ids = root.fork('ids');
     this.shipping = root.fork('shipping');
     this.t = from;
@@ -89,7 +93,7 @@ export class OrderGenerator {
       orderId: ulid(t, this.ids),
       orderDate: t,
       customer: customer.info,
-      lines,
+      lines: lines.map((l) => ({ product: this.prices.entryAt(l.product, t), quantity: l.quantity })),
       discounts: this.discounts.eventOn(day).discounts,
       shippingId: shippingId(this.shipping),
       express: this.shipping.chance(this.config.expressShare),

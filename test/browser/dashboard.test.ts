@@ -211,9 +211,30 @@ describe('dashboard in Chromium', () => {
         'stock-level',
         'stock-lowest',
         'stock-moves',
+        'stock-price-history',
         'stock-restocks',
       ]);
       for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
+      // Price history: the product whose price changed most in the range, every version in force.
+      // "All time" is the first to the last order day (Asia/Manila).
+      const { rows: history } = await seeded.client.query<{ price: string; cost: string }>(
+        `with span as (
+           select min(order_day)::timestamp at time zone 'Asia/Manila' as from_at,
+                  (max(order_day) + 1)::timestamp at time zone 'Asia/Manila' as to_at
+             from fact_orders
+         ), inside as (
+           select v.* from dim_product_scd2 v, span
+            where coalesce(v.valid_to, 'infinity') > span.from_at and v.valid_from < span.to_at
+         ), chosen as (select sku from inside group by sku order by count(*) desc, sku limit 1)
+         select price::text, cost::text from inside join chosen using (sku) order by valid_from`,
+      );
+      expect(history.length).toBeGreaterThan(3);
+      const table = page.locator('#stock-price-history-list tbody tr');
+      expect(await table.count()).toBe(history.length);
+      const prices = await page.locator('#stock-price-history-list tbody td:nth-child(3)').allTextContents();
+      const costs = await page.locator('#stock-price-history-list tbody td:nth-child(4)').allTextContents();
+      expect(prices.map((t) => t.replace(/[^0-9.]/g, ''))).toEqual(history.map((h) => h.price));
+      expect(costs.map((t) => t.replace(/[^0-9.]/g, ''))).toEqual(history.map((h) => h.cost));
       await page.screenshot({ path: `${ARTIFACTS}stock-all.png`, fullPage: true });
     });
   });

@@ -10,6 +10,9 @@ import { API_ORDER_ID, orderIdFor } from '../../../api/order-request.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import { deletePendingTopics, readTopics } from '../processors/pipeline.ts';
+import { CATALOGUE } from '../../../reference/catalogue.ts';
+import { PriceBook } from '../../../reference/price-schedule.ts';
+import { fromCents } from '../../../common/money.ts';
 import { spawnService, spawnStage, type ServiceRun } from '../services.ts';
 
 const prefix = uniquePrefix('api');
@@ -23,8 +26,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const SEED = 7;
+const book = new PriceBook(SEED);
+/** What 2 x SKU 4 and 1 x SKU 17 cost at `t` (no discount on API orders). */
+function totalAt(t: number): string {
+  const cents = 2 * book.entryAt(CATALOGUE[3]!, t).priceCents + book.entryAt(CATALOGUE[16]!, t).priceCents;
+  return fromCents(cents);
+}
+
 async function startApi(port: number): Promise<ServiceRun> {
-  const api = spawnService(['api', '--topic-prefix', prefix, '--port', String(port)]);
+  const api = spawnService(['api', '--topic-prefix', prefix, '--port', String(port), '--seed', String(SEED)]);
   running.push(api);
   await api.logged('order API listening');
   return api;
@@ -60,7 +71,7 @@ interface Answer {
     final: boolean;
     order_status: string | null;
     failure: unknown;
-    order: { order_total: string } | null;
+    order: { order_total: string; order_date: string } | null;
     error?: { code: string; field?: string; message: string };
   };
 }
@@ -96,12 +107,13 @@ describe('order API', () => {
     const id = first.body.order_id;
     expect(id).toMatch(API_ORDER_ID);
     expect(first.body).toMatchObject({ state: 'UNPAID', final: false, order_status: 'PROCESSING' });
-    expect(first.body.order!.order_total).toBe('899.00'); // 2 x 325.00 + 249.00, list prices
+    // 2 x SKU 4 + 1 x SKU 17 at the prices in force at the order date (the seed's schedule).
+    expect(first.body.order!.order_total).toBe(totalAt(Date.parse(first.body.order!.order_date)));
     const again = await post(base, 'order-key-1', JSON.stringify(order));
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.order_id).toBe(id);
-    expect(again.body.order!.order_total).toBe('899.00');
+    expect(again.body.order!.order_total).toBe(first.body.order!.order_total);
 
     // Two requests with a new key at the same moment: one places it, the other gets it.
     const both = await Promise.all([1, 2].map(() => post(base, 'order-key-2', JSON.stringify(order))));

@@ -23,11 +23,22 @@ async function one<T>(client: pg.Client, sql: string, params: unknown[]): Promis
   return (await client.query(sql, params)).rows[0] as T;
 }
 
+/**
+ * A line's unit cost in force at its order time, straight from the landed price changes: the last
+ * change at or before the order (the first one before the schedule starts), the catalogue's cost for
+ * a SKU without price history.
+ */
+const COST_AT_ORDER = `coalesce(
+  (select c.cost from shop_price_changes c where c.sku = i.sku and c.effective_at <= i.order_date
+    order by c.effective_at desc limit 1),
+  (select c.cost from shop_price_changes c where c.sku = i.sku order by c.effective_at limit 1),
+  p.cost)`;
+
 /** Revenue, COGS and delivered orders straight from the landing tables. */
 async function expectedSales(client: pg.Client, from: string, to: string, province: string | null) {
   const r = await one<{ revenue: string | null; cogs: string | null; delivered: string }>(
     client,
-    `select sum(i.subtotal) as revenue, sum(i.quantity * p.cost) as cogs, count(distinct o.order_id) as delivered
+    `select sum(i.subtotal) as revenue, sum(i.quantity * ${COST_AT_ORDER}) as cogs, count(distinct o.order_id) as delivered
        from orders o
        join order_items i on i.order_id = o.order_id
        join products p on p.sku = i.sku
@@ -315,7 +326,7 @@ describe('dashboard API before any data landed', () => {
 async function expectedPerSku(client: pg.Client, from: string, to: string, province: string | null) {
   const rows = (
     await client.query<{ sku: number; revenue: string; cogs: string }>(
-      `select i.sku, sum(i.subtotal) as revenue, sum(i.quantity * p.cost) as cogs
+      `select i.sku, sum(i.subtotal) as revenue, sum(i.quantity * ${COST_AT_ORDER}) as cogs
          from orders o join order_items i on i.order_id = o.order_id join products p on p.sku = i.sku
         where o.order_status = 'DELIVERED' and ${IN_WINDOW}
         group by 1`,

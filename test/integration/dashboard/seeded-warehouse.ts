@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { loadSettings } from '../../../common/config.ts';
 import { connectWarehouse } from '../../../common/database.ts';
+import { shopPriceChanges } from '../../../common/shop-seed.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { readGeneratorReferenceData } from '../../../warehouse/reference-data.ts';
 import { refreshWarehouse } from '../../../warehouse/refresh.ts';
@@ -45,6 +46,15 @@ export async function seededWarehouse(
     await refreshWarehouse(client);
     await client.query(SUPPORT_TICKETS_SQL);
     await client.query(SHOP_STOCK_SQL);
+    // The shop's price schedule as its change stream lands it (migration 014), for the products
+    // stocked. The sample's order lines stay at list price: this seed is for the dashboard, not for
+    // `warehouse check`'s price-in-force assertion.
+    await client.query(
+      `insert into shop_price_changes (sku, effective_at, price, cost, reason)
+       select sku, effective_at, price, cost, reason from jsonb_populate_recordset(null::shop_price_changes, $1::jsonb)
+        where sku in (select sku from shop_products)`,
+      [JSON.stringify(shopPriceChanges(options.seed ?? 20260314))],
+    );
     await client.query('analyze');
   }
   return {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../reference/catalogue.ts';
 import { connectShop, migrateShop, shopSlotName } from '../../../common/shop-database.ts';
-import { SHOP_LOCATIONS } from '../../../common/shop-seed.ts';
+import { SHOP_LOCATIONS, shopPriceChanges } from '../../../common/shop-seed.ts';
 import { ORDERFLOW_BIN } from '../helpers.ts';
 import { dropShop, freshShopUrl } from './fresh-shop.ts';
 
@@ -60,18 +60,39 @@ describe('the shop database', () => {
       expect(publication.rows.map((r) => r.tablename)).toEqual([
         'cdc_heartbeat',
         'locations',
+        'price_changes',
         'products',
         'restocks',
         'stock',
         'stock_movements',
       ]);
+      // The seed's price schedule, row for row (reference/price-schedule.ts).
+      const changes = await client.query<{
+        sku: number;
+        at: Date;
+        price: string;
+        cost: string;
+        reason: string;
+      }>(
+        `select sku, effective_at as at, price::text, cost::text, reason from price_changes order by sku, effective_at`,
+      );
+      expect(
+        changes.rows.map((r) => ({
+          sku: r.sku,
+          effective_at: r.at.toISOString(),
+          price: r.price,
+          cost: r.cost,
+          reason: r.reason,
+        })),
+      ).toEqual(shopPriceChanges(1));
+      expect([a.priceChanges, b.priceChanges].sort((x, y) => x - y)).toEqual([0, changes.rows.length]);
       // A changed stock level survives a re-migrate: the seed runs once.
       await client.query(`update stock set on_hand = 7 where sku = 1`);
     } finally {
       await client.end();
     }
     const again = await run(process.execPath, [ORDERFLOW_BIN, 'shop', 'migrate', '--shop-database-url', url]);
-    expect(again.stdout).toContain('0 migration(s) applied, already seeded, slot');
+    expect(again.stdout).toContain('0 migration(s) applied, already seeded, price schedule in place, slot');
     const client2 = await connectShop(url);
     try {
       const { rows } = await client2.query<{ on_hand: number }>('select on_hand from stock where sku = 1');
@@ -93,6 +114,9 @@ describe('the shop database', () => {
     );
     expect(await refusal(`update products set cost = -1 where sku = 3`)).toBe(
       '23514: cost of SKU 3 may not be below zero: cost = -1.00 (costs are PHP amounts of 0.00 or more)',
+    );
+    expect(await refusal(`update price_changes set price = -5 where sku = 6 and reason = 'opening'`)).toMatch(
+      /^23514: price change of SKU 6 at .+: price may not be below zero: price = -5\.00 \(prices are PHP amounts of 0\.00 or more\)$/,
     );
     // The trigger is the readable layer; the check constraints hold even with triggers off.
     expect(

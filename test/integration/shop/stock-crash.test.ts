@@ -11,6 +11,8 @@ import { createKafka, type Producer } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../../common/serde.ts';
 import { connectShop, migrateShop } from '../../../common/shop-database.ts';
 import { shopStock } from '../../../common/shop-seed.ts';
+import { CATALOGUE } from '../../../reference/catalogue.ts';
+import { PriceBook } from '../../../reference/price-schedule.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { orderLines } from '../../../stock/movement.ts';
@@ -145,6 +147,17 @@ describe('the stock service', () => {
       }
       expect(rows.map((r) => [r.sku, r.on_hand, r.reserved])).toEqual(
         rows.map((r) => [r.sku, onHand.get(r.sku), reserved.get(r.sku) ?? 0]),
+      );
+      // The price and cost in force at the service's event-time clock are on every product.
+      const clock = await db.query<{ t: Date }>('select event_time as t from stock_clock');
+      const book = new PriceBook(1);
+      const priced = await db.query<{ sku: number; price: string; cost: string }>(
+        'select sku, price::text, cost::text from products order by sku',
+      );
+      const inForce = CATALOGUE.map((p) => book.entryAt(p, clock.rows[0]!.t.getTime()));
+      expect(priced.rows).toEqual(inForce.map((p) => ({ sku: p.sku, price: p.price, cost: p.cost })));
+      console.log(
+        `clock ${clock.rows[0]!.t.toISOString()}: ${inForce.filter((p, i) => p.price !== CATALOGUE[i]!.price).length} of ${CATALOGUE.length} products off their catalogue price`,
       );
       const twice = await db.query(
         `select order_id, sku, kind from stock_movements group by 1, 2, 3 having count(*) > 1`,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAvro } from '../../../common/avro.ts';
 import { readSchema } from '../../../common/serde.ts';
 import { CATALOGUE } from '../../../reference/catalogue.ts';
+import { PriceBook, productSchedule } from '../../../reference/price-schedule.ts';
+import { fromCents } from '../../../common/money.ts';
 import { checkOrder } from '../../../schemas/invariants.ts';
 import {
   API_ORDER_ID,
@@ -152,6 +154,20 @@ describe('order id and assembly', () => {
     expect(order.shipping_info.shipping_id).toMatch(/^PH-\d{4}-\d{4}-\d{4}-\d{4}$/);
     expect(checkOrder(order, 'unpaid')).toEqual([]);
     expect(parseAvro(readSchema('order.avsc')).isValid(order)).toBe(true);
+  });
+
+  it('with the price schedule, prices each line at the price in force at the order date', () => {
+    const book = new PriceBook(7);
+    // A time inside a promotion of SKU 4 (the first one of the seed's schedule).
+    const promo = productSchedule(7, CATALOGUE[3]!).find((c) => c.reason === 'promotion')!;
+    const at = promo.effectiveAt + 3_600_000;
+    const order = assembleOrder(parsed(valid), 'API-X', at, book);
+    const [rice, cooker] = order.item_info;
+    expect(rice!.unit_price).toBe(fromCents(promo.priceCents));
+    expect(rice!.unit_price).not.toBe(CATALOGUE[3]!.price);
+    expect(rice!.subtotal).toBe(fromCents(promo.priceCents * 2));
+    expect(cooker!.unit_price).toBe(book.entryAt(CATALOGUE[22]!, at).price);
+    expect(checkOrder(order, 'unpaid')).toEqual([]);
   });
 
   it('fingerprints what the client chose, not when it was placed', () => {

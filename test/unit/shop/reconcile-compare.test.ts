@@ -8,6 +8,7 @@ import {
 import { renderCdcConnectors } from '../../../connect/cdc-config.ts';
 import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { shopProducts, shopStock } from '../../../common/shop-seed.ts';
+import { SHOP_CDC_TABLES } from '../../../common/shop-database.ts';
 
 const rows = (entries: [string, Record<string, string | null>][]): TextRows => new Map(entries);
 
@@ -86,8 +87,13 @@ describe('shop seed and CDC connectors', () => {
     });
     expect(sink!.name).toBe('p_orderflow-sink-shop');
     expect(sink!.config['topics']).toBe(
-      'p_cdc.shop.products,p_cdc.shop.locations,p_cdc.shop.stock,p_cdc.shop.restocks,p_cdc.shop.stock_movements',
+      'p_cdc.shop.products,p_cdc.shop.locations,p_cdc.shop.stock,p_cdc.shop.restocks,p_cdc.shop.stock_movements,p_cdc.shop.price_changes',
     );
+    // Every table reconcile compares is streamed by the source and landed by the sink.
+    for (const table of Object.keys(SHOP_CDC_TABLES)) {
+      expect(source!.config['table.include.list']!.split(',')).toContain(`shop.${table}`);
+      expect(sink!.config['topics']!.split(',')).toContain(`p_cdc.shop.${table}`);
+    }
     expect(sink!.config['collection.name.format']).toBe('wh.${topic}');
   });
 });

@@ -11,6 +11,14 @@ export type StockData = Of<typeof stockTab>;
 const days = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} d`);
 const day = (v: string | null) => (v === null ? '–' : formatDay(v));
 
+const money = (v: number | null) => (v === null ? '–' : `PHP ${v.toFixed(2)}`);
+const priceTitle = (d: StockData) => {
+  const p = d.priceHistory[0];
+  return p
+    ? `Price history of ${p.sku} ${p.name ?? ''} (the product whose price changed most in this period): price and cost in force`
+    : 'Price history';
+};
+
 export function stock(d: StockData): Rendered {
   const t = d.tiles;
   const low = d.products.filter((p) => p.low);
@@ -60,6 +68,28 @@ export function stock(d: StockData): Rendered {
         ],
         { id: 'stock-restock-list', empty: 'no restocks in this period' },
       )}
+      ${chartCard('stock-price-history', priceTitle(d), { wide: true })}
+      ${tableCard(
+        priceTitle(d),
+        d.priceHistory,
+        [
+          { title: 'From', value: (r) => day(r.validFrom) },
+          { title: 'Until', value: (r) => day(r.validTo) },
+          { title: 'Price', value: (r) => money(r.price), numeric: true },
+          { title: 'Cost', value: (r) => money(r.cost), numeric: true },
+          {
+            title: 'Margin',
+            value: (r) => (r.marginPercent === null ? '–' : `${r.marginPercent.toFixed(2)}%`),
+            numeric: true,
+          },
+          { title: 'Change', value: (r) => r.reason + (r.current ? ' (current)' : '') },
+        ],
+        {
+          id: 'stock-price-history-list',
+          wide: true,
+          empty: 'no price changes landed from the shop database',
+        },
+      )}
       ${tableCard(
         'Stock per product (all locations, now)',
         d.products,
@@ -106,6 +136,31 @@ export function stock(d: StockData): Rendered {
         datasets: [
           dataset('Restocked', series('restocked'), COLORS[2]!),
           dataset('Backordered', series('backordered'), COLORS[3]!),
+        ],
+      },
+    });
+    const steps = d.priceHistory;
+    drawChart('stock-price-history', {
+      type: 'line',
+      data: {
+        labels: steps.map((v) => formatDay(v.validFrom)),
+        datasets: [
+          {
+            ...dataset(
+              'Price',
+              steps.map((v) => v.price ?? 0),
+              COLORS[0]!,
+            ),
+            stepped: true,
+          },
+          {
+            ...dataset(
+              'Cost',
+              steps.map((v) => v.cost ?? 0),
+              COLORS[3]!,
+            ),
+            stepped: true,
+          },
         ],
       },
     });
