@@ -3,7 +3,7 @@ import type { Customers } from '../../../schemas/types.generated.ts';
 import { upsertRows } from '../../../warehouse/sample-load.ts';
 import { freshSchema, type FreshSchema } from './fresh-schema.ts';
 
-// Migration 014's landing step (one SCD2 step when the observation is the customer's newest) must
+// Migration 015's landing step (one SCD2 step when the observation is the customer's newest) must
 // give exactly what rebuild_dim_customer gives from all observations, keys included.
 
 const DAY = 86_400_000;
@@ -77,7 +77,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('dim_customer landing step (migration 014)', () => {
+describe('dim_customer landing step (migration 015)', () => {
   it('gives the full rebuild, row for row and key for key, on a shuffled history with redeliveries', async () => {
     const rows = arrivals(history(18, 150), 3);
     await db.client.query('begin');
@@ -109,7 +109,7 @@ describe('dim_customer landing step (migration 014)', () => {
     expect(fresh.map(noKey)).toEqual(stepped.map(noKey));
   });
 
-  it("the customers table carries migration 014's three landing triggers and not 002's", async () => {
+  it("the customers table carries migration 015's three landing triggers and not 002's", async () => {
     const triggers = await db.client.query<{ tgname: string }>(
       `select tgname from pg_trigger where tgrelid = 'customers'::regclass and not tgisinternal order by 1`,
     );
