@@ -16,6 +16,8 @@ export interface OrderParts {
   discounts: ReadonlyMap<number, number>;
   shippingId: string;
   express: boolean;
+  /** The storefront cart this order checks out (generator); null for orders without one (the API). */
+  cartId?: string | null;
 }
 
 export function assembleOrder(p: OrderParts): Order {
@@ -51,5 +53,6 @@ export function assembleOrder(p: OrderParts): Order {
     item_variety: items.length,
     order_total: fromCents(totalCents),
     failure: null,
+    cart_id: p.cartId ?? null,
   };
 }

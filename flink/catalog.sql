@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS `orders` (
   `failure_stage` STRING,
   `failure_reason` STRING,
   `failed_at` TIMESTAMP(3),
+  `cart_id` STRING,
   `kafka_partition` INT METADATA FROM 'partition' VIRTUAL,
   `kafka_offset` BIGINT METADATA FROM 'offset' VIRTUAL,
   `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,

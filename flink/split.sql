@@ -17,11 +17,11 @@ SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CAN
 -- Finished and failed orders in one stream (failure is null on finished orders).
 CREATE TEMPORARY VIEW `landed_orders` AS
   SELECT `order_id`, `order_date`, `customer_info`, `payment_info`, `shipping_info`, `item_info`,
-         `item_variety`, `order_total`, `failure`
+         `item_variety`, `order_total`, `failure`, `cart_id`
   FROM `finished_orders`
   UNION ALL
   SELECT `order_id`, `order_date`, `customer_info`, `payment_info`, `shipping_info`, `item_info`,
-         `item_variety`, `order_total`, `failure`
+         `item_variety`, `order_total`, `failure`, `cart_id`
   FROM `failed_orders`;
 
 CREATE TEMPORARY TABLE `orders_out` WITH (
@@ -49,7 +49,7 @@ BEGIN
     `order_key`, `order_id`, `order_date`, `customer_id`, `lgu`, `provincial_code`,
     `payment_status`, `payment_method`, `payment_date`, `shipping_id`, `express_shipping`,
     `order_status`, `shipped_date`, `eta`, `finished_date`, `item_variety`, `order_total`,
-    `failure_stage`, `failure_reason`, `failed_at`)
+    `failure_stage`, `failure_reason`, `failed_at`, `cart_id`)
   SELECT
     o.`order_id`, o.`order_id`, o.`order_date`,
     o.`customer_info`.`customer_id`, o.`customer_info`.`lgu`, o.`customer_info`.`provincial_code`,
@@ -57,7 +57,7 @@ BEGIN
     o.`shipping_info`.`shipping_id`, o.`shipping_info`.`express_shipping`, o.`shipping_info`.`order_status`,
     o.`shipping_info`.`shipped_date`, o.`shipping_info`.`eta`, o.`shipping_info`.`finished_date`,
     o.`item_variety`, o.`order_total`,
-    o.`failure`.`stage`, o.`failure`.`reason`, o.`failure`.`failed_at`
+    o.`failure`.`stage`, o.`failure`.`reason`, o.`failure`.`failed_at`, o.`cart_id`
   FROM `landed_orders` AS o;
 
   -- customers: the customer as of each order, keyed by customer_id (the sink upserts it).

@@ -74,6 +74,8 @@ export interface Order {
   order_total: string;
   /** Set only on failed_orders. */
   failure: null | Failure;
+  /** The storefront cart this order is the checkout of (cart_events); null on orders written before schema 0.2.0. */
+  cart_id: null | string;
 }
 
 /** One row per order (finished or failed), payment and shipping flattened, failure columns included. Key: order_id. Written by ksqlDB or the splitter; every field optional, as ksqlDB writes them. */
@@ -101,6 +103,7 @@ export interface Orders {
   failure_stage: null | string;
   failure_reason: null | string;
   failed_at: null | number;
+  cart_id: null | string;
 }
 
 /** The customer as of one order. Key: customer_id (upserted; the warehouse keeps history as SCD type 2). */

@@ -48,6 +48,7 @@ export function split(order: Order): SplitOrder {
     failure_stage: failure?.stage ?? null,
     failure_reason: failure?.reason ?? null,
     failed_at: failure?.failed_at ?? null,
+    cart_id: order.cart_id ?? null,
   };
 
   const customers: Customers = {

@@ -168,6 +168,7 @@ export function sampleData(options: SampleOptions): SampleData {
       failure_stage: null,
       failure_reason: null,
       failed_at: null,
+      cart_id: null,
     };
     const fail = (stage: string, reason: string, status: string, at: number) => {
       order.order_status = status;

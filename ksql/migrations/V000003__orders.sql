@@ -30,6 +30,7 @@ CREATE STREAM IF NOT EXISTS `orders`
     ORDER_TOTAL AS `order_total`,
     FAILURE->STAGE AS `failure_stage`,
     FAILURE->REASON AS `failure_reason`,
-    FAILURE->FAILED_AT AS `failed_at`
+    FAILURE->FAILED_AT AS `failed_at`,
+    CART_ID AS `cart_id`
   FROM `landed_orders`
   PARTITION BY ORDER_ID;

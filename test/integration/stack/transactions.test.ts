@@ -44,6 +44,7 @@ function sampleOrder(id: string): Order {
     item_variety: 1,
     order_total: '225.90',
     failure: null,
+    cart_id: null,
   };
 }
 

@@ -51,6 +51,7 @@ export function unpaidOrder(i: number, prefix = 'T'): Order {
     item_variety: items.length,
     order_total: fromCents(total),
     failure: null,
+    cart_id: null,
   };
 }
 

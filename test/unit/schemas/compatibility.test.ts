@@ -32,6 +32,14 @@ function assertBackward(current: object, released: object): void {
 describe('schema compatibility with the released copies', () => {
   const version = latestRelease();
 
+  it.each(SCHEMA_FILES)('%s is BACKWARD compatible with every earlier release too', (file) => {
+    for (const dir of readdirSync(RELEASED, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      expect(() =>
+        assertBackward(read(SCHEMAS + file), read(`${RELEASED}${dir.name}/${file}`)),
+      ).not.toThrow();
+    }
+  });
+
   it('keeps a released copy of every schema', () => {
     for (const file of SCHEMA_FILES) expect(() => read(`${RELEASED}${version}/${file}`)).not.toThrow();
   });

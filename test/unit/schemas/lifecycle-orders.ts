@@ -55,6 +55,7 @@ export function unpaid(): Order {
     item_variety: 2,
     order_total: '511.11',
     failure: null,
+    cart_id: null,
   };
 }
 

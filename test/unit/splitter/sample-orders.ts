@@ -67,6 +67,7 @@ export const delivered: Order = {
   item_variety: 3,
   order_total: '8321.00',
   failure: null,
+  cart_id: '01JXQ7K0A1B2C3D4E5F6G7H8J9',
 };
 
 export const timedOut: Order = {
@@ -94,6 +95,7 @@ export const timedOut: Order = {
   item_variety: 1,
   order_total: '784.00',
   failure: { stage: 'payment', reason: 'payment not received within 7 days', failed_at: T0 + HOUR + 7 * DAY },
+  cart_id: null,
 };
 
 export const cancelledAtShipping: Order = {
@@ -112,6 +114,7 @@ export const cancelledAtShipping: Order = {
   item_variety: 2,
   order_total: '7537.00',
   failure: { stage: 'shipping', reason: 'out of stock at the warehouse', failed_at: T0 + 30 * HOUR },
+  cart_id: null,
 };
 
 export const returned: Order = {
@@ -127,6 +130,7 @@ export const returned: Order = {
     finished_date: T0 + 8 * DAY,
   },
   failure: { stage: 'delivery', reason: 'returned by the customer', failed_at: T0 + 8 * DAY },
+  cart_id: null,
 };
 
 /** Orders as they sit on finished_orders and failed_orders. */

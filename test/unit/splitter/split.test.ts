@@ -33,6 +33,7 @@ describe('split', () => {
       failure_stage: null,
       failure_reason: null,
       failed_at: null,
+      cart_id: delivered.cart_id,
     });
   });
 
