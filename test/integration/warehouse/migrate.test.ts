@@ -40,7 +40,8 @@ describe('warehouse migrate', () => {
       expect(typeOf('orders', 'order_total')).toBe('numeric');
       expect(typeOf('order_items', 'discount_percent')).toBe('numeric');
       expect(typeOf('customers', 'as_of')).toBe('timestamp with time zone');
-      expect(cols.rows.filter((r) => r.table_name === 'orders')).toHaveLength(19);
+      expect(typeOf('orders', 'cart_id')).toBe('text'); // schema 0.2.0, migration 016
+      expect(cols.rows.filter((r) => r.table_name === 'orders')).toHaveLength(20);
       expect(cols.rows.filter((r) => r.table_name === 'customers')).toHaveLength(10);
       expect(cols.rows.filter((r) => r.table_name === 'order_items')).toHaveLength(11);
     } finally {
