@@ -21,13 +21,12 @@ import { cdcConnectorNames } from '../../../common/names.ts';
 import { createKafka } from '../../../common/kafka.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { watchSinks, type WatchState } from '../../../connect/watchdog.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
 import { describeDifferences, isClean, type TableDifference } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { conn, log, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl } from '../shop/fresh-shop.ts';
+import { dropShop, freshShopUrl, localCdcValues } from '../shop/fresh-shop.ts';
 import { component, restore } from './stack-control.ts';
 
 const prefix = uniquePrefix('pgrestart');
@@ -61,19 +60,7 @@ async function connectorStates(): Promise<Record<string, string[]>> {
 
 beforeAll(async () => {
   wh = await freshSchema('pgrestart');
-  values = {
-    topicPrefix: prefix,
-    warehouseSchema: wh.schema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-    shopDatabaseUrl: shopUrl,
-  };
+  values = localCdcValues(prefix, wh.schema, shopUrl);
   const deployed = await deployCdc(conn.connectUrl, values, 1, 120_000);
   expect(deployed.healthy).toBe(true);
 }, 180_000);

@@ -14,7 +14,6 @@ import { migrateShop } from '../../../common/shop-database.ts';
 import { shopStock } from '../../../common/shop-seed.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
@@ -23,7 +22,7 @@ import { startStockService, type StockService } from '../../../stock/service.ts'
 import { finalOrders } from '../landing/landing-fixture.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl } from './fresh-shop.ts';
+import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
 
 const prefix = uniquePrefix('cdcload');
 const shopUrl = freshShopUrl('cdcload');
@@ -35,19 +34,7 @@ beforeAll(async () => {
   wh = await freshSchema('cdcload');
   await createTopics(prefix);
   await migrateShop(shopUrl, 1);
-  values = {
-    topicPrefix: prefix,
-    warehouseSchema: wh.schema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-    shopDatabaseUrl: shopUrl,
-  };
+  values = localCdcValues(prefix, wh.schema, shopUrl);
   expect((await deployCdc(conn.connectUrl, values, 1, 120_000)).healthy).toBe(true);
 });
 

@@ -13,12 +13,11 @@ import { connectShop } from '../../../common/shop-database.ts';
 import { createKafka } from '../../../common/kafka.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
 import { isClean } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { conn, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl } from './fresh-shop.ts';
+import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
 
 const run = promisify(execFile);
 const prefix = uniquePrefix('cdc');
@@ -42,19 +41,7 @@ async function reconcileClean(timeoutMs: number): Promise<boolean> {
 
 beforeAll(async () => {
   wh = await freshSchema('cdc');
-  values = {
-    topicPrefix: prefix,
-    warehouseSchema: wh.schema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-    shopDatabaseUrl: shopUrl,
-  };
+  values = localCdcValues(prefix, wh.schema, shopUrl);
   const deployed = await deployCdc(conn.connectUrl, values, 1, 120_000);
   expect(deployed.shop.created).toBe(true);
   expect(deployed.healthy).toBe(true);

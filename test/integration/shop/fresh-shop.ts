@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../../../common/config.ts';
 import { resetShop } from '../../../common/shop-database.ts';
+import type { CdcValues } from '../../../connect/cdc-config.ts';
+import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { shopSettings } from '../../../shop/settings.ts';
+import { conn } from '../helpers.ts';
 
 /** A shop database URL no other test uses (same server as ORDERFLOW_SHOP_DATABASE_URL). */
 export function freshShopUrl(label: string): string {
@@ -12,4 +15,25 @@ export function freshShopUrl(label: string): string {
 
 export async function dropShop(url: string): Promise<void> {
   await resetShop(url);
+}
+
+/** The CDC connectors' values on the local stack for one test's prefix, warehouse schema and shop. */
+export function localCdcValues(
+  topicPrefix: string,
+  warehouseSchema: string,
+  shopDatabaseUrl: string,
+): CdcValues {
+  return {
+    topicPrefix,
+    warehouseSchema,
+    replicationFactor: 1,
+    valueConverter: APICURIO_CONVERTER,
+    registryUrl: conn.registryUrl,
+    converterRegistryUrl: '',
+    databaseUrl: conn.databaseUrl,
+    jdbcUrl: '',
+    jdbcUser: '',
+    jdbcPassword: '',
+    shopDatabaseUrl,
+  };
 }
