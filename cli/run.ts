@@ -246,9 +246,8 @@ async function run(opts: RunPlan): Promise<void> {
   else flinkSplitJob = await startFlinkSplit(flinkSettings!);
   // Customer support: tickets from the order outcomes, a report per simulated day on the stack's FTP
   // server, and the loader that brings each report into the warehouse. In live mode a simulated day
-  // lasts 86400 / speed real seconds; the backfill's reports follow each other a second apart
-  // (ORDERFLOW_SUPPORT_REPORT_INTERVAL_MS), the loader polls every 100 ms: at 300 ms on this 2-core
-  // machine, with the stages busy, the loader once missed a day (and named it).
+  // lasts 86400 / speed real seconds; in a backfill the desk uploads the next report as soon as the
+  // loader's receipt of the previous one is on the server (support/README.md, receipts).
   start('support', ['support', 'simulate', '--seed', String(seed)]);
   start('support-loader', ['support', 'load'], {
     ORDERFLOW_SUPPORT_LOAD_POLL_MS: process.env.ORDERFLOW_SUPPORT_LOAD_POLL_MS ?? '100',

@@ -43,6 +43,13 @@ export async function openFtp(s: FtpSettings, timeoutMs = 15_000): Promise<FtpSe
   return {
     list: (dir) => client.list(dir),
     upload: async (name, text) => {
+      // vsftpd over TLS answers an empty upload by breaking the control connection (the client sees
+      // "wrong version number"): refuse it here, where the cause is plain.
+      if (text.length === 0)
+        throw new OrderflowError(
+          'ORDERFLOW_USAGE',
+          `FTP upload of ${name}: the file is empty; write at least a line`,
+        );
       await client.uploadFrom(Readable.from([Buffer.from(text, 'utf8')]), name);
     },
     download: async (name) => {

@@ -15,7 +15,16 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { openFtp, type FtpSession, type FtpSettings } from '../common/ftp-client.ts';
 import type { Logger } from '../common/logger.ts';
 import { AUTO_CLOSE_MS, cleanReport } from './clean.ts';
-import { addDays, dayStart, readReport, REPORT_FILE, ReportParseError, type BadLine } from './report.ts';
+import {
+  addDays,
+  dayStart,
+  RECEIPT_DIR,
+  receiptPath,
+  readReport,
+  REPORT_FILE,
+  ReportParseError,
+  type BadLine,
+} from './report.ts';
 
 export interface LoaderOptions {
   databaseUrl: string;
@@ -39,6 +48,8 @@ const ORDER_IN_DESCRIPTION = /^Order (\S+):/;
 export class SupportLoader {
   private ftp: FtpSession | undefined;
   private db: pg.Client | undefined;
+  /** Reports this process has left a receipt for (a restart writes them again, once). */
+  private readonly receipted = new Set<string>();
   constructor(private readonly o: LoaderOptions) {}
 
   private async connect(): Promise<{ ftp: FtpSession; db: pg.Client }> {
@@ -46,6 +57,7 @@ export class SupportLoader {
     if (!this.ftp) {
       this.ftp = await openFtp(this.o.ftp);
       await this.ftp.ensureDir(`${this.o.ftpDir}/rejected`);
+      await this.ftp.ensureDir(`${this.o.ftpDir}/${RECEIPT_DIR}`);
     }
     return { ftp: this.ftp, db: this.db };
   }
@@ -61,10 +73,14 @@ export class SupportLoader {
         )
       ).rows.map((r) => r.d),
     );
-    const files = (await ftp.list(this.o.ftpDir))
+    const listed = (await ftp.list(this.o.ftpDir))
       .map((f) => ({ name: f.name, day: REPORT_FILE.exec(f.name)?.[1] }))
-      .filter((f): f is { name: string; day: string } => f.day !== undefined && !done.has(f.day))
+      .filter((f): f is { name: string; day: string } => f.day !== undefined)
       .sort((a, b) => a.day.localeCompare(b.day));
+    // Loaded before, by an earlier process that stopped before its receipt: receipt it now.
+    for (const file of listed.filter((f) => done.has(f.day) && !this.receipted.has(f.name)))
+      await this.receipt(ftp, file.name, 'loaded');
+    const files = listed.filter((f) => !done.has(f.day));
     for (const file of files) {
       const path = `${this.o.ftpDir}/${file.name}`;
       let text: string;
@@ -80,6 +96,7 @@ export class SupportLoader {
         result.loaded.push(file.day);
         result.missing.push(...missing);
         result.deadLetters.push(...bad.map(({ raw: _raw, ...b }) => ({ day: file.day, ...b })));
+        await this.receipt(ftp, file.name, 'loaded');
       } catch (error) {
         if (!(error instanceof ReportParseError)) throw error;
         const reason = error.message;
@@ -102,6 +119,7 @@ export class SupportLoader {
           await db.query('rollback').catch(() => undefined);
           throw failure;
         }
+        await this.receipt(ftp, file.name, 'rejected');
         result.rejected.push({ day: file.day, reason });
         this.o.log.warn(
           { file: file.name, reason, movedTo: `${this.o.ftpDir}/rejected/` },
@@ -110,6 +128,12 @@ export class SupportLoader {
       }
     }
     return result;
+  }
+
+  /** Tell the desk this report is in the warehouse (support/report.ts, receipts). */
+  private async receipt(ftp: FtpSession, reportFile: string, status: 'loaded' | 'rejected'): Promise<void> {
+    await ftp.upload(receiptPath(this.o.ftpDir, reportFile), `${status}\n`);
+    this.receipted.add(reportFile);
   }
 
   /**
@@ -257,8 +281,11 @@ export class SupportLoader {
   async run(pollMs: number, stopping: () => boolean): Promise<void> {
     let failures = 0;
     while (!stopping()) {
+      // After a pass that took a report, look again at once: in a backfill the next one follows it.
+      let took = false;
       try {
-        await this.loadOnce();
+        const r = await this.loadOnce();
+        took = r.loaded.length + r.rejected.length > 0;
         failures = 0;
       } catch (error) {
         // FTP sessions drop (basic-ftp's errors carry no code of ours): retry, up to a streak of 20.
@@ -267,7 +294,7 @@ export class SupportLoader {
         this.ftp?.close();
         this.ftp = undefined;
       }
-      await sleep(pollMs);
+      if (!took) await sleep(pollMs);
     }
   }
 

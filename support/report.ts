@@ -66,6 +66,18 @@ export function reportFileName(day: string): string {
   return `customer_support_data_${day}.csv`;
 }
 
+/**
+ * Receipts: once a report is in the warehouse (loaded, or rejected and set aside), the loader leaves
+ * `<dir>/received/<report file>` (one line: loaded or rejected) on the server. The desk uploads the next report, which
+ * deletes this one, as soon as the receipt is there, instead of waiting its whole interval; a
+ * backfill's two years of reports then go as fast as the loader takes them, and none is deleted
+ * unread while a loader keeps up.
+ */
+export const RECEIPT_DIR = 'received';
+export function receiptPath(dir: string, reportFile: string): string {
+  return `${dir}/${RECEIPT_DIR}/${reportFile}`;
+}
+
 /** "2026-01-05 14:03:00": Manila local time, to the second, as the report writes it. */
 export function formatTime(ms: number): string {
   return new Date(ms + MANILA_OFFSET).toISOString().slice(0, 19).replace('T', ' ');

@@ -33,6 +33,9 @@ import {
   dayStart,
   manilaDay,
   nextDay,
+  RECEIPT_DIR,
+  receiptPath,
+  REPORT_FILE,
   reportCsv,
   reportFileName,
   reportRows,
@@ -41,6 +44,8 @@ import {
 import { DEFAULT_RATES, eventTime, ticketsFor, type TicketRates } from './tickets.ts';
 
 export const SUPPORT_STAGE = 'support';
+/** How often the desk looks for the loader's receipt of its newest report. */
+const RECEIPT_POLL_MS = 50;
 
 export interface SupportOptions {
   kafkaBootstrap: string;
@@ -66,6 +71,8 @@ export interface SupportDesk {
   stop(): Promise<void>;
   /** Reports uploaded since start. */
   readonly uploaded: string[];
+  /** Reports the loader took (its receipt seen) before the desk moved on, since start. */
+  readonly receipted: number;
   /** Tickets created on a day whose report was already written (none when the delay is long enough). */
   readonly lateTickets: number;
 }
@@ -92,6 +99,7 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
     stopping: false,
     uploaded: [] as string[],
     lateTickets: 0,
+    receipted: 0,
     cursorStart: undefined as number | undefined,
   };
   let busy = Promise.resolve();
@@ -152,9 +160,16 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
   log.info({ topics: inputTopics, schema: o.deskSchema, ftpDir: o.ftpDir }, 'support desk started');
 
   let ftp: FtpSession | undefined;
+  const session = async (): Promise<FtpSession> => {
+    if (!ftp) {
+      ftp = await openFtp(o.ftp);
+      await ftp.ensureDir(`${o.ftpDir}/${RECEIPT_DIR}`);
+    }
+    return ftp;
+  };
   const reportLoop = async () => {
     while (!state.stopping) {
-      const wrote = await reportOnce().catch((error: unknown) => {
+      const wrote = await reportAndWait().catch((error: unknown) => {
         ftp?.close();
         ftp = undefined;
         if (error instanceof OrderflowError && error.retriable) {
@@ -163,42 +178,68 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
         }
         throw error;
       });
-      await sleep(wrote ? o.reportIntervalMs : 500);
+      if (!wrote) await sleep(500);
     }
   };
 
-  /** Write the next day's report if every partition is far enough past its midnight. */
-  const reportOnce = async (): Promise<boolean> => {
+  /** Upload the next report if its day is due, then wait for the loader's receipt, up to the interval. */
+  const reportAndWait = async (): Promise<boolean> => {
+    const file = await reportOnce();
+    if (file === undefined) return false;
+    const deadline = Date.now() + o.reportIntervalMs;
+    const receipts = `${o.ftpDir}/${RECEIPT_DIR}`;
+    while (!state.stopping && Date.now() < deadline) {
+      if ((await (await session()).list(receipts)).some((f) => f.name === file)) {
+        state.receipted++;
+        return true;
+      }
+      await sleep(Math.max(0, Math.min(RECEIPT_POLL_MS, deadline - Date.now())));
+    }
+    return true;
+  };
+
+  /** Write the next day's report if every partition is far enough past its midnight; returns its file name. */
+  const reportOnce = async (): Promise<string | undefined> => {
     const w = await watermark(reportDb, inputTopics, o.partitions);
-    if (w === undefined) return false;
+    if (w === undefined) return undefined;
     let day = await nextReportDay(reportDb);
     if (day === undefined) {
       const first = await firstTicketTime(reportDb);
-      if (first === undefined) return false;
+      if (first === undefined) return undefined;
       day = manilaDay(first);
       await setCursor(reportDb, day);
     }
     state.cursorStart = dayStart(day);
     const end = dayStart(day) + 86_400_000;
-    if (w < end + o.reportDelayHours * 3_600_000) return false;
+    if (w < end + o.reportDelayHours * 3_600_000) return undefined;
     const rows = reportRows(day, await ticketsOfDay(reportDb, dayStart(day), end));
     const csv = reportCsv(day, rows, o.dirt, o.seed);
     const name = reportFileName(day);
-    if (!ftp) {
-      ftp = await openFtp(o.ftp);
-      await ftp.ensureDir(o.ftpDir);
-    }
+    const server = await session();
     // Upload under a temporary name and rename, so a reader never sees half a report.
-    await ftp.upload(`${o.ftpDir}/.${name}.part`, csv);
-    await ftp.rename(`${o.ftpDir}/.${name}.part`, `${o.ftpDir}/${name}`);
+    await server.upload(`${o.ftpDir}/.${name}.part`, csv);
+    await server.rename(`${o.ftpDir}/.${name}.part`, `${o.ftpDir}/${name}`);
     const previous = reportFileName(addDays(day, -1));
-    if ((await ftp.list(o.ftpDir)).some((f) => f.name === previous))
-      await ftp.remove(`${o.ftpDir}/${previous}`);
+    const receipts = await server.list(`${o.ftpDir}/${RECEIPT_DIR}`);
+    if ((await server.list(o.ftpDir)).some((f) => f.name === previous)) {
+      await server.remove(`${o.ftpDir}/${previous}`);
+      if (!receipts.some((f) => f.name === previous))
+        log.warn(
+          { file: previous, waitedMs: o.reportIntervalMs },
+          `support report ${previous} deleted without the loader's receipt: is \`orderflow support load\` running? (ORDERFLOW_SUPPORT_REPORT_INTERVAL_MS)`,
+        );
+    }
+    // The receipts of this report's predecessors have done their work.
+    for (const f of receipts) {
+      const receiptDay = REPORT_FILE.exec(f.name)?.[1];
+      if (f.isFile && receiptDay !== undefined && receiptDay < day)
+        await server.remove(receiptPath(o.ftpDir, f.name));
+    }
     await recordReport(reportDb, day, name, rows.length, nextDay(day));
     state.uploaded.push(day);
     state.cursorStart = dayStart(nextDay(day));
     log.info({ day, rows: rows.length, file: name }, 'report uploaded');
-    return true;
+    return name;
   };
   busy = reportLoop().catch(fatal);
 
@@ -208,6 +249,9 @@ export async function startSupport(o: SupportOptions): Promise<SupportDesk> {
     },
     get lateTickets() {
       return state.lateTickets;
+    },
+    get receipted() {
+      return state.receipted;
     },
     stop: async () => {
       state.stopping = true;

@@ -61,8 +61,8 @@ export const supportSettings = {
   reportIntervalMs: setting(
     'ORDERFLOW_SUPPORT_REPORT_INTERVAL_MS',
     nonNegativeInt,
-    1000,
-    'Least real time between two report uploads, so that a loader polling the server sees each one before the next replaces it.',
+    5000,
+    "Longest real time the desk waits for the loader's receipt of a report (received/<file> on the server) before it uploads the next one, which deletes it; with a loader that keeps up, reports go as fast as it takes them.",
   ),
 };
 

@@ -16,7 +16,7 @@ export async function ftpDir(
     dir,
     session,
     remove: async () => {
-      for (const sub of [`${dir}/rejected`, dir]) {
+      for (const sub of [`${dir}/rejected`, `${dir}/received`, dir]) {
         for (const f of await session.list(sub)) if (f.isFile) await session.remove(`${sub}/${f.name}`);
       }
       session.close();

@@ -46,7 +46,8 @@ describe('the support desk simulator', () => {
       ftpDir: dir,
       dirt: { duplicate: 0.1, staleStatus: 0.2 },
       reportDelayHours: 0,
-      reportIntervalMs: 400,
+      // Long: the desk must move on at the loader's receipts, not at this interval.
+      reportIntervalMs: 30_000,
       log,
       onFatal: (error) => log.error({ err: String(error) }, 'fatal'),
     });
@@ -156,6 +157,12 @@ describe('the support desk simulator', () => {
     expect(reports.rows.at(-1)!.d >= lastDay).toBe(true);
     const files = (await session.list(dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
     expect(files).toEqual([reportFileName(reports.rows.at(-1)!.d)]);
+    // Every report but perhaps the newest was taken by the loader before the desk moved on.
+    expect(desk.uploaded.length).toBeGreaterThan(2);
+    expect(desk.receipted).toBeGreaterThanOrEqual(desk.uploaded.length - 1);
+    // Only the newest report's receipt (if the loader has it yet) is left on the server.
+    const receipts = (await session.list(`${dir}/received`)).map((f) => f.name);
+    expect(receipts.every((n) => n === reportFileName(reports.rows.at(-1)!.d))).toBe(true);
     expect(desk.lateTickets).toBe(0);
   });
 
@@ -182,5 +189,85 @@ describe('the support desk simulator', () => {
       reported.length,
       reported.length,
     ]);
+  });
+});
+
+describe('the support desk with no loader running', () => {
+  const prefix = uniquePrefix('sup-alone');
+  const deskSchema = `desk_${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 60);
+  let desk: SupportDesk | undefined;
+  let db: pg.Client;
+  let wh: FreshSchema;
+  let dir: string;
+  let removeDir: () => Promise<void>;
+  let session: Awaited<ReturnType<typeof ftpDir>>['session'];
+  beforeAll(async () => {
+    await createTopics(prefix, 1);
+    wh = await freshSchema('desk_alone');
+    ({ dir, session, remove: removeDir } = await ftpDir('desk_alone'));
+    db = await connectWarehouse(databaseUrl, 'public');
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db.query(`drop schema if exists ${deskSchema} cascade`);
+    await db.end();
+    await removeDir();
+    await wh.drop();
+    await deleteTopics(prefix);
+  });
+
+  it('moves on after its interval, deleting reports unread, and the loader names the days it missed', async () => {
+    const p = await inputProducer(prefix);
+    for (const o of orders) {
+      await p.sendRaw(topicName(o.failure ? 'failed' : 'finished', prefix), [
+        { key: o.order_id, value: p.encoder.encode(o) },
+      ]);
+    }
+    await p.close();
+    desk = await startSupport({
+      ...conn,
+      databaseUrl,
+      deskSchema,
+      topicPrefix: prefix,
+      partitions: 1,
+      seed: SEED,
+      batchSize: 50,
+      instanceId: 'it-alone',
+      ftp,
+      ftpDir: dir,
+      dirt: { duplicate: 0, staleStatus: 0 },
+      reportDelayHours: 0,
+      reportIntervalMs: 2000,
+      log,
+      onFatal: (error) => log.error({ err: String(error) }, 'fatal'),
+    });
+    const loader = new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
+    try {
+      // The loader takes the first report, then is gone while the desk uploads three more.
+      for (let i = 0; i < 600 && desk.uploaded.length < 1; i++) await sleep(100);
+      expect((await loader.loadOnce()).loaded).toEqual([desk.uploaded[0]]);
+      for (let i = 0; i < 120 && desk.uploaded.length < 4; i++) await sleep(500);
+      await desk.stop();
+      const uploaded = desk.uploaded;
+      expect(uploaded.length).toBeGreaterThanOrEqual(4);
+      expect(desk.receipted).toBe(1);
+      const files = (await session.list(dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
+      expect(files).toEqual([reportFileName(uploaded.at(-1)!)]);
+      desk = undefined;
+
+      // Back: it loads the newest report and names each day deleted before it came.
+      const r = await loader.loadOnce();
+      expect(r.loaded).toEqual([uploaded.at(-1)]);
+      expect(r.missing).toEqual(uploaded.slice(1, -1));
+      const gaps = await wh.client.query<{ d: string }>(
+        "select to_char(report_day, 'YYYY-MM-DD') as d from support_report_gap order by report_day",
+      );
+      expect(gaps.rows.map((g) => g.d)).toEqual(uploaded.slice(1, -1));
+      expect((await session.list(`${dir}/received`)).map((f) => f.name)).toEqual([
+        reportFileName(uploaded.at(-1)!),
+      ]);
+    } finally {
+      await loader.close();
+    }
   });
 });
