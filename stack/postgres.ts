@@ -45,16 +45,27 @@ export function postgresPaths(p: StackPaths): {
 }
 
 /**
- * The server's options, passed on every start (nothing is written into postgresql.conf). Logical
- * decoding for the shop database's change data capture: wal_level=logical, slots and WAL senders for
- * several pipelines' Debezium connectors, and a cap on the WAL a slot may hold back (an abandoned
- * slot is invalidated at 4 GB instead of filling the disk; `orderflow shop reset` drops it anyway).
+ * Settings read only at server start, which `stack up` checks on a running cluster and restarts it
+ * once to apply (a cluster from an older orderflow keeps its old values until then).
+ * - wal_level=logical: logical decoding for the shop database's change data capture.
+ * - synchronous_commit=on: a commit the sink and the services see acknowledged is on disk, as the
+ *   exactly-once promise needs (the WAL fsync is per transaction, and the sink commits per batch).
+ */
+export const START_SETTINGS = { wal_level: 'logical', synchronous_commit: 'on' } as const;
+
+/**
+ * The server's options, passed on every start (nothing is written into postgresql.conf): the start
+ * settings above, slots and WAL senders for several pipelines' Debezium connectors, and a cap on the
+ * WAL a slot may hold back (an abandoned slot is invalidated at 4 GB instead of filling the disk;
+ * `orderflow shop reset` drops it anyway). max_wal_size 2 GB spaces out the checkpoints of a
+ * backfill's write burst.
  */
 export function serverOptions(pgPort: number, socketDir: string): string {
   return [
     `-p ${pgPort} -k ${socketDir} -h 127.0.0.1`,
-    '-c shared_buffers=256MB -c max_connections=200 -c synchronous_commit=off',
-    '-c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40 -c max_slot_wal_keep_size=4096',
+    '-c shared_buffers=256MB -c max_connections=200 -c max_wal_size=2GB',
+    ...Object.entries(START_SETTINGS).map(([k, v]) => `-c ${k}=${v}`),
+    '-c max_replication_slots=40 -c max_wal_senders=40 -c max_slot_wal_keep_size=4096',
   ].join(' ');
 }
 
@@ -149,11 +160,14 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
       }
     },
     reconfigure: async () => {
-      // A cluster started before logical decoding was configured keeps wal_level=replica until it
-      // restarts (the setting is read at server start only): restart it once, with the same options.
+      // A cluster started by an older orderflow keeps its start settings (wal_level=replica before
+      // change data capture, synchronous_commit=off before durability) until it restarts: restart it
+      // once, with the same options.
       if (pid() === undefined) return undefined;
-      const level = psqlValue('show wal_level').trim();
-      if (level === 'logical') return undefined;
+      const stale = Object.entries(START_SETTINGS)
+        .map(([k, v]) => ({ k, v, now: psqlValue(`show ${k}`).trim() }))
+        .filter((x) => x.now !== x.v);
+      if (stale.length === 0) return undefined;
       run('pg_ctl', [
         '-D',
         dataDir,
@@ -168,7 +182,7 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
         String(s.startTimeoutSec),
         'restart',
       ]);
-      return `restarted: wal_level was ${level}, now logical (change data capture from the shop database)`;
+      return `restarted: ${stale.map((x) => `${x.k} was ${x.now}, now ${x.v}`).join('; ')}`;
     },
     stop: async () => {
       if (pid() === undefined) return 'not running';
