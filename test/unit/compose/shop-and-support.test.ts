@@ -4,6 +4,7 @@
  * its FTP server, and the order API. Checked without a Docker engine, each on a broken copy too.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../common/config.ts';
 import { ftpSettings } from '../../../common/ftp-settings.ts';
@@ -51,6 +52,47 @@ function shopProblems(c: ComposeFile): string[] {
   return problems;
 }
 
+/** Named-volume mounts of a service, target path -> { volume, readOnly }. */
+function namedMounts(service: { volumes?: unknown[] }, c: ComposeFile) {
+  const mounts = new Map<string, { volume: string; readOnly: boolean }>();
+  for (const v of service.volumes ?? []) {
+    if (typeof v !== 'string') continue;
+    const [source, target, mode] = v.split(':');
+    if (source && target && c.volumes && source in c.volumes)
+      mounts.set(target, { volume: source, readOnly: (mode ?? '').split(',').includes('ro') });
+  }
+  return mounts;
+}
+
+/**
+ * What keeps the support services from speaking FTPS to the ftp service (empty: nothing): they trust
+ * the CA that compose/ftp/start.sh writes, through a volume both sides mount, and vsftpd refuses
+ * plain logins with the certificate written there.
+ */
+function ftpsProblems(c: ComposeFile, conf: string, start: string): string[] {
+  const problems: string[] = [];
+  const tlsDir = /^tls=(\S+)$/m.exec(start)?.[1];
+  if (!tlsDir || !start.includes('"$tls/ca.pem"'))
+    return ['compose/ftp/start.sh: does not write $tls/ca.pem'];
+  const server = namedMounts(c.services.ftp ?? {}, c).get(tlsDir);
+  if (!server || server.readOnly) problems.push(`ftp: does not mount a named volume writable at ${tlsDir}`);
+  for (const line of ['ssl_enable=YES', 'force_local_logins_ssl=YES', 'force_local_data_ssl=YES'])
+    if (!new RegExp(`^${line}$`, 'm').test(conf)) problems.push(`vsftpd.conf: no ${line}`);
+  if (!new RegExp(`^rsa_cert_file=${tlsDir}/`, 'm').test(conf))
+    problems.push(`vsftpd.conf: rsa_cert_file is not under ${tlsDir}`);
+  for (const name of ['support', 'support-loader']) {
+    const env = environmentOf(c.services[name] ?? {});
+    const tls = loadSettings(ftpSettings, env);
+    if (!tls.ftpTls) problems.push(`${name}: ORDERFLOW_FTP_TLS is off`);
+    const caDir = path.posix.dirname(tls.ftpCaFile);
+    const mount = namedMounts(c.services[name] ?? {}, c).get(caDir);
+    if (tls.ftpCaFile !== `${tlsDir}/ca.pem` || mount?.volume !== server?.volume)
+      problems.push(`${name}: does not trust the ftp service's CA (${tlsDir}/ca.pem from its volume)`);
+    else if (!mount?.readOnly) problems.push(`${name}: mounts the FTP certificates writable`);
+  }
+  return problems;
+}
+
 describe('the shop on docker-compose', () => {
   it('streams the shop database, runs stock, support and the API, wired to one another', () => {
     expect(shopProblems(compose)).toEqual([]);
@@ -83,5 +125,20 @@ describe('the shop on docker-compose', () => {
     expect(read('compose', 'ftp', 'vsftpd.conf')).toMatch(/^pasv_min_port=21100$/m);
     expect(environmentOf(ftp)).toMatchObject({ FTP_USER: vars.FTP_USER, FTP_PASSWORD: vars.FTP_PASSWORD });
     expect(ftp.ports).toBeUndefined(); // reached on the compose network only
+  });
+
+  it('speaks FTPS: the support services trust the CA the FTP server writes into a volume they share', () => {
+    const conf = read('compose', 'ftp', 'vsftpd.conf');
+    const start = read('compose', 'ftp', 'start.sh');
+    expect(ftpsProblems(compose, conf, start)).toEqual([]);
+    expect(read('compose', 'ftp', 'Dockerfile')).toMatch(/install -y --no-install-recommends vsftpd openssl/);
+    const broken = copy();
+    broken.services['support-loader']!.volumes = [];
+    (broken.services.support!.environment as Record<string, string>).ORDERFLOW_FTP_TLS = 'false';
+    expect(ftpsProblems(broken, conf.replace('force_local_logins_ssl=YES', ''), start)).toEqual([
+      'vsftpd.conf: no force_local_logins_ssl=YES',
+      'support: ORDERFLOW_FTP_TLS is off',
+      "support-loader: does not trust the ftp service's CA (/ftp-tls/ca.pem from its volume)",
+    ]);
   });
 });
