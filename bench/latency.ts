@@ -16,7 +16,7 @@ import { startSplitterProcess, startStage, stopService, type ServiceProcess } fr
 import { benchOrders } from './input.ts';
 import { bounded, deletePrefixTopics, kafkaClient, STAGE_CONSUMER, waitFor } from './kafka-io.ts';
 import { connectWarehouse, dropSchema } from './postgres-io.ts';
-import { latencySummary } from './stats.ts';
+import { latencySummary, type LatencySummary } from './stats.ts';
 import { makeContext, type BenchOptions, type Connections } from './suite.ts';
 import {
   deleteConnectors,
@@ -68,11 +68,11 @@ export async function runLatency(
       };
     }
     runs.push(run);
-    const f = run.generationToFinished;
-    const p = run.generationToPostgres;
+    const text = (l: LatencySummary | null | undefined) =>
+      l ? `${l.p50.toFixed(0)}/${l.p95.toFixed(0)}/${l.p99.toFixed(0)} ms` : 'n/a';
     print(
-      `latency ${Math.round(fraction * 100)}% (${rate} orders/s, ${orders} orders): finished p50/p95/p99 ${f ? `${f.p50.toFixed(0)}/${f.p95.toFixed(0)}/${f.p99.toFixed(0)} ms` : 'n/a'}; ` +
-        `PostgreSQL ${p ? `${p.p50.toFixed(0)}/${p.p95.toFixed(0)}/${p.p99.toFixed(0)} ms` : 'n/a'}${run.valid ? '' : ` INVALID (${run.note ?? ''})`}`,
+      `latency ${Math.round(fraction * 100)}% (${rate} orders/s, ${orders} orders), p50/p95/p99: finished ${text(run.generationToFinished)}; ` +
+        `split ${text(run.generationToSplit)}; PostgreSQL ${text(run.generationToPostgres)}${run.valid ? '' : ` INVALID (${run.note ?? ''})`}`,
     );
   }
   return runs;
@@ -99,6 +99,7 @@ async function latencyRun(
   const services: ServiceProcess[] = [];
   const generatedAt = new Map<string, number>();
   const finishedAt = new Map<string, number>();
+  const splitAt = new Map<string, number>();
   const landedAt = new Map<string, number>();
   let duplicates = 0;
   const consumer = kafkaClient(ctx.kafka, 'orderflow-bench-latency').consumer({
@@ -116,14 +117,18 @@ async function latencyRun(
     }
     services.push(await startSplitterProcess({ prefix, instance: label, batchSize: ctx.batchSize }));
     await consumer.connect();
-    await consumer.subscribe({ topics: [topicName('finished', prefix), topicName('failed', prefix)] });
+    const splitTopic = topicName('orders', prefix);
+    await consumer.subscribe({
+      topics: [topicName('finished', prefix), topicName('failed', prefix), splitTopic],
+    });
     await consumer.run({
       eachBatch: async ({ batch }) => {
         const now = wallClock();
+        const seen = batch.topic === splitTopic ? splitAt : finishedAt;
         for (const m of batch.messages) {
           const id = m.key?.toString() ?? '';
-          if (finishedAt.has(id)) duplicates++;
-          else finishedAt.set(id, now);
+          if (seen.has(id)) duplicates++;
+          else seen.set(id, now);
         }
       },
     });
@@ -163,6 +168,7 @@ async function latencyRun(
     const toFinished = [...generatedAt]
       .filter(([id]) => finishedAt.has(id))
       .map(([id, t]) => finishedAt.get(id)! - t);
+    const toSplit = [...generatedAt].filter(([id]) => splitAt.has(id)).map(([id, t]) => splitAt.get(id)! - t);
     const toPg = [...generatedAt].filter(([id]) => landedAt.has(id)).map(([id, t]) => landedAt.get(id)! - t);
     const valid = finishedAt.size === orders && landedAt.size === orders && duplicates === 0;
     return {
@@ -170,6 +176,7 @@ async function latencyRun(
       rate,
       orders,
       generationToFinished: toFinished.length > 0 ? latencySummary(toFinished) : null,
+      generationToSplit: toSplit.length > 0 ? latencySummary(toSplit) : null,
       generationToPostgres: toPg.length > 0 ? latencySummary(toPg) : null,
       postgresPollMs: PG_POLL_MS,
       landedClock: 'database',

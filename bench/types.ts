@@ -65,6 +65,8 @@ export interface LatencyRun {
   rate: number;
   orders: number;
   generationToFinished: LatencySummary | null;
+  /** Generated to committed in the split `orders` topic (after the splitter), where measured. */
+  generationToSplit?: LatencySummary | null;
   generationToPostgres: LatencySummary | null;
   /**
    * How often the landed stamps were collected, ms. Since the stamps are PostgreSQL's own
