@@ -16,10 +16,22 @@ import { TransactionLock, TransactionalWriter } from './transactional-writer.ts'
 import type { StageRuntimeOptions } from './stage-options.ts';
 import type { SourceRecord } from './types.ts';
 import { BatchMetrics } from './batch-metrics.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export type { StageRuntimeOptions } from './stage-options.ts';
 
 const START_BUDGET_MS = 180_000;
+/**
+ * Partitions whose batches the consumer hands over at once (more than a stage or the splitter is
+ * assigned: 2 input topics x 6 partitions); they share transactions through group commit.
+ */
+const CONCURRENT_PARTITIONS = 16;
+
+/** A consumed batch's outputs, waiting for their transaction. */
+interface Pending {
+  payload: EachBatchPayload;
+  chunk: Chunk;
+}
 
 /**
  * The exactly-once stage runtime: consume a batch, decode it, run the pure handler on each record,
@@ -35,8 +47,9 @@ const START_BUDGET_MS = 180_000;
  *   the consumer, which seeks to its first record and delivers it again after a backoff.
  * - Records that cannot be decoded, or whose outputs break their sink's checks, go to the input
  *   topic's dead-letter twin in the same transaction; the partition keeps going.
- * - One partition batch at a time (partitionsConsumedConcurrently 1), and batch and release
- *   transactions take turns (TransactionLock): one open transaction.
+ * - Several partitions' batches at once (partitionsConsumedConcurrently, 1 with live pacing), and
+ *   the batches that arrive while a transaction is in flight share the next one (group-commit.ts).
+ *   Batch and release transactions take turns (TransactionLock): one open transaction.
  * - No pause() and no waiting in the poll loop: live pacing parks outputs that are not due in a
  *   compacted pending topic and releases them from a timer (see pacing.ts).
  */
@@ -55,6 +68,9 @@ export class StageRuntime<In> {
   private running = false;
   private processedTotal = 0;
   private readonly metrics: BatchMetrics;
+  private readonly commits: GroupCommit<Pending>;
+  private lastFailure: unknown;
+  private lastBackoff = 0;
 
   constructor(private readonly options: StageRuntimeOptions<In>) {
     this.stage = options.stage;
@@ -62,6 +78,10 @@ export class StageRuntime<In> {
     const transactional = options.transactional ?? true;
     this.pacer = options.pacing ? new Pacer(options.pacing) : undefined;
     this.metrics = new BatchMetrics(options.stage, this.log, this.pacer);
+    this.commits = new GroupCommit<Pending>(
+      (group) => this.lock.run(() => this.commitGroup(group)),
+      () => this.stopping,
+    );
     if (this.pacer && (!options.pendingStore || options.inputTopics.length !== 1)) {
       throw new OrderflowError(
         'ORDERFLOW_USAGE',
@@ -147,7 +167,8 @@ export class StageRuntime<In> {
     }
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Live pacing restores and releases one partition at a time (pending-releaser.ts).
+      partitionsConsumedConcurrently: this.pacer ? 1 : CONCURRENT_PARTITIONS,
       eachBatch: (payload) => this.onBatch(payload),
     });
     this.running = true;
@@ -199,6 +220,7 @@ export class StageRuntime<In> {
     // A transaction in progress (batch or release) finishes before the consumer disconnects: its
     // sendOffsets reads the consumer's group metadata, and the native client dereferences a
     // disconnected consumer (a segfault, not an error). Nothing new starts once `stopping` is set.
+    await this.commits.idle();
     await this.lock.idle();
     await this.consumer.disconnect();
     this.running = false;
@@ -246,7 +268,10 @@ export class StageRuntime<In> {
       if (error instanceof OrderflowError && error.retriable) {
         // Back off before the consumer delivers the same records again; one warning per streak
         // step, so an outage logs a few lines, not one per record.
-        const backoff = this.failures.fail();
+        // The batches of one failed group share its error: one step of the streak, not one each.
+        const backoff = error === this.lastFailure ? this.lastBackoff : this.failures.fail();
+        this.lastFailure = error;
+        this.lastBackoff = backoff;
         this.log.warn(
           { err: describeError(error), code: error.code, backoff, failures: this.failures.count },
           'batch failed; it will be retried',
@@ -306,7 +331,7 @@ export class StageRuntime<In> {
     }
     if (chunk.records === 0) return;
 
-    await this.lock.run(() => this.commitChunk(payload, chunk));
+    await this.commits.submit({ payload, chunk });
     payload.resolveOffset(chunk.lastOffset!);
     this.processedTotal += chunk.records;
     this.metrics.chunk(chunk);
@@ -315,31 +340,47 @@ export class StageRuntime<In> {
     this.metrics.batch(payload, chunk, (performance.now() - started) / 1000);
   }
 
-  private async commitChunk(payload: EachBatchPayload, chunk: Chunk): Promise<void> {
-    const { topic, partition } = payload.batch;
+  /** One transaction for a group of batches: their outputs and each partition's next offset. */
+  private async commitGroup(group: Pending[]): Promise<void> {
     const started = performance.now();
+    const messages = new Map<string, KafkaJS.Message[]>();
+    const offsets = new Map<string, { partition: number; offset: string }[]>();
+    for (const { payload, chunk } of group) {
+      for (const [topic, list] of chunk.messages) {
+        const into = messages.get(topic);
+        if (into) into.push(...list);
+        else messages.set(topic, [...list]);
+      }
+      const { topic, partition } = payload.batch;
+      const partitions = offsets.get(topic) ?? [];
+      partitions.push({ partition, offset: nextOffset(chunk.lastOffset!) });
+      offsets.set(topic, partitions);
+    }
     await this.writer.write({
-      topicMessages: topicMessages(chunk.messages),
+      topicMessages: topicMessages(messages),
       offsets: {
         consumer: this.consumer,
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset(chunk.lastOffset!) }] }],
+        topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })),
       },
       // Pending records first, then the offsets: once they are in the log their partition's last
       // stable offset waits for this transaction, so a new owner restoring it cannot miss them if
       // the offsets (group generation) are accepted.
-      recordsFirst: chunk.pending.length > 0,
+      recordsFirst: group.some((g) => g.chunk.pending.length > 0),
       beforeCommit: () => {
-        if (payload.isStale()) {
+        // One stale batch (its partition revoked or seeked) fails the group: all are redelivered.
+        if (group.some((g) => g.payload.isStale())) {
           throw new OrderflowError(
             'ORDERFLOW_TRANSACTION_FAILED',
-            'the batch went stale (partition revoked or seeked)',
-            {
-              retriable: true,
-            },
+            'a batch went stale (partition revoked or seeked)',
+            { retriable: true },
           );
         }
       },
-      describe: `${topic}[${partition}] up to offset ${chunk.lastOffset}`,
+      describe: group
+        .map(
+          (g) => `${g.payload.batch.topic}[${g.payload.batch.partition}] up to offset ${g.chunk.lastOffset}`,
+        )
+        .join(', '),
     });
     stageMetrics.transactionSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
   }
