@@ -55,6 +55,7 @@ const pureFiles = [
   'support/clean.ts',
   'support/rng.ts',
   'stock/movement.ts',
+  'stock/reorder-policy.ts',
   'shop/reconcile-compare.ts',
   'common/flink-catalog-ddl.ts',
   'api/order-request.ts',

@@ -16,6 +16,13 @@ import { SHOP_LOCATIONS } from '../common/shop-seed.ts';
 import { topicName } from '../schemas/topics.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { eventTime, orderLines, split, stockEvent, type LifecycleTopic } from './movement.ts';
+import {
+  DEMAND_WINDOW_DAYS,
+  demandDay,
+  demandRate,
+  reorderLevels,
+  restockQuantity,
+} from './reorder-policy.ts';
 
 export const STOCK_SERVICE = 'stock';
 /** Orders are fulfilled from the central warehouse (the only location until the shop has stores). */
@@ -175,6 +182,7 @@ async function applyOrder(db: pg.Client, kind: LifecycleTopic, order: Order, at:
         `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, $4, $5)`,
         [id, sku, LOCATION, take, backorder],
       );
+      await recordDemand(db, sku, qty, at);
       await movement(db, sku, 'reserve', take, at, { order: id });
       await movement(db, sku, 'backorder', backorder, at, { order: id });
     }
@@ -222,6 +230,7 @@ async function applyOrder(db: pg.Client, kind: LifecycleTopic, order: Order, at:
         `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, 0, $4)`,
         [id, sku, LOCATION, backorder],
       );
+      await recordDemand(db, sku, qty, at);
       await movement(db, sku, 'consume', take, at, { order: id });
       await movement(db, sku, 'backorder', backorder, at, { order: id });
       if (event.end === 'returned') {
@@ -237,23 +246,57 @@ async function applyOrder(db: pg.Client, kind: LifecycleTopic, order: Order, at:
   await reorder(db, touched, at);
 }
 
-/** Raise a purchase order for each touched SKU whose available stock fell below its reorder point. */
+/** Count the units an order wanted of a SKU on its event-time day (the reorder policy's demand). */
+async function recordDemand(db: pg.Client, sku: number, units: number, at: number): Promise<void> {
+  await db.query(
+    `insert into stock_demand (sku, location_id, day, units) values ($1, $2, $3, $4)
+     on conflict (sku, location_id, day) do update set units = stock_demand.units + excluded.units`,
+    [sku, LOCATION, demandDay(at), units],
+  );
+}
+
+/**
+ * Raise a purchase order for each touched SKU whose inventory position (available plus on order)
+ * fell below its reorder point, sized up to its order-up-to level; both follow the SKU's trailing
+ * demand (stock/reorder-policy.ts). On order counts only the purchase orders raised at or before
+ * this record's event time: one raised by a partition that is months ahead (a backfill read
+ * partition by partition) arrives only when the clock gets there, and used to block every earlier
+ * record's reorder until then (two-year backfill, seed 1: SKU 10 backordered from May 2024 on).
+ */
 async function reorder(db: pg.Client, skus: number[], at: number): Promise<void> {
+  const today = demandDay(at);
   const { rows } = await db.query<{
     sku: number;
+    available: number;
+    on_order: string;
+    reorder_point: number;
     reorder_quantity: number;
     lead_time_days: number;
+    units: string | null;
+    first_day: number | null;
     n: string;
   }>(
-    `select p.sku, p.reorder_quantity, p.lead_time_days,
+    `select p.sku, s.on_hand - s.reserved as available, p.reorder_point, p.reorder_quantity, p.lead_time_days,
+            (select coalesce(sum(r.quantity), 0) from restocks r
+              where r.sku = p.sku and r.location_id = s.location_id and r.status = 'ordered'
+                and r.ordered_at <= to_timestamp($5 / 1000.0)) as on_order,
+            (select sum(d.units) from stock_demand d
+              where d.sku = p.sku and d.location_id = s.location_id and d.day > $3::int - $4::int and d.day <= $3::int) as units,
+            (select min(d.day) from stock_demand d where d.sku = p.sku and d.location_id = s.location_id) as first_day,
             (select count(*) from restocks r where r.sku = p.sku and r.location_id = s.location_id) as n
        from stock s join products p using (sku)
       where s.location_id = $2 and s.sku = any($1::int[])
-        and s.on_hand - s.reserved < p.reorder_point
-        and not exists (select 1 from restocks r where r.sku = s.sku and r.location_id = s.location_id and r.status = 'ordered')`,
-    [skus, LOCATION],
+      order by p.sku`,
+    [skus, LOCATION, today, DEMAND_WINDOW_DAYS, at],
   );
   for (const r of rows) {
+    const levels = reorderLevels(demandRate(Number(r.units ?? 0), today, r.first_day), {
+      leadTimeDays: r.lead_time_days,
+      minReorderPoint: r.reorder_point,
+      minReorderQuantity: r.reorder_quantity,
+    });
+    const quantity = restockQuantity(r.available, Number(r.on_order), levels);
+    if (quantity <= 0) continue;
     await db.query(
       `insert into restocks (restock_id, sku, location_id, quantity, status, ordered_at, expected_at)
        values ($1, $2, $3, $4, 'ordered', to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0))`,
@@ -261,7 +304,7 @@ async function reorder(db: pg.Client, skus: number[], at: number): Promise<void>
         `${r.sku}-${LOCATION}-${Number(r.n) + 1}`,
         r.sku,
         LOCATION,
-        r.reorder_quantity,
+        quantity,
         at,
         at + r.lead_time_days * DAY_MS,
       ],

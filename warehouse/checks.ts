@@ -137,6 +137,12 @@ export const ASSERTIONS: Assertion[] = [
     'fact_order_items',
   ),
   rule(
+    'no line sold below cost in force',
+    "no order line's subtotal is below its quantity times the cost in force at its order time (dim_product_scd2; a sale discount is capped at that cost; skipped while no price changes have landed)",
+    'product_key is not null and subtotal < line_cost',
+    'fact_order_items',
+  ),
+  rule(
     'order_total = sum(subtotal)',
     "an order's total is the sum of its lines' subtotals",
     'order_total is distinct from (select sum(i.subtotal) from order_items i where i.order_id = orders.order_id)',

@@ -4,7 +4,10 @@
  * with bigger events for exactly their days: when the sale's last day ends, so does the sale.
  * Each event's SKUs and percentages are drawn from a stream keyed by the event itself, so they do
  * not depend on how many orders came before. A discount never takes a price below its unit cost
- * unless the config allows it.
+ * unless the config allows it: the event's draw is capped against the catalogue's price and cost,
+ * and each order line again against the price and cost in force at the order time
+ * (`capAtCostInForce`), since a promotion or a cost increase in the price schedule moves the margin
+ * within the month the event was drawn for.
  */
 import type { GeneratorConfig } from '../config.ts';
 import { CATALOGUE, type CatalogueEntry } from '../../reference/catalogue.ts';
@@ -22,6 +25,25 @@ export interface SaleEvent {
 /** Largest discount, in hundredths of a percent, that keeps the price at or above cost. */
 export function maxDiscountAtCost(product: Pick<CatalogueEntry, 'priceCents' | 'costCents'>): number {
   return Math.floor(((product.priceCents - product.costCents) * 10000) / product.priceCents);
+}
+
+/**
+ * The discounts of an order's lines, each capped so that the line sells at or above the cost in
+ * force: `products` are the lines' products as priced at the order time (PriceBook.entryAt).
+ * SKUs not among the lines are left out. With `allowBelowCost` the discounts pass unchanged.
+ */
+export function capAtCostInForce(
+  discounts: ReadonlyMap<number, number>,
+  products: readonly Pick<CatalogueEntry, 'sku' | 'priceCents' | 'costCents'>[],
+  allowBelowCost: boolean,
+): ReadonlyMap<number, number> {
+  if (allowBelowCost) return discounts;
+  const capped = new Map<number, number>();
+  for (const p of products) {
+    const wanted = discounts.get(p.sku);
+    if (wanted !== undefined) capped.set(p.sku, Math.max(0, Math.min(wanted, maxDiscountAtCost(p))));
+  }
+  return capped;
 }
 
 export class DiscountCalendar {

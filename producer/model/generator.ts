@@ -8,7 +8,7 @@ import type { GeneratorConfig } from '../config.ts';
 import { BasketModel } from './basket.ts';
 import { localDay } from '../../reference/calendar.ts';
 import { CustomerBook } from './customers.ts';
-import { DiscountCalendar } from './discounts.ts';
+import { capAtCostInForce, DiscountCalendar } from './discounts.ts';
 import { shippingId, ulid } from './identifiers.ts';
 import { assembleOrder } from '../../common/new-order.ts';
 import { Random } from './random.ts';
@@ -88,13 +88,19 @@ export class OrderGenerator {
     const day = localDay(t, this.config);
     const { customer, returning } = this.customers.next(this.produced);
     this.lastReturning = returning;
-    const lines = this.baskets.draw(day.kind);
+    const lines = this.baskets
+      .draw(day.kind)
+      .map((l) => ({ product: this.prices.entryAt(l.product, t), quantity: l.quantity }));
     const order = assembleOrder({
       orderId: ulid(t, this.ids),
       orderDate: t,
       customer: customer.info,
-      lines: lines.map((l) => ({ product: this.prices.entryAt(l.product, t), quantity: l.quantity })),
-      discounts: this.discounts.eventOn(day).discounts,
+      lines,
+      discounts: capAtCostInForce(
+        this.discounts.eventOn(day).discounts,
+        lines.map((l) => l.product),
+        this.config.discounts.allowBelowCost,
+      ),
       shippingId: shippingId(this.shipping),
       express: this.shipping.chance(this.config.expressShare),
     });

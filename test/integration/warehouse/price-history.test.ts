@@ -19,13 +19,14 @@ import { freshSchema, type FreshSchema } from './fresh-schema.ts';
 
 const SEED = 7;
 const RULE = 'unit_price = price in force';
+const BELOW_COST = 'no line sold below cost in force';
 let db: FreshSchema;
 let orders: Order[];
 
-async function offending(): Promise<number> {
+async function offending(rule = RULE): Promise<number> {
   const results = await runChecks(db.client);
-  const r = results.find((x) => x.name === RULE);
-  expect(r, `assertion ${RULE} runs`).toBeDefined();
+  const r = results.find((x) => x.name === rule);
+  expect(r, `assertion ${rule} runs`).toBeDefined();
   return r!.offending;
 }
 
@@ -124,6 +125,26 @@ describe('product price history (SCD type 2) and margin at order time', () => {
     );
     expect(toCents(rows[0]!.cogs)).toBe(expected);
     expect(toCents(rows[0]!.at_catalogue)).not.toBe(expected);
+  });
+
+  it('sells no generated line below the cost in force, and fails the check on one that is', async () => {
+    const { rows } = await db.client.query<{ discounted: string; thin: string }>(
+      `select count(*) filter (where discount_percent > 0) as discounted,
+              count(*) filter (where discount_percent > 0 and subtotal < quantity * price_in_force * 0.9) as thin
+         from fact_order_items`,
+    );
+    // Deep sales exist (the rule is not passing on undiscounted data only).
+    expect(Number(rows[0]!.discounted)).toBeGreaterThan(100);
+    expect(Number(rows[0]!.thin)).toBeGreaterThan(10);
+    expect(await offending(BELOW_COST)).toBe(0);
+    // One line discounted to one centavo under its cost in force: the check names exactly it.
+    await db.client.query(
+      `update order_items i set subtotal = f.line_cost - 0.01,
+              discount_percent = round((1 - (f.line_cost - 0.01) / (i.unit_price * i.quantity)) * 100, 2)
+         from fact_order_items f
+        where f.item_id = i.item_id and i.item_id = (select max(item_id) from order_items)`,
+    );
+    expect(await offending(BELOW_COST)).toBe(1);
   });
 
   it('fails the check on a line at a wrong price, naming the count', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE, productBySku } from '../../../reference/catalogue.ts';
 import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
 import { localDay } from '../../../reference/calendar.ts';
-import { DiscountCalendar, maxDiscountAtCost } from '../../../producer/model/discounts.ts';
+import { capAtCostInForce, DiscountCalendar, maxDiscountAtCost } from '../../../producer/model/discounts.ts';
 
 const manila = (y: number, m: number, d: number, hour = 12): number => Date.UTC(y, m - 1, d, hour - 8);
 
@@ -93,5 +93,26 @@ describe('sale events', () => {
     const p = CATALOGUE[0]!; // 78.00, cost 56.16: margin 28%
     expect(maxDiscountAtCost(p)).toBe(2800);
     expect(maxDiscountAtCost({ priceCents: 300, costCents: 200 })).toBe(3333);
+  });
+
+  it('capAtCostInForce caps each line at the price and cost in force, keeps only the lines', () => {
+    const event = new Map([
+      [1, 2500],
+      [2, 1000],
+      [3, 4000],
+    ]);
+    // SKU 1 on promotion (price 100.00 -> 80.00, cost 70.00): at most 12.50% off now, not 25%.
+    const lines = [
+      { sku: 1, priceCents: 8000, costCents: 7000 },
+      { sku: 2, priceCents: 10000, costCents: 5000 },
+      { sku: 4, priceCents: 10000, costCents: 5000 },
+    ];
+    expect([...capAtCostInForce(event, lines, false)]).toEqual([
+      [1, 1250],
+      [2, 1000],
+    ]);
+    expect(capAtCostInForce(event, lines, true)).toBe(event);
+    // a price at cost leaves no room: no discount (never a negative one)
+    expect(capAtCostInForce(event, [{ sku: 3, priceCents: 5000, costCents: 5000 }], false).get(3)).toBe(0);
   });
 });

@@ -7,6 +7,10 @@ import { toJsonLine } from '../../../producer/json-lines.ts';
 import { generateOrders, monthsBefore, resolveWindow } from '../../../producer/model/generator.ts';
 import { ulidTime } from '../../../producer/model/identifiers.ts';
 import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
+import { productBySku } from '../../../reference/catalogue.ts';
+import { PriceBook } from '../../../reference/price-schedule.ts';
+import { toCents } from '../../../common/money.ts';
+import { maxDiscountAtCost } from '../../../producer/model/discounts.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const clock = { now: () => NOW };
@@ -77,6 +81,38 @@ describe('every invariant holds over 100k generated orders (seed 7)', () => {
     }
     expect(bad).toBe('');
     expect(n).toBe(100_000);
+  });
+});
+
+describe('no line sells below the cost in force (two-year run, 2024-01-01..2026-01-01, seed 1)', () => {
+  // The price schedule's promotions lower the price and its cost increases raise the cost inside
+  // the month a sale event was drawn for, so each line is capped at the order time's cost.
+  const config = makeConfig({ seed: 1, from: Date.UTC(2024, 0, 1), until: Date.UTC(2026, 0, 1) });
+  const book = new PriceBook(1);
+  let lines = 0;
+  let below = 0;
+  let notInForce = 0;
+  let cappedByInForce = 0;
+  for (const o of generateOrders(config, clock))
+    for (const i of o.item_info) {
+      lines++;
+      const catalogue = productBySku(i.sku);
+      const inForce = book.entryAt(catalogue, o.order_date);
+      if (toCents(i.unit_price) !== inForce.priceCents) notInForce++;
+      if (toCents(i.subtotal) < i.quantity * inForce.costCents) below++;
+      const discount = toCents(i.discount_percent);
+      if (discount > 0 && discount === maxDiscountAtCost(inForce) && discount < maxDiscountAtCost(catalogue))
+        cappedByInForce++;
+    }
+
+  it('every line: unit_price is the price in force, subtotal >= quantity x cost in force', () => {
+    expect(lines).toBeGreaterThan(20_000);
+    expect(notInForce).toBe(0);
+    expect(below).toBe(0);
+  });
+
+  it('the in-force cap did bite (lines a catalogue-cost cap would have sold below cost)', () => {
+    expect(cappedByInForce).toBeGreaterThan(50);
   });
 });
 

@@ -139,29 +139,43 @@ export function stock(d: StockData): Rendered {
         ],
       },
     });
+    // A time axis: each version is a point at the (Asia/Manila) day it took effect, so a three-day
+    // promotion is three days wide and a year without changes a year (a linear scale over UTC ms,
+    // ticks as days: no date adapter needed).
     const steps = d.priceHistory;
+    const at = (day: string) => Date.parse(`${day}T00:00:00Z`);
+    const points = (value: (v: (typeof steps)[number]) => number | null) =>
+      steps.map((v) => ({ x: at(v.validFrom), y: value(v) ?? 0 }));
     drawChart('stock-price-history', {
       type: 'line',
       data: {
-        labels: steps.map((v) => formatDay(v.validFrom)),
         datasets: [
           {
-            ...dataset(
-              'Price',
-              steps.map((v) => v.price ?? 0),
-              COLORS[0]!,
-            ),
+            ...dataset('Price', [], COLORS[0]!),
+            data: points((v) => v.price),
             stepped: true,
           },
           {
-            ...dataset(
-              'Cost',
-              steps.map((v) => v.cost ?? 0),
-              COLORS[3]!,
-            ),
+            ...dataset('Cost', [], COLORS[3]!),
+            data: points((v) => v.cost),
             stepped: true,
           },
         ],
+      },
+      options: {
+        scales: {
+          x: {
+            type: 'linear',
+            ticks: { callback: (value) => formatDay(new Date(Number(value)).toISOString().slice(0, 10)) },
+          },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              title: (items) => formatDay(new Date(items[0]!.parsed.x ?? 0).toISOString().slice(0, 10)),
+            },
+          },
+        },
       },
     });
     drawChart('stock-lowest', {
