@@ -160,7 +160,10 @@ describe('the stock service', () => {
         `clock ${clock.rows[0]!.t.toISOString()}: ${inForce.filter((p, i) => p.price !== CATALOGUE[i]!.price).length} of ${CATALOGUE.length} products off their catalogue price`,
       );
       const twice = await db.query(
-        `select order_id, sku, kind from stock_movements group by 1, 2, 3 having count(*) > 1`,
+        // Per order (a restock's movement is checked once per restock above: several restocks of
+        // one product may be received, now that the reorder policy follows demand).
+        `select order_id, sku, kind from stock_movements where order_id is not null
+          group by 1, 2, 3 having count(*) > 1`,
       );
       expect(twice.rows).toEqual([]);
       const orders = await db.query<{ n: string }>(`select count(*) as n from stock_orders`);
