@@ -215,28 +215,3 @@ export function renderSustainedTable(r: SustainedResult): string[] {
   }
   return lines;
 }
-
-/** One side of a sustained run (the chain or the floor) from its window's figures. */
-export function sustainedSide(
-  orders: number,
-  seconds: number,
-  processes: ProcessCpu[],
-  rowsPerOrder: number,
-  valid: boolean,
-  load: [number, number],
-  note?: string,
-  extra?: Record<string, number | string>,
-): SustainedSide {
-  return {
-    orders,
-    seconds: Math.round(seconds * 1000) / 1000,
-    ordersPerSecond: seconds > 0 ? Math.round(orders / seconds) : Number.NaN,
-    processes,
-    totalMicrosPerOrder: totalMicros(processes, orders),
-    rowsPerOrder: Math.round(rowsPerOrder * 1000) / 1000,
-    valid,
-    load,
-    ...(note ? { note } : {}),
-    ...(extra ? { extra } : {}),
-  };
-}

@@ -11,19 +11,14 @@ import { quoteIdent } from '../common/database.ts';
 import { OrderflowError } from '../common/errors.ts';
 import { runReconcile } from '../connect/reconcile.ts';
 import { ORDERFLOW_BIN, startSplitterProcess, stopService, type ServiceProcess } from './children.ts';
-import { cpuOverWindow, sustainedSide, type SustainedSide, type TickReading } from './cpu-account.ts';
-import { INPUT_FROM, type BenchInput } from './input.ts';
+import { cpuOverWindow, type TickReading } from './cpu-account.ts';
+import { sideNames, sustainedSide, type RunSide } from './sustained-side.ts';
+import { INPUT_FROM } from './input.ts';
 import { deletePrefixTopics } from './kafka-io.ts';
 import { countRows, dropSchema } from './postgres-io.ts';
 import { processStat, reapedTicks, readTicks, stackWatched, type Watched } from './process-ticks.ts';
 import { loadAverage } from './resources.ts';
-import {
-  deleteConnectors,
-  deployConnectors,
-  prepareChain,
-  Probe,
-  type BenchContext,
-} from './systems/index.ts';
+import { deleteConnectors, deployConnectors, prepareChain, Probe } from './systems/index.ts';
 import { startStageInstances } from './systems/stages.ts';
 
 /** The real `orderflow generate` backfill of `count` orders from the benchmark's fixed start. */
@@ -109,15 +104,9 @@ async function waitForRows(
 }
 
 /** The chain under a backfill of N orders: started cold, ended at the last landed row. */
-export async function runChain(
-  ctx: BenchContext,
-  input: BenchInput,
-  deadline: number,
-  print: (line: string) => void,
-): Promise<SustainedSide> {
+export const runChain: RunSide = async (ctx, input, deadline, print) => {
   const n = input.orders;
-  const prefix = `bench_${ctx.runId}_sus_`;
-  const schema = `bench_${ctx.runId}_sus`;
+  const { prefix, schema } = sideNames(ctx, 'sus');
   const want = {
     orders: input.rows.orders.length,
     customers: input.rows.customers.length,
@@ -224,4 +213,4 @@ export async function runChain(
     await dropSchema(ctx.databaseUrl, schema, ctx.log);
     await deletePrefixTopics(ctx.kafka, prefix);
   }
-}
+};

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { quoteIdent } from '../common/database.ts';
 import { OrderflowError } from '../common/errors.ts';
-import { cpuOverWindow, sustainedSide, type SustainedSide } from './cpu-account.ts';
+import { cpuOverWindow } from './cpu-account.ts';
+import { sideNames, sustainedSide, type RunSide } from './sustained-side.ts';
 import type { FloorOptions } from './floor-process.ts';
 import type { BenchInput } from './input.ts';
 import { createTopics, deletePrefixTopics } from './kafka-io.ts';
@@ -22,7 +23,6 @@ import { encodeGroups, type RecordGroup } from './message-file.ts';
 import { countRows } from './postgres-io.ts';
 import { readTicks, stackWatched } from './process-ticks.ts';
 import { loadAverage } from './resources.ts';
-import type { BenchContext } from './systems/index.ts';
 
 const FLOOR_MAIN = fileURLToPath(new URL('./floor-process.ts', import.meta.url));
 
@@ -96,15 +96,9 @@ function splitGroups(input: BenchInput): RecordGroup[] {
 }
 
 /** The floor: the same orders through the same five hops by the raw client, landed with COPY. */
-export async function runFloor(
-  ctx: BenchContext,
-  input: BenchInput,
-  deadline: number,
-  print: (line: string) => void,
-): Promise<SustainedSide> {
+export const runFloor: RunSide = async (ctx, input, deadline, print) => {
   const n = input.orders;
-  const prefix = `bench_${ctx.runId}_floor_`;
-  const schema = `bench_${ctx.runId}_floor`;
+  const { prefix, schema } = sideNames(ctx, 'floor');
   const hops = ['unpaid', 'paid', 'shipped', 'finished'].map((t) => `${prefix}${t}`);
   const split = ['orders', 'customers', 'order_items'].map((t) => `${prefix}${t}`);
   const tables = split.map((_, i) => `${quoteIdent(schema)}.${['orders', 'customers', 'order_items'][i]}`);
@@ -239,4 +233,4 @@ export async function runFloor(
     rmSync(dir, { recursive: true, force: true });
     await deletePrefixTopics(ctx.kafka, prefix);
   }
-}
+};

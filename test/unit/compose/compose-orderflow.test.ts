@@ -12,29 +12,13 @@ import { processorSettings } from '../../../processors/settings.ts';
 import { generatorSettings } from '../../../producer/settings.ts';
 import { allTopicNames, SINK_DLQ_TOPIC } from '../../../schemas/topics.ts';
 import { commandHelpProblems, createdTopics, envNameProblems, orderflowCommands } from './compose-checks.ts';
-import { compose, copy, folderFiles, read, vars } from './compose-fixture.ts';
+import { compose, copy, folderFiles, read, SOURCE_FOLDERS, vars } from './compose-fixture.ts';
 import { environmentOf, ROOT, rootPath } from './compose-model.ts';
 import { topicProblems } from './ksql-checks.ts';
 
 describe('orderflow services', () => {
-  const sourceDirs = [
-    'common',
-    'cli',
-    'producer',
-    'processors',
-    'splitter',
-    'connect',
-    'warehouse',
-    'dashboard',
-    'stack',
-    'schemas',
-    'shop',
-    'stock',
-    'support',
-    'api',
-  ];
   const known = new Set<string>();
-  for (const { dir, file } of folderFiles(sourceDirs, (f) => f.endsWith('.ts')))
+  for (const { dir, file } of folderFiles(SOURCE_FOLDERS, (f) => f.endsWith('.ts')))
     for (const m of read(dir, file).matchAll(/ORDERFLOW_[A-Z0-9_]+/g)) known.add(m[0]);
 
   it('sets only ORDERFLOW_* variables that orderflow reads', () => {

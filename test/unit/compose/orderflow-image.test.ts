@@ -6,7 +6,7 @@
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderFiles, read } from './compose-fixture.ts';
+import { folderFiles, read, SOURCE_FOLDERS } from './compose-fixture.ts';
 
 describe('the orderflow image (Dockerfile)', () => {
   const text = read('Dockerfile');
@@ -66,19 +66,8 @@ describe('the orderflow image (Dockerfile)', () => {
 
   it('needs no devDependency at run time (the image prunes them)', () => {
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    const folders = [
-      'bin',
-      'cli',
-      'common',
-      'producer',
-      'processors',
-      'splitter',
-      'connect',
-      'warehouse',
-      'dashboard',
-      'stack',
-      'schemas',
-    ];
+    // What the image runs: the bin and every source folder (services and their shared modules).
+    const folders = ['bin', ...SOURCE_FOLDERS];
     const imported = new Map<string, string>();
     // The browser code is bundled into static assets at build time, before the prune.
     const runtimeFiles = folderFiles(
