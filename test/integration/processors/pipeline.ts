@@ -25,6 +25,21 @@ export function sampleOrders(count: number, seed = 17): Order[] {
   return orders;
 }
 
+/**
+ * `count` seeded sample orders whose order dates are spread evenly over `spreadMs` real milliseconds
+ * after `anchor` at the pacing `speed` factor (a live-paced stage releases them over that span).
+ */
+export function pacedOrders(
+  count: number,
+  seed: number,
+  o: { anchor: number; spreadMs: number; speed: number },
+): Order[] {
+  return sampleOrders(count, seed).map((order, i) => ({
+    ...order,
+    order_date: o.anchor + Math.floor((i * o.spreadMs * o.speed) / count),
+  }));
+}
+
 export interface TestRecord {
   key: string;
   value: Buffer | null;
