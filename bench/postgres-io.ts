@@ -196,3 +196,10 @@ export async function upsertRows(
   }
   return (performance.now() - started) / 1000;
 }
+
+/** The row count of each table, in one query. */
+export async function countRows(client: pg.Client, tables: readonly string[]): Promise<number[]> {
+  const sql = `select ${tables.map((t, i) => `(select count(*) from ${t}) as c${i}`).join(', ')}`;
+  const { rows } = await client.query<Record<string, string>>(sql);
+  return tables.map((_, i) => Number(rows[0]![`c${i}`]));
+}

@@ -1,112 +1,11 @@
 /**
  * Rendering of benchmark results: the console table and BENCHMARKS.md. Pure: results in, text out.
  */
-import { median, type Ratio } from './stats.ts';
+import { cpuRatio, medianCpu, peakRss, perCpuSecond, processNames } from './cpu-charge.ts';
 import { renderSustainedTable, type SustainedResult } from './cpu-account.ts';
-import type { BenchResult, LatencyRun, RunSample, SweepResult, SystemResult } from './types.ts';
-
-function fmtRate(x: number | null | undefined): string {
-  if (x == null || !Number.isFinite(x)) return '-';
-  return Math.round(x).toLocaleString('en-US');
-}
-
-function fmtRatio(x: number | null): string {
-  return x === null ? '-' : `${(x * 100).toFixed(0)}%`;
-}
-
-/** Median over runs of a process's CPU percent (processes matched by name). */
-export function medianCpu(runs: RunSample[], name: string): number | null {
-  const values = runs
-    .flatMap((r) => r.usage.filter((u) => u.name === name).map((u) => u.cpuPercent))
-    .filter(Number.isFinite);
-  return values.length > 0 ? median(values) : null;
-}
-
-export function peakRss(runs: RunSample[], name: string): number | null {
-  const values = runs
-    .flatMap((r) => r.usage.filter((u) => u.name === name).map((u) => u.peakRssMiB))
-    .filter(Number.isFinite);
-  return values.length > 0 ? Math.max(...values) : null;
-}
-
-function processNames(runs: RunSample[]): string[] {
-  const names: string[] = [];
-  for (const r of runs) for (const u of r.usage) if (!names.includes(u.name)) names.push(u.name);
-  return names;
-}
-
-/** A plain-text table with aligned columns. */
-export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-export function markdownTable(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
-  const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
-  const esc = (s: string) => s.replaceAll('|', '\\|');
-  return [header, sep, ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n');
-}
-
-/**
- * The processes whose CPU a system's work is charged to (the broker and the registry serve every
- * engineer on a shared machine, so they are left out): this process for in-process systems, the
- * stage children for a stage, Connect and PostgreSQL for the sink, PostgreSQL for COPY and upsert.
- */
-export function ownProcesses(systemId: string, names: string[]): string[] {
-  if (systemId.startsWith('stage-')) {
-    const stage = systemId.slice('stage-'.length);
-    return names.filter((n) => n.startsWith(`${stage} `));
-  }
-  if (systemId.startsWith('passthrough')) return names.filter((n) => n === 'pass-through');
-  if (systemId === 'splitter' && names.includes('splitter')) return ['splitter'];
-  if (systemId === 'flink-split') return names.filter((n) => n === 'flink-jm' || n === 'flink-tm');
-  if (systemId === 'sink') return names.filter((n) => n === 'connect' || n === 'postgres');
-  if (systemId === 'copy' || systemId === 'upsert') return names.filter((n) => n === 'postgres');
-  if (systemId === 'end-to-end') return [];
-  return names.filter((n) => n === 'bench');
-}
-
-/**
- * Records per CPU-second of the system's own processes, median over the valid runs: a figure the
- * other tenants of a shared machine move much less than the wall-clock rate (null when not charged).
- */
-export function perCpuSecond(s: SystemResult): number | null {
-  const values: number[] = [];
-  for (const r of s.runs) {
-    if (!r.valid || !Number.isFinite(r.seconds) || r.seconds <= 0) continue;
-    const own = ownProcesses(
-      s.id,
-      r.usage.map((u) => u.name),
-    );
-    if (own.length === 0) continue;
-    // The Flink split's window opens at the job's submission, seconds before its measured interval
-    // (from all tasks running): charge the CPU seconds of the whole window, start-up included.
-    const cpuSeconds = r.usage
-      .filter((u) => own.includes(u.name))
-      .reduce(
-        (sum, u) =>
-          sum +
-          (s.id === 'flink-split' && u.cpuSeconds !== undefined
-            ? u.cpuSeconds
-            : (u.cpuPercent / 100) * r.seconds),
-        0,
-      );
-    if (cpuSeconds > 0) values.push(r.records / cpuSeconds);
-  }
-  return values.length > 0 ? median(values) : null;
-}
-
-/** A ratio recomputed from records per CPU-second of both sides (null when either is not charged). */
-export function cpuRatio(result: BenchResult, r: Ratio): number | null {
-  const num = result.systems.find((s) => s.id === r.numerator);
-  const den = result.systems.find((s) => s.id === r.denominator);
-  if (!num || !den) return null;
-  const a = perCpuSecond(num);
-  const b = perCpuSecond(den);
-  return a === null || b === null || b <= 0 ? null : a / b;
-}
+import { median } from './stats.ts';
+import { fmtRate, fmtRatio, markdownTable, ms, textTable } from './tables.ts';
+import type { BenchResult, LatencyRun, SweepResult, SystemResult } from './types.ts';
 
 function systemRow(s: SystemResult): string[] {
   const valid = s.runs.filter((r) => r.valid).length;
@@ -399,10 +298,6 @@ export function latencyClockNote(l: LatencyRun): string {
   return l.landedClock === 'database'
     ? 'Generation-to-PostgreSQL ends at the time PostgreSQL stamped on the row as the sink inserted it (clock_timestamp()), so the poll interval does not enter the figure.'
     : `Generation-to-PostgreSQL is measured by polling the orders table every ${l.postgresPollMs} ms, so it carries up to that much extra.`;
-}
-
-function ms(x: number | undefined): string {
-  return x === undefined ? '-' : `${Math.round(x)} ms`;
 }
 
 function remeasuredNote(o: Record<string, unknown>): string[] {

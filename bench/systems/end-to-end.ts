@@ -9,12 +9,11 @@ import { startStageInstances } from './stages.ts';
 import {
   openOrderSink,
   outcomeOf,
-  prefixOf,
   schemaOf,
   timeoutFor,
-  withTopics,
   type BenchContext,
-  type SystemDef,
+  topicSystem,
+  writeOrders,
 } from './system.ts';
 
 /**
@@ -38,73 +37,64 @@ export async function prepareChain(
   return sinkConnectors(ctx, prefix, schema);
 }
 
-export const endToEnd: SystemDef = {
-  id: 'end-to-end',
-  kind: 'system',
-  title: 'whole chain: generator -> 3 stages -> splitter -> sink -> PostgreSQL',
-  unit: 'orders/s',
-  method:
-    'Fresh topics and schema; the three stages and the splitter as child processes, the sink connectors deployed, then the in-process generator: first send to the last landed row (counts polled every 500 ms); valid only with exactly N distinct orders in PostgreSQL.',
-  ordersPerRecord: () => 1,
-  async run(ctx, probe, run) {
-    const prefix = prefixOf(ctx, run);
+export const endToEnd = topicSystem(
+  {
+    id: 'end-to-end',
+    kind: 'system',
+    title: 'whole chain: generator -> 3 stages -> splitter -> sink -> PostgreSQL',
+    method:
+      'Fresh topics and schema; the three stages and the splitter as child processes, the sink connectors deployed, then the in-process generator: first send to the last landed row (counts polled every 500 ms); valid only with exactly N distinct orders in PostgreSQL.',
+  },
+  async (ctx, probe, { run, prefix }) => {
     const schema = schemaOf(ctx, run);
     const count = ctx.e2eOrders;
     // Rows expected in PostgreSQL: from the same seeded orders through the same pure logic.
     const want = e2eRows(ctx, count);
-    return withTopics(ctx, prefix, async () => {
-      const connectors = await prepareChain(ctx, prefix, schema);
-      const client = await deployConnectors(ctx, connectors);
-      const services: ServiceProcess[] = [];
-      try {
-        for (const stage of ['payment', 'shipping', 'delivery'] as const) {
-          await startStageInstances(ctx, stage, prefix, run, probe, services);
-        }
-        const splitter = await startSplitterProcess({ prefix, instance: run, batchSize: ctx.batchSize });
-        services.push(splitter);
-        probe.watch('splitter', splitter.pid);
-        const sink = await openOrderSink(ctx, prefix);
-        let seconds = Number.NaN;
-        let r: Awaited<ReturnType<typeof followRows>>;
-        try {
-          probe.begin();
-          const started = performance.now();
-          const polling = followRows(ctx, schema, want, timeoutFor(count, 50), 500);
-          let n = 0;
-          for (const order of benchOrders(ctx.seed, count)) {
-            const pending = sink.write(order);
-            if (pending) await pending;
-            if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
-          }
-          await sink.flush();
-          r = await polling;
-          seconds = ((r.trace.lastAt ?? started) - started) / 1000;
-          probe.end();
-        } finally {
-          await sink.close();
-        }
-        const exact =
-          !r.timedOut &&
-          r.counts.orders === want.orders &&
-          r.counts.customers === want.customers &&
-          r.counts.order_items === want.orderItems;
-        const stalled = services.filter((s) => s.child.exitCode !== null).map((s) => s.name);
-        return outcomeOf(
-          count,
-          seconds,
-          exact,
-          exact
-            ? undefined
-            : `landed ${JSON.stringify(r.counts)}, expected ${JSON.stringify(want)}${stalled.length ? `; exited: ${stalled.join(', ')}` : ''}`,
-        );
-      } finally {
-        for (const s of services) await stopService(s);
-        await deleteConnectors(ctx, client, connectors);
-        await dropSchema(ctx.databaseUrl, schema, ctx.log);
+    const connectors = await prepareChain(ctx, prefix, schema);
+    const client = await deployConnectors(ctx, connectors);
+    const services: ServiceProcess[] = [];
+    try {
+      for (const stage of ['payment', 'shipping', 'delivery'] as const) {
+        await startStageInstances(ctx, stage, prefix, run, probe, services);
       }
-    });
+      const splitter = await startSplitterProcess({ prefix, instance: run, batchSize: ctx.batchSize });
+      services.push(splitter);
+      probe.watch('splitter', splitter.pid);
+      const sink = await openOrderSink(ctx, prefix);
+      let seconds = Number.NaN;
+      let r: Awaited<ReturnType<typeof followRows>>;
+      try {
+        probe.begin();
+        const started = performance.now();
+        const polling = followRows(ctx, schema, want, timeoutFor(count, 50), 500);
+        await writeOrders(sink, benchOrders(ctx.seed, count));
+        r = await polling;
+        seconds = ((r.trace.lastAt ?? started) - started) / 1000;
+        probe.end();
+      } finally {
+        await sink.close();
+      }
+      const exact =
+        !r.timedOut &&
+        r.counts.orders === want.orders &&
+        r.counts.customers === want.customers &&
+        r.counts.order_items === want.orderItems;
+      const stalled = services.filter((s) => s.child.exitCode !== null).map((s) => s.name);
+      return outcomeOf(
+        count,
+        seconds,
+        exact,
+        exact
+          ? undefined
+          : `landed ${JSON.stringify(r.counts)}, expected ${JSON.stringify(want)}${stalled.length ? `; exited: ${stalled.join(', ')}` : ''}`,
+      );
+    } finally {
+      for (const s of services) await stopService(s);
+      await deleteConnectors(ctx, client, connectors);
+      await dropSchema(ctx.databaseUrl, schema, ctx.log);
+    }
   },
-};
+);
 
 const e2eRowCache = new Map<string, { orders: number; customers: number; orderItems: number }>();
 

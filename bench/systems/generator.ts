@@ -7,35 +7,32 @@ import { topicName } from '../../schemas/topics.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import { benchOrders } from '../input.ts';
 import { createTopics, produceAll } from '../kafka-io.ts';
-import { openOrderSink, outcomeOf, prefixOf, topicEnd, withTopics, type SystemDef } from './system.ts';
+import { openOrderSink, outcomeOf, topicEnd, topicSystem, type SystemDef, writeOrders } from './system.ts';
 
-export const rawProduce: SystemDef = {
-  id: 'raw-produce',
-  kind: 'baseline',
-  title: 'raw produce (pre-encoded orders)',
-  unit: 'orders/s',
-  method:
-    "The generator's producer settings and batching (500 per send, 32 sends in flight) on the same Avro bytes, no generation: first send to last acknowledgement.",
-  ordersPerRecord: () => 1,
-  async run(ctx, probe, run) {
-    const prefix = prefixOf(ctx, run);
+export const rawProduce = topicSystem(
+  {
+    id: 'raw-produce',
+    kind: 'baseline',
+    title: 'raw produce (pre-encoded orders)',
+    method:
+      "The generator's producer settings and batching (500 per send, 32 sends in flight) on the same Avro bytes, no generation: first send to last acknowledgement.",
+  },
+  async (ctx, probe, { prefix }) => {
     const topic = topicName('unpaid', prefix);
     const messages = ctx.produceInput.stages.payment.input;
-    return withTopics(ctx, prefix, async () => {
-      await createTopics(ctx.kafka, [topic]);
-      probe.begin();
-      const seconds = await produceAll(ctx.kafka, topic, messages);
-      probe.end();
-      const end = await topicEnd(ctx, topic);
-      return outcomeOf(
-        messages.length,
-        seconds,
-        end === messages.length,
-        end === messages.length ? undefined : `${end} records in the topic`,
-      );
-    });
+    await createTopics(ctx.kafka, [topic]);
+    probe.begin();
+    const seconds = await produceAll(ctx.kafka, topic, messages);
+    probe.end();
+    const end = await topicEnd(ctx, topic);
+    return outcomeOf(
+      messages.length,
+      seconds,
+      end === messages.length,
+      end === messages.length ? undefined : `${end} records in the topic`,
+    );
   },
-};
+);
 
 export const codec: SystemDef = {
   id: 'codec',
@@ -67,44 +64,35 @@ export const codec: SystemDef = {
   },
 };
 
-export const generator: SystemDef = {
-  id: 'generator',
-  kind: 'system',
-  title: 'generator (generate + encode + produce)',
-  unit: 'orders/s',
-  method:
-    'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count: first order to last acknowledgement.',
-  ordersPerRecord: () => 1,
-  async run(ctx, probe, run) {
-    const prefix = prefixOf(ctx, run);
+export const generator = topicSystem(
+  {
+    id: 'generator',
+    kind: 'system',
+    title: 'generator (generate + encode + produce)',
+    method:
+      'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count: first order to last acknowledgement.',
+  },
+  async (ctx, probe, { prefix }) => {
     const topic = topicName('unpaid', prefix);
     const count = ctx.produceInput.orders;
-    return withTopics(ctx, prefix, async () => {
-      await createTopics(ctx.kafka, [topic]);
-      const sink = await openOrderSink(ctx, prefix);
-      try {
-        probe.begin();
-        const started = performance.now();
-        let n = 0;
-        for (const order of benchOrders(ctx.seed, count)) {
-          const pending = sink.write(order);
-          if (pending) await pending;
-          if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
-        }
-        await sink.flush();
-        const seconds = (performance.now() - started) / 1000;
-        probe.end();
-        const end = await topicEnd(ctx, topic);
-        const valid = sink.acknowledged === count && end === count;
-        return outcomeOf(
-          count,
-          seconds,
-          valid,
-          valid ? undefined : `${sink.acknowledged} acknowledged, ${end} in topic`,
-        );
-      } finally {
-        await sink.close();
-      }
-    });
+    await createTopics(ctx.kafka, [topic]);
+    const sink = await openOrderSink(ctx, prefix);
+    try {
+      probe.begin();
+      const started = performance.now();
+      await writeOrders(sink, benchOrders(ctx.seed, count));
+      const seconds = (performance.now() - started) / 1000;
+      probe.end();
+      const end = await topicEnd(ctx, topic);
+      const valid = sink.acknowledged === count && end === count;
+      return outcomeOf(
+        count,
+        seconds,
+        valid,
+        valid ? undefined : `${sink.acknowledged} acknowledged, ${end} in topic`,
+      );
+    } finally {
+      await sink.close();
+    }
   },
-};
+);

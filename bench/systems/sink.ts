@@ -27,15 +27,14 @@ import {
 } from '../postgres-io.ts';
 import {
   outcomeOf,
-  prefixOf,
   round3,
   schemaOf,
   timeoutFor,
   topicEnd,
   traceOutcome,
-  withTopics,
   type BenchContext,
   type SystemDef,
+  topicSystem,
 } from './system.ts';
 
 const TABLE_KEYS = { orders: 'order_id', customers: 'customer_id', order_items: 'item_id' } as const;
@@ -187,16 +186,17 @@ export async function followRows(
   }
 }
 
-export const sinkSystem: SystemDef = {
-  id: 'sink',
-  kind: 'system',
-  title: 'JDBC sink alone (Kafka Connect, 3 connectors)',
-  unit: 'rows/s',
-  method:
-    'The prefixed sink connectors (connect/sinks/*.json) over pre-filled split topics into a fresh migrated schema: first landed row to the last (counts polled every 250 ms), exact row counts.',
-  ordersPerRecord: (ctx) => ctx.sinkInput.orders / totalRows(ctx.sinkInput),
-  async run(ctx, probe, run) {
-    const prefix = prefixOf(ctx, run);
+export const sinkSystem = topicSystem(
+  {
+    id: 'sink',
+    kind: 'system',
+    title: 'JDBC sink alone (Kafka Connect, 3 connectors)',
+    unit: 'rows/s',
+    method:
+      'The prefixed sink connectors (connect/sinks/*.json) over pre-filled split topics into a fresh migrated schema: first landed row to the last (counts polled every 250 ms), exact row counts.',
+    ordersPerRecord: (ctx) => ctx.sinkInput.orders / totalRows(ctx.sinkInput),
+  },
+  async (ctx, probe, { run, prefix }) => {
     const schema = schemaOf(ctx, run);
     const input = ctx.sinkInput;
     const want = landedRows(input);
@@ -205,41 +205,39 @@ export const sinkSystem: SystemDef = {
       customers: topicName('customers', prefix),
       items: topicName('orderItems', prefix),
     };
-    return withTopics(ctx, prefix, async () => {
-      await createTopics(ctx.kafka, [names.orders, names.customers, names.items, prefix + SINK_DLQ_TOPIC]);
-      await produceAll(ctx.kafka, names.orders, input.split.orders);
-      await produceAll(ctx.kafka, names.customers, input.split.customers);
-      await produceAll(ctx.kafka, names.items, input.split.orderItems);
-      await freshSchema(ctx.databaseUrl, schema, ctx.log);
-      const connectors = sinkConnectors(ctx, prefix, schema);
-      const client = new ConnectClient(ctx.connectUrl);
-      try {
-        probe.begin();
-        const deployed = performance.now();
-        await deployConnectors(ctx, connectors);
-        const r = await followRows(ctx, schema, want, timeoutFor(totalRows(input), 100), 250);
-        probe.end();
-        const total = totalRows(input);
-        const out = traceOutcome(r.trace, total, total, r.timedOut);
-        const exact =
-          r.counts.orders === want.orders &&
-          r.counts.customers === want.customers &&
-          r.counts.order_items === want.orderItems;
-        if (!exact) {
-          out.valid = false;
-          out.note = `landed ${JSON.stringify(r.counts)}, expected ${JSON.stringify(want)}`;
-        }
-        const dlq = await topicEnd(ctx, prefix + SINK_DLQ_TOPIC);
-        if (dlq > 0) {
-          out.valid = false;
-          out.note = `${out.note ?? ''} ${dlq} records in the sink DLQ`.trim();
-        }
-        out.extra = { secondsFromDeploy: round3(((r.trace.lastAt ?? 0) - deployed) / 1000) };
-        return out;
-      } finally {
-        await deleteConnectors(ctx, client, connectors);
-        await dropSchema(ctx.databaseUrl, schema, ctx.log);
+    await createTopics(ctx.kafka, [names.orders, names.customers, names.items, prefix + SINK_DLQ_TOPIC]);
+    await produceAll(ctx.kafka, names.orders, input.split.orders);
+    await produceAll(ctx.kafka, names.customers, input.split.customers);
+    await produceAll(ctx.kafka, names.items, input.split.orderItems);
+    await freshSchema(ctx.databaseUrl, schema, ctx.log);
+    const connectors = sinkConnectors(ctx, prefix, schema);
+    const client = new ConnectClient(ctx.connectUrl);
+    try {
+      probe.begin();
+      const deployed = performance.now();
+      await deployConnectors(ctx, connectors);
+      const r = await followRows(ctx, schema, want, timeoutFor(totalRows(input), 100), 250);
+      probe.end();
+      const total = totalRows(input);
+      const out = traceOutcome(r.trace, total, total, r.timedOut);
+      const exact =
+        r.counts.orders === want.orders &&
+        r.counts.customers === want.customers &&
+        r.counts.order_items === want.orderItems;
+      if (!exact) {
+        out.valid = false;
+        out.note = `landed ${JSON.stringify(r.counts)}, expected ${JSON.stringify(want)}`;
       }
-    });
+      const dlq = await topicEnd(ctx, prefix + SINK_DLQ_TOPIC);
+      if (dlq > 0) {
+        out.valid = false;
+        out.note = `${out.note ?? ''} ${dlq} records in the sink DLQ`.trim();
+      }
+      out.extra = { secondsFromDeploy: round3(((r.trace.lastAt ?? 0) - deployed) / 1000) };
+      return out;
+    } finally {
+      await deleteConnectors(ctx, client, connectors);
+      await dropSchema(ctx.databaseUrl, schema, ctx.log);
+    }
   },
-};
+);

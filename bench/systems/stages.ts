@@ -20,42 +20,33 @@ import {
 } from '../kafka-io.ts';
 import { helperProcess } from './helper-process.ts';
 import type { Probe } from './probe.ts';
-import {
-  prefixOf,
-  timeoutFor,
-  traceOutcome,
-  withTopics,
-  type BenchContext,
-  type SystemDef,
-} from './system.ts';
+import { timeoutFor, traceOutcome, type BenchContext, topicSystem, type SystemDef } from './system.ts';
 
 const PASSTHROUGH_MAIN = fileURLToPath(new URL('../passthrough-process.ts', import.meta.url));
 
-export const rawConsume: SystemDef = {
-  id: 'raw-consume',
-  kind: 'baseline',
-  title: 'raw consume (read_committed, batches of the stage size)',
-  unit: 'orders/s',
-  method: "The stages' consumer settings, eachBatch with nothing done per record: first batch to last batch.",
-  ordersPerRecord: () => 1,
-  async run(ctx, probe, run) {
-    const prefix = prefixOf(ctx, run);
+export const rawConsume = topicSystem(
+  {
+    id: 'raw-consume',
+    kind: 'baseline',
+    title: 'raw consume (read_committed, batches of the stage size)',
+    method:
+      "The stages' consumer settings, eachBatch with nothing done per record: first batch to last batch.",
+  },
+  async (ctx, probe, { prefix }) => {
     const topic = topicName('unpaid', prefix);
     const messages = ctx.input.stages.payment.input;
-    return withTopics(ctx, prefix, async () => {
-      await createTopics(ctx.kafka, [topic]);
-      await produceAll(ctx.kafka, topic, messages);
-      probe.begin();
-      const r = await consumeAll(ctx.kafka, [topic], messages.length, {
-        group: `${prefix}consume`,
-        batchSize: ctx.batchSize,
-        timeoutMs: timeoutFor(messages.length, 1000),
-      });
-      probe.end();
-      return traceOutcome(r.trace, messages.length, r.distinct, r.timedOut);
+    await createTopics(ctx.kafka, [topic]);
+    await produceAll(ctx.kafka, topic, messages);
+    probe.begin();
+    const r = await consumeAll(ctx.kafka, [topic], messages.length, {
+      group: `${prefix}consume`,
+      batchSize: ctx.batchSize,
+      timeoutMs: timeoutFor(messages.length, 1000),
     });
+    probe.end();
+    return traceOutcome(r.trace, messages.length, r.distinct, r.timedOut);
   },
-};
+);
 
 /**
  * Start `ctx.instances` processes of one stage (one consumer group), each added to `services` as soon
@@ -96,62 +87,59 @@ function passThroughProcess(
 }
 
 export function passThroughSystem(transactional: boolean): SystemDef {
-  return {
-    id: transactional ? 'passthrough-tx' : 'passthrough',
-    kind: 'baseline',
-    title: transactional
-      ? 'raw pass-through, one transaction per batch (one stage’s ceiling)'
-      : 'raw pass-through, no transactions (idempotent, commit offsets after send)',
-    unit: 'orders/s',
-    method:
-      'In a process of its own (like a stage): consume unpaid orders and produce the unchanged bytes with the stage runtime’s consumer/producer settings, one partition batch at a time' +
-      (transactional
-        ? ', one transaction (send + sendOffsets + commit) per batch.'
-        : ', send then commit offsets per batch.') +
-      ' First commit to last commit.',
-    ordersPerRecord: () => 1,
-    async run(ctx, probe, run) {
-      const prefix = prefixOf(ctx, run);
+  return topicSystem(
+    {
+      id: transactional ? 'passthrough-tx' : 'passthrough',
+      kind: 'baseline',
+      title: transactional
+        ? 'raw pass-through, one transaction per batch (one stage’s ceiling)'
+        : 'raw pass-through, no transactions (idempotent, commit offsets after send)',
+      method:
+        'In a process of its own (like a stage): consume unpaid orders and produce the unchanged bytes with the stage runtime’s consumer/producer settings, one partition batch at a time' +
+        (transactional
+          ? ', one transaction (send + sendOffsets + commit) per batch.'
+          : ', send then commit offsets per batch.') +
+        ' First commit to last commit.',
+    },
+    async (ctx, probe, { prefix }) => {
       const input = topicName('unpaid', prefix);
       const output = topicName('paid', prefix);
       const messages = ctx.input.stages.payment.input;
-      return withTopics(ctx, prefix, async () => {
-        await createTopics(ctx.kafka, [input, output]);
-        await produceAll(ctx.kafka, input, messages);
-        const r = await passThroughProcess(
-          ctx,
-          {
-            input,
-            output,
-            expected: messages.length,
-            transactional,
-            batchSize: ctx.batchSize,
-            group: `${prefix}pass`,
-            timeoutMs: timeoutFor(messages.length, 500),
-          },
-          probe,
-        );
-        probe.end();
-        const check = await consumeAll(ctx.kafka, [output], messages.length, {
-          group: `${prefix}check`,
-          settleMs: 1000,
-          timeoutMs: 120_000,
-        });
-        const out = traceOutcome(r.trace, messages.length, messages.length, r.timedOut);
-        out.extra = {
-          transactions: r.transactions,
-          recordsPerTransaction: r.transactions > 0 ? Math.round(messages.length / r.transactions) : 0,
-          meanTransactionMs:
-            r.transactions > 0 ? Math.round((r.transactionSeconds / r.transactions) * 10_000) / 10 : 0,
-        };
-        if (check.trace.count !== messages.length || check.distinct !== messages.length) {
-          out.valid = false;
-          out.note = `output holds ${check.trace.count} records (${check.distinct} distinct), expected ${messages.length}`;
-        }
-        return out;
+      await createTopics(ctx.kafka, [input, output]);
+      await produceAll(ctx.kafka, input, messages);
+      const r = await passThroughProcess(
+        ctx,
+        {
+          input,
+          output,
+          expected: messages.length,
+          transactional,
+          batchSize: ctx.batchSize,
+          group: `${prefix}pass`,
+          timeoutMs: timeoutFor(messages.length, 500),
+        },
+        probe,
+      );
+      probe.end();
+      const check = await consumeAll(ctx.kafka, [output], messages.length, {
+        group: `${prefix}check`,
+        settleMs: 1000,
+        timeoutMs: 120_000,
       });
+      const out = traceOutcome(r.trace, messages.length, messages.length, r.timedOut);
+      out.extra = {
+        transactions: r.transactions,
+        recordsPerTransaction: r.transactions > 0 ? Math.round(messages.length / r.transactions) : 0,
+        meanTransactionMs:
+          r.transactions > 0 ? Math.round((r.transactionSeconds / r.transactions) * 10_000) / 10 : 0,
+      };
+      if (check.trace.count !== messages.length || check.distinct !== messages.length) {
+        out.valid = false;
+        out.note = `output holds ${check.trace.count} records (${check.distinct} distinct), expected ${messages.length}`;
+      }
+      return out;
     },
-  };
+  );
 }
 
 /** Poll service metrics until `expected` input records are committed; the first/last commit trace. */
@@ -222,45 +210,42 @@ export function stageEvidence(
 
 export function stageSystem(stage: Stage): SystemDef {
   const def = STAGES[stage];
-  return {
-    id: `stage-${stage}`,
-    kind: 'system',
-    title: `${stage} stage alone (orderflow process ${stage})`,
-    unit: 'orders/s',
-    method: `The real \`orderflow process ${stage}\` child process(es) over a pre-filled ${def.input} topic: first to last committed batch (from its /metrics), then an exact count of the committed outputs.`,
-    ordersPerRecord: () => 1,
-    async run(ctx, probe, run) {
-      const prefix = prefixOf(ctx, run);
+  return topicSystem(
+    {
+      id: `stage-${stage}`,
+      kind: 'system',
+      title: `${stage} stage alone (orderflow process ${stage})`,
+      method: `The real \`orderflow process ${stage}\` child process(es) over a pre-filled ${def.input} topic: first to last committed batch (from its /metrics), then an exact count of the committed outputs.`,
+    },
+    async (ctx, probe, { run, prefix }) => {
       const input = topicName(def.input, prefix);
       const data = ctx.input.stages[stage];
       const outputs = [topicName(def.success, prefix), topicName(def.failed, prefix)];
-      return withTopics(ctx, prefix, async () => {
-        await createTopics(ctx.kafka, [input, dlqTopic(input), ...outputs]);
-        await produceAll(ctx.kafka, input, data.input);
-        const services: ServiceProcess[] = [];
-        try {
-          await startStageInstances(ctx, stage, prefix, run, probe, services);
-          probe.begin();
-          const r = await followServices(services, data.input.length, timeoutFor(data.input.length, 300));
-          probe.end();
-          const out = traceOutcome(r.trace, data.input.length, data.input.length, r.timedOut);
-          out.eventLoopP99Ms = r.loopP99;
-          out.extra = stageEvidence(r.last, data.input.length, r.maxLag);
-          const expected = data.next.length + data.failed.length;
-          const check = await consumeAll(ctx.kafka, outputs, expected, {
-            group: `${prefix}check`,
-            settleMs: 1000,
-            timeoutMs: 120_000,
-          });
-          if (check.trace.count !== expected || check.distinct !== expected) {
-            out.valid = false;
-            out.note = `outputs hold ${check.trace.count} records (${check.distinct} distinct), expected ${expected}`;
-          }
-          return out;
-        } finally {
-          for (const s of services) await stopService(s);
+      await createTopics(ctx.kafka, [input, dlqTopic(input), ...outputs]);
+      await produceAll(ctx.kafka, input, data.input);
+      const services: ServiceProcess[] = [];
+      try {
+        await startStageInstances(ctx, stage, prefix, run, probe, services);
+        probe.begin();
+        const r = await followServices(services, data.input.length, timeoutFor(data.input.length, 300));
+        probe.end();
+        const out = traceOutcome(r.trace, data.input.length, data.input.length, r.timedOut);
+        out.eventLoopP99Ms = r.loopP99;
+        out.extra = stageEvidence(r.last, data.input.length, r.maxLag);
+        const expected = data.next.length + data.failed.length;
+        const check = await consumeAll(ctx.kafka, outputs, expected, {
+          group: `${prefix}check`,
+          settleMs: 1000,
+          timeoutMs: 120_000,
+        });
+        if (check.trace.count !== expected || check.distinct !== expected) {
+          out.valid = false;
+          out.note = `outputs hold ${check.trace.count} records (${check.distinct} distinct), expected ${expected}`;
         }
-      });
+        return out;
+      } finally {
+        for (const s of services) await stopService(s);
+      }
     },
-  };
+  );
 }

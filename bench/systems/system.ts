@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../../common/logger.ts';
 import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
+import type { Order } from '../../schemas/types.generated.ts';
 import type { BenchInput } from '../input.ts';
 import { deletePrefixTopics, kafkaClient, type KafkaContext, type newTrace } from '../kafka-io.ts';
 import { rateFromCommits } from '../stats.ts';
@@ -150,4 +151,38 @@ export function openOrderSink(
     ...sending,
     log: ctx.log,
   });
+}
+
+/** Write every order to the sink as the generator does (waiting when it asks, yielding now and then), then flush. */
+export async function writeOrders(sink: KafkaOrderSink, orders: Iterable<Order>): Promise<void> {
+  let n = 0;
+  for (const order of orders) {
+    const pending = sink.write(order);
+    if (pending) await pending;
+    if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await sink.flush();
+}
+
+/** What a system says of itself; unit and ordersPerRecord default to orders (orders/s, one per record). */
+export type SystemInfo = Omit<SystemDef, 'run' | 'unit' | 'ordersPerRecord'> &
+  Partial<Pick<SystemDef, 'unit' | 'ordersPerRecord'>>;
+
+/**
+ * A system whose every run has a topic prefix of its own (`bench_<runId>_<run>_`) and deletes every
+ * topic under it when the run ends, whatever the outcome: `body` gets the run's name and prefix.
+ */
+export function topicSystem(
+  info: SystemInfo,
+  body: (ctx: BenchContext, probe: Probe, run: { run: string; prefix: string }) => Promise<RunOutcome>,
+): SystemDef {
+  return {
+    unit: 'orders/s',
+    ordersPerRecord: () => 1,
+    ...info,
+    run: (ctx, probe, run) => {
+      const prefix = prefixOf(ctx, run);
+      return withTopics(ctx, prefix, () => body(ctx, probe, { run, prefix }));
+    },
+  };
 }

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
 import { createLogger } from '../../common/logger.ts';
+import { APICURIO_CONVERTER } from '../../connect/settings.ts';
+import type { SinkValues } from '../../connect/sink-config.ts';
 import { connectionSettings } from '../../common/settings.ts';
 import { ensureTopics, topicPlan } from '../../stack/topics.ts';
 
@@ -30,15 +32,37 @@ export async function createTopics(prefix: string, partitions = conn.partitions)
 
 /** Delete the topics of `prefix` (test clean-up). */
 export async function deleteTopics(prefix: string): Promise<void> {
-  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
+  const planned = new Set(topicPlan(prefix, 1).map((t) => t.topic));
+  await deleteTopicsWhere((t) => planned.has(t));
+}
+
+/** Delete every topic of the cluster that `doomed` picks (test clean-up), on the local stack by default. */
+export async function deleteTopicsWhere(
+  doomed: (topic: string) => boolean,
+  bootstrap = conn.kafkaBootstrap,
+): Promise<void> {
+  const admin = createKafka(bootstrap, 'orderflow-test-cleanup', log).admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const topics = topicPlan(prefix, 1)
-      .map((t) => t.topic)
-      .filter((t) => existing.has(t));
+    const topics = (await admin.listTopics()).filter(doomed);
     if (topics.length > 0) await admin.deleteTopics({ topics });
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The sink connectors' values on the local stack for one test's topic prefix and warehouse schema. */
+export function localSinkValues(topicPrefix: string, warehouseSchema: string): SinkValues {
+  return {
+    topicPrefix,
+    warehouseSchema,
+    replicationFactor: 1,
+    valueConverter: APICURIO_CONVERTER,
+    registryUrl: conn.registryUrl,
+    converterRegistryUrl: '',
+    databaseUrl: conn.databaseUrl,
+    jdbcUrl: '',
+    jdbcUser: '',
+    jdbcPassword: '',
+  };
 }

@@ -18,14 +18,13 @@ import type pg from 'pg';
 import { connectWarehouse } from '../../../common/database.ts';
 import { connectShop } from '../../../common/shop-database.ts';
 import { cdcConnectorNames } from '../../../common/names.ts';
-import { createKafka } from '../../../common/kafka.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
 import { watchSinks, type WatchState } from '../../../connect/watchdog.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
 import { describeDifferences, isClean, type TableDifference } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { conn, log, uniquePrefix } from '../helpers.ts';
+import { conn, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
 import { dropShop, freshShopUrl, localCdcValues } from '../shop/fresh-shop.ts';
 import { component, restore } from './stack-control.ts';
 
@@ -73,14 +72,7 @@ afterAll(async () => {
   const whAdmin = await connectWarehouse(conn.databaseUrl, wh.schema);
   await whAdmin.query(`drop schema if exists "${wh.schema}" cascade`);
   await whAdmin.end();
-  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  await deleteTopicsWhere((t) => t.startsWith(prefix));
 }, 300_000);
 
 describe('PostgreSQL restarted while the CDC source streams', () => {

@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { createKafka, type Producer } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
 import { stageRng } from '../../../processors/rng.ts';
@@ -23,7 +22,7 @@ import type { Order } from '../../../schemas/types.generated.ts';
 import { startSplitter } from '../../../splitter/service.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { conn, createTopics, deleteTopics, localSinkValues, log, uniquePrefix } from '../helpers.ts';
 
 /** Orders at the end of their lifecycle: `finished` (delivered) and `failed`, all invariant-clean. */
 export function finalOrders(count: number, seed: number): { finished: Order[]; failed: Order[] } {
@@ -74,18 +73,7 @@ export async function startLanding(
   const schema = `${prefix}wh`.toLowerCase();
   await createTopics(prefix);
   await migrate(conn.databaseUrl, schema);
-  const sinkValues: SinkValues = {
-    topicPrefix: prefix,
-    warehouseSchema: schema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-  };
+  const sinkValues = localSinkValues(prefix, schema);
   const deployed = await deploySinks(conn.connectUrl, sinkValues, 120_000);
   if (!deployed.healthy) {
     await deleteSinks(conn.connectUrl, sinkValues).catch(() => undefined);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../../schemas/types.generated.ts';
-import { expectPacedExactlyOnce, readTopics, sampleOrders, total, until, testPipeline } from './pipeline.ts';
+import { expectPacedExactlyOnce, readTopics, pacedOrders, total, until, testPipeline } from './pipeline.ts';
 
 const N = 300;
 const SPEED = 100_000;
@@ -13,10 +12,7 @@ describe('payment stage: live pacing across a rebalance', () => {
   it('hands pending outputs to the new owner of their partition: each released once, never early', async () => {
     await pipe.createTopics();
     const anchor = Date.now() + 2000;
-    const orders: Order[] = sampleOrders(N, 59).map((o, i) => ({
-      ...o,
-      order_date: anchor + Math.floor((i * SPREAD_MS * SPEED) / N),
-    }));
+    const orders = pacedOrders(N, 59, { anchor, spreadMs: SPREAD_MS, speed: SPEED });
     const encoder = await pipe.send(orders);
     const pacing = { speed: SPEED, anchor: String(anchor) };
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../../schemas/types.generated.ts';
-import { orderIds, readTopics, sampleOrders, total, until, testPipeline } from './pipeline.ts';
+import { orderIds, readTopics, pacedOrders, total, until, testPipeline } from './pipeline.ts';
 
 const N = 400;
 const SPEED = 100_000;
@@ -16,10 +15,7 @@ describe('payment stage: stopped in the middle of a release', () => {
   it('finishes the release, stops cleanly, and the next instance releases the rest exactly once', async () => {
     await pipe.createTopics();
     const anchor = Date.now() + 2000;
-    const orders: Order[] = sampleOrders(N, 67).map((o, i) => ({
-      ...o,
-      order_date: anchor + Math.floor((i * SPREAD_MS * SPEED) / N),
-    }));
+    const orders = pacedOrders(N, 67, { anchor, spreadMs: SPREAD_MS, speed: SPEED });
     const encoder = await pipe.send(orders);
     const settings = { speed: SPEED, anchor: String(anchor) };
 

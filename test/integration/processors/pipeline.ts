@@ -13,7 +13,7 @@ import { STAGE_NAMES } from '../../../processors/stages.ts';
 import { loadSettings } from '../../../common/config.ts';
 import { topicName, valueSubject, type TopicKey } from '../../../schemas/topics.ts';
 import type { Order, Stage } from '../../../schemas/types.generated.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { conn, createTopics, deleteTopics, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
 
 export const ORDER_SCHEMA = readSchema('order.avsc');
 
@@ -23,6 +23,21 @@ export function sampleOrders(count: number, seed = 17): Order[] {
   const orders = [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })];
   if (orders.length !== count) throw new Error(`the generator made ${orders.length} orders, not ${count}`);
   return orders;
+}
+
+/**
+ * `count` seeded sample orders whose order dates are spread evenly over `spreadMs` real milliseconds
+ * after `anchor` at the pacing `speed` factor (a live-paced stage releases them over that span).
+ */
+export function pacedOrders(
+  count: number,
+  seed: number,
+  o: { anchor: number; spreadMs: number; speed: number },
+): Order[] {
+  return sampleOrders(count, seed).map((order, i) => ({
+    ...order,
+    order_date: o.anchor + Math.floor((i * o.spreadMs * o.speed) / count),
+  }));
 }
 
 export interface TestRecord {
@@ -180,15 +195,8 @@ export function decodeOrder(encoder: Encoder<Order>, value: Buffer | null): Orde
 
 /** Delete the stages' internal pending topics of `prefix` (live pacing creates them). */
 export async function deletePendingTopics(prefix: string): Promise<void> {
-  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
-  await admin.connect();
-  try {
-    const wanted = new Set(STAGE_NAMES.map((stage) => pipelineNames(prefix).pending(stage)));
-    const topics = (await admin.listTopics()).filter((t) => wanted.has(t));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  const wanted = new Set(STAGE_NAMES.map((stage) => pipelineNames(prefix).pending(stage)));
+  await deleteTopicsWhere((t) => wanted.has(t));
 }
 
 /** The wall time at which a stage output is due at `speed` from `anchor` (as the runtime computes it). */

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
 import { runReconcile } from '../../../connect/reconcile.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
 import type { RunningStage } from '../../../processors/service.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
@@ -20,9 +19,8 @@ import { startSplitter } from '../../../splitter/service.ts';
 import { ensureTopics, topicPlan } from '../../../stack/topics.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
-import { createKafka } from '../../../common/kafka.ts';
 import { pipelineNames } from '../../../common/names.ts';
-import { conn, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
+import { conn, deleteTopicsWhere, localSinkValues, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
 import { eventually } from '../landing/landing-fixture.ts';
 import { startStage, testSettings } from '../processors/pipeline.ts';
 import {
@@ -85,18 +83,7 @@ beforeAll(async () => {
   phase('topics and schema');
   connect = await startSecuredConnect(cluster, prefix);
   phase('secured connect worker');
-  sinkValues = {
-    topicPrefix: prefix,
-    warehouseSchema: schema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-  };
+  sinkValues = localSinkValues(prefix, schema);
   const deployed = await deploySinks(connect.url, sinkValues, 120_000);
   if (!deployed.healthy)
     throw new Error(`sinks not RUNNING on the secured worker: ${JSON.stringify([...deployed.statuses])}`);
@@ -124,15 +111,11 @@ afterAll(async () => {
   const db = await connectWarehouse(conn.databaseUrl, schema);
   await db.query(`drop schema if exists "${schema}" cascade`).finally(() => db.end());
   if (cluster) {
-    const admin = createKafka(cluster.bootstrap, 'orderflow-test-cleanup', log).admin();
-    await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const topics = [
+    const ours = new Set([
       ...topicPlan(prefix, 1).map((t) => t.topic),
       ...STAGE_NAMES.map((stage) => pipelineNames(prefix).pending(stage)),
-    ].filter((t) => existing.has(t));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    await admin.disconnect();
+    ]);
+    await deleteTopicsWhere((t) => ours.has(t), cluster.bootstrap);
     await cluster.close();
   }
   phase('clean-up');

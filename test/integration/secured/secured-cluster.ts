@@ -10,13 +10,12 @@ import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka } from '../../../common/kafka.ts';
 import { connectWorkerArgs, connectWorkerProperties } from '../../../stack/components.ts';
 import { log4j2, tcpOpen } from '../../../stack/jvm.ts';
 import { javaSaslClientProperties, SASL_MECHANISM, tlsPaths } from '../../../stack/kafka-sasl.ts';
 import { deleteScramUser, setScramUser } from '../../../stack/scram-users.ts';
 import { loadStack } from '../../../stack/stack.ts';
-import { log } from '../helpers.ts';
+import { deleteTopicsWhere } from '../helpers.ts';
 
 export interface SecuredCluster {
   bootstrap: string;
@@ -141,14 +140,7 @@ export async function startSecuredConnect(cluster: SecuredCluster, tag: string):
       await stop();
       for (const file of [props, path.join(paths.conf, `connect-${tag}-log4j2.properties`), logFile])
         rmSync(file, { force: true });
-      const admin = createKafka(cluster.bootstrap, 'orderflow-test-cleanup', log).admin();
-      await admin.connect();
-      try {
-        const topics = (await admin.listTopics()).filter((t) => t.startsWith(storagePrefix));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
-      } finally {
-        await admin.disconnect();
-      }
+      await deleteTopicsWhere((t) => t.startsWith(storagePrefix), cluster.bootstrap);
     },
   };
 }

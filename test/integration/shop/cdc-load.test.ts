@@ -21,7 +21,7 @@ import { isClean } from '../../../shop/reconcile-compare.ts';
 import { startStockService, type StockService } from '../../../stock/service.ts';
 import { finalOrders } from '../landing/landing-fixture.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { conn, createTopics, deleteTopics, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
 import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
 
 const prefix = uniquePrefix('cdcload');
@@ -43,14 +43,7 @@ afterAll(async () => {
   await deleteCdc(conn.connectUrl, values).catch(() => undefined);
   await dropShop(shopUrl);
   await wh.drop();
-  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  await deleteTopicsWhere((t) => t.startsWith(prefix));
   await deleteTopics(prefix).catch(() => undefined);
 });
 

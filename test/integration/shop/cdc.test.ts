@@ -10,13 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectShop } from '../../../common/shop-database.ts';
-import { createKafka } from '../../../common/kafka.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
 import { isClean } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { conn, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
+import { conn, deleteTopicsWhere, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
 import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
 
 const run = promisify(execFile);
@@ -51,14 +50,7 @@ afterAll(async () => {
   await deleteCdc(conn.connectUrl, values).catch(() => undefined);
   await dropShop(shopUrl);
   await wh.drop();
-  const admin = createKafka(conn.kafkaBootstrap, 'orderflow-test-cleanup', log).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  await deleteTopicsWhere((t) => t.startsWith(prefix));
 });
 
 describe('change data capture from the shop database', () => {

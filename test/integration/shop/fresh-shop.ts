@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../../../common/config.ts';
 import { resetShop } from '../../../common/shop-database.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { APICURIO_CONVERTER } from '../../../connect/settings.ts';
 import { shopSettings } from '../../../shop/settings.ts';
-import { conn } from '../helpers.ts';
+import { localSinkValues } from '../helpers.ts';
 
 /** A shop database URL no other test uses (same server as ORDERFLOW_SHOP_DATABASE_URL). */
 export function freshShopUrl(label: string): string {
@@ -23,17 +22,5 @@ export function localCdcValues(
   warehouseSchema: string,
   shopDatabaseUrl: string,
 ): CdcValues {
-  return {
-    topicPrefix,
-    warehouseSchema,
-    replicationFactor: 1,
-    valueConverter: APICURIO_CONVERTER,
-    registryUrl: conn.registryUrl,
-    converterRegistryUrl: '',
-    databaseUrl: conn.databaseUrl,
-    jdbcUrl: '',
-    jdbcUser: '',
-    jdbcPassword: '',
-    shopDatabaseUrl,
-  };
+  return { ...localSinkValues(topicPrefix, warehouseSchema), shopDatabaseUrl };
 }

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseMetrics } from '../../../bench/children.ts';
 import { csvLine } from '../../../bench/postgres-io.ts';
-import {
-  cpuRatio,
-  markdownTable,
-  medianCpu,
-  ownProcesses,
-  perCpuSecond,
-  renderConsole,
-  renderMarkdown,
-  renderSweep,
-  textTable,
-} from '../../../bench/report.ts';
+import { cpuRatio, medianCpu, ownProcesses, perCpuSecond } from '../../../bench/cpu-charge.ts';
+import { renderConsole, renderMarkdown, renderSweep } from '../../../bench/report.ts';
+import { markdownTable, textTable } from '../../../bench/tables.ts';
 import { ratio, summarize } from '../../../bench/stats.ts';
 import { computeRatios, mergeResults } from '../../../bench/suite.ts';
 import type { BenchResult, RunSample, SystemResult } from '../../../bench/types.ts';

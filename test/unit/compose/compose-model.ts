@@ -11,6 +11,9 @@ import { parse } from 'yaml';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const rootPath = (...parts: string[]) => path.join(ROOT, ...parts);
 
+/** A volume source that is a path on the host (a bind mount), not a named volume. */
+export const isHostPath = (source: string) => /^(\.{1,2}\/|\/|~)/.test(source) || source === '.';
+
 export type Vars = Record<string, string>;
 
 export interface Healthcheck {

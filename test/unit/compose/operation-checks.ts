@@ -1,12 +1,10 @@
 /**
  * Static checks of how the Docker setup behaves once it runs, read against the images' own sources:
- * restarts, memory, line endings and SELinux labels of bind mounts, the Kafka listener the Docker host
- * reaches, the setup scripts' failure paths, what the live view watches, and what the docs promise.
- * Like compose-checks.ts, each is a pure function returning problems (empty = fine).
+ * restarts, the Kafka listener the Docker host reaches, the setup scripts' failure paths and what the
+ * live view watches. Memory, bind mounts and docs/docker.md have checks of their own (memory-checks,
+ * mount-checks, docker-docs-checks). Like compose-checks.ts, each is a pure function returning
+ * problems (empty = fine).
  */
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { ksqlStatements } from './compose-checks.ts';
 import {
   asArgs,
   dependsOn,
@@ -15,32 +13,7 @@ import {
   type ComposeFile,
   type Service,
 } from './compose-model.ts';
-
-const isHostPath = (source: string) => /^(\.{1,2}\/|\/|~)/.test(source) || source === '.';
-
-/** A service's bind mounts: host source, container target, options (`ro`, `z`, ...). */
-export function bindMounts(s: Service): { source: string; target: string; options: string[] }[] {
-  const mounts: { source: string; target: string; options: string[] }[] = [];
-  for (const v of s.volumes ?? []) {
-    if (typeof v === 'string') {
-      const [source = '', target = '', options = ''] = v.split(':');
-      if (isHostPath(source)) mounts.push({ source, target, options: options.split(',').filter(Boolean) });
-    } else if (v.type === 'bind' || (v.source !== undefined && isHostPath(v.source))) {
-      const long = v as {
-        source?: string;
-        target?: string;
-        read_only?: boolean;
-        bind?: { selinux?: string };
-      };
-      const options = [...(long.read_only ? ['ro'] : []), ...(long.bind?.selinux ? [long.bind.selinux] : [])];
-      mounts.push({ source: long.source ?? '', target: long.target ?? '', options });
-    }
-  }
-  return mounts;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Restarts: a long-running service comes back after a Docker or host restart.
+import { ksqlStatements } from './ksql-checks.ts';
 
 /** `on-failure` and `no` leave a service down after the daemon restarts; these bring it back. */
 const RESTARTS_AFTER_DAEMON_RESTART = ['always', 'unless-stopped'];
@@ -57,161 +30,6 @@ export function restartProblems(compose: ComposeFile): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 // Memory: every JVM has a heap cap, and the documented total holds.
-
-/** The variable each image's start script reads its JVM heap options from. */
-export const JVM_HEAP_VARIABLES: { image: RegExp; variable: string }[] = [
-  { image: /cp-kafka:|cp-kafka-connect:|^orderflow-connect:/, variable: 'KAFKA_HEAP_OPTS' },
-  { image: /cp-schema-registry:/, variable: 'SCHEMA_REGISTRY_HEAP_OPTS' },
-  { image: /cp-ksqldb-server:/, variable: 'KSQL_HEAP_OPTS' },
-  { image: /kafbat\/kafka-ui:/, variable: 'JAVA_OPTS' },
-];
-
-/** -Xmx in MiB from JVM options, or undefined. */
-export function maxHeapMiB(options: string | undefined): number | undefined {
-  const m = /-Xmx(\d+)([kKmMgG]?)\b/.exec(options ?? '');
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? '').toLowerCase();
-  return unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : n / 1024 / 1024;
-}
-
-export function jvmHeapOf(s: Service): { variable: string; value: string | undefined } | undefined {
-  const jvm = JVM_HEAP_VARIABLES.find((j) => j.image.test(s.image ?? ''));
-  return jvm && { variable: jvm.variable, value: environmentOf(s)[jvm.variable] };
-}
-
-/** A health check that starts a JVM (a Kafka CLI tool or java itself). */
-const healthcheckWords = (s: Service) => {
-  const t = s.healthcheck?.test;
-  return s.healthcheck?.disable || !t ? '' : (Array.isArray(t) ? t : [t]).join(' ');
-};
-const startsJvm = (words: string) => /(^|[\s;&|])(kafka-[a-z-]+|java)(\s|$)/.test(words);
-/** The heap a JVM health check gives itself: KAFKA_HEAP_OPTS=... set in its own command. */
-const healthcheckHeap = (words: string) =>
-  maxHeapMiB(/KAFKA_HEAP_OPTS=("[^"]*"|'[^']*'|\S+)/.exec(words)?.[1]);
-
-export const HEALTHCHECK_HEAP_MAX_MIB = 256;
-
-export function heapProblems(compose: ComposeFile): string[] {
-  const problems: string[] = [];
-  for (const [name, s] of Object.entries(compose.services)) {
-    const heap = jvmHeapOf(s);
-    if (heap && maxHeapMiB(heap.value) === undefined)
-      problems.push(`${name}: a JVM without a heap cap (-Xmx in ${heap.variable})`);
-    const words = healthcheckWords(s);
-    if (startsJvm(words)) {
-      const mib = healthcheckHeap(words);
-      if (mib === undefined)
-        problems.push(`${name}: its health check starts a JVM that inherits the service's heap settings`);
-      else if (mib > HEALTHCHECK_HEAP_MAX_MIB)
-        problems.push(`${name}: its health check's JVM may take ${mib} MiB every run`);
-    }
-  }
-  return problems;
-}
-
-/** Estimates outside the heap caps, as docs/docker.md states them. */
-export const MEMORY_ALLOWANCE_MIB = { jvmOverhead: 256, postgres: 256, nodeService: 256 };
-
-/** The memory budget of everything that runs at once (profiles left out), in MiB. */
-export function memoryBudget(compose: ComposeFile): { total: number; items: Record<string, number> } {
-  const items: Record<string, number> = {};
-  for (const [name, s] of Object.entries(compose.services)) {
-    if ((s.profiles ?? []).length > 0) continue;
-    const heap = jvmHeapOf(s);
-    if (heap) items[name] = (maxHeapMiB(heap.value) ?? 0) + MEMORY_ALLOWANCE_MIB.jvmOverhead;
-    else if ((s.image ?? '').startsWith('postgres:')) items[name] = MEMORY_ALLOWANCE_MIB.postgres;
-    else if ((s.image ?? '').startsWith('orderflow:') && !isOneShot(s))
-      items[name] = MEMORY_ALLOWANCE_MIB.nodeService;
-    const words = healthcheckWords(s);
-    if (startsJvm(words)) items[`${name} health check`] = healthcheckHeap(words) ?? 0;
-  }
-  return { total: Object.values(items).reduce((a, b) => a + b, 0), items };
-}
-
-/** The docs' figure ("about N GB of memory") holds the budget, and their table is the compose file's. */
-export function memoryDocProblems(compose: ComposeFile, docs: string): string[] {
-  const problems: string[] = [];
-  const gb = Number(/about (\d+(?:\.\d+)?) GB of memory/.exec(docs)?.[1]);
-  const { total } = memoryBudget(compose);
-  if (!(gb > 0)) problems.push('docs: no "about N GB of memory" figure');
-  else if (total > gb * 1024)
-    problems.push(`docs: say about ${gb} GB of memory, the services' budget is ${total} MiB`);
-  if (!docs.includes(`| ${total} MB |`)) problems.push(`docs: the memory table's total is not ${total} MB`);
-  for (const [name, s] of Object.entries(compose.services)) {
-    const flag = /-Xmx\S+/.exec(jvmHeapOf(s)?.value ?? '')?.[0];
-    if (flag && !new RegExp(`\\| \`${name}\`[^\\n]*\`${flag}\``).test(docs))
-      problems.push(`docs: the memory table does not give ${name} \`${flag}\``);
-  }
-  return problems;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Bind mounts: LF line endings on every checkout (.gitattributes), SELinux labels.
-
-/** The `eol` a path gets from .gitattributes (last matching line wins), or undefined. */
-export function eolOf(gitattributes: string, file: string): string | undefined {
-  let eol: string | undefined;
-  const posix = file.split(path.sep).join('/');
-  for (const raw of gitattributes.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const [pattern = '', ...attrs] = line.split(/\s+/);
-    const glob = pattern.replace(/^\//, '');
-    const subject = glob.includes('/') ? posix : path.posix.basename(posix);
-    const re = new RegExp(
-      `^${glob
-        .split('**')
-        .map((part) =>
-          part
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '[^/]*')
-            .replace(/\?/g, '[^/]'),
-        )
-        .join('.*')}$`,
-    );
-    if (!re.test(subject)) continue;
-    for (const a of attrs) {
-      if (a.startsWith('eol=')) eol = a.slice(4);
-      else if (a === 'binary' || a === '-text') eol = undefined;
-    }
-  }
-  return eol;
-}
-
-/** Every file under the compose file's bind mounts, relative to the root (docs left out). */
-export function boundFiles(compose: ComposeFile, root: string): string[] {
-  const files = new Set<string>();
-  const walk = (rel: string) => {
-    const abs = path.resolve(root, rel);
-    if (statSync(abs).isDirectory()) {
-      for (const entry of readdirSync(abs)) walk(path.join(rel, entry));
-    } else if (!rel.endsWith('.md')) files.add(path.normalize(rel));
-  };
-  for (const s of Object.values(compose.services)) for (const m of bindMounts(s)) walk(m.source);
-  return [...files].sort();
-}
-
-export function lineEndingProblems(gitattributes: string | undefined, files: string[]): string[] {
-  if (gitattributes === undefined) return ['no .gitattributes: bind-mounted scripts get CRLF on Windows'];
-  return files
-    .filter((f) => eolOf(gitattributes, f) !== 'lf')
-    .map((f) => `${f}: bind-mounted, but .gitattributes does not check it out with eol=lf`);
-}
-
-export function selinuxProblems(compose: ComposeFile): string[] {
-  const problems: string[] = [];
-  for (const [name, s] of Object.entries(compose.services)) {
-    for (const m of bindMounts(s)) {
-      if (!m.options.some((o) => o === 'z' || o === 'Z'))
-        problems.push(`${name}: bind mount ${m.source} without :z, unreadable on SELinux hosts`);
-    }
-  }
-  return problems;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Kafka: the advertised address for the Docker host is the one its port is published on.
 
 export function advertisedListenerProblems(compose: ComposeFile): string[] {
   const problems: string[] = [];
@@ -294,6 +112,7 @@ export function migrationScriptProblems(script: string): string[] {
 // The live view watches the consumer groups that do the split on this stack.
 
 const SPLIT_INPUTS = ['finished_orders', 'failed_orders'];
+
 const identifier = (raw: string) => (raw.startsWith('`') ? raw.slice(1, -1) : raw.toUpperCase());
 
 /**
@@ -376,80 +195,3 @@ export function splitGroupProblems(compose: ComposeFile, migrations: { text: str
 // ---------------------------------------------------------------------------------------------------
 // docs/docker.md: queries use the schema's enum symbols, commands show what they say they show,
 // and unbounded retention is said.
-
-/** Enum fields of Avro schemas by field name (lower case), with their symbols. */
-export function avroEnums(schemas: unknown[]): Map<string, string[]> {
-  const enums = new Map<string, string[]>();
-  const enumOf = (t: unknown): string[] | undefined => {
-    if (Array.isArray(t)) return t.map(enumOf).find(Boolean);
-    if (t && typeof t === 'object' && (t as { type?: unknown }).type === 'enum')
-      return (t as { symbols: string[] }).symbols;
-    return undefined;
-  };
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as { name?: unknown; type?: unknown; fields?: unknown };
-    if (typeof o.name === 'string' && o.type !== undefined) {
-      const symbols = enumOf(o.type);
-      if (symbols && o.fields === undefined) enums.set(o.name.toLowerCase(), symbols);
-    }
-    Object.values(o).forEach(walk);
-  };
-  schemas.forEach(walk);
-  return enums;
-}
-
-export function docEnumProblems(markdown: string, enums: Map<string, string[]>): string[] {
-  const problems: string[] = [];
-  for (const block of markdown.matchAll(/```sql\n([\s\S]*?)```/g)) {
-    for (const m of block[1]!.matchAll(/`?(\w+)`?\s*(?:=|!=|<>)\s*'([^']*)'/g)) {
-      const symbols = enums.get(m[1]!.toLowerCase());
-      if (symbols && !symbols.includes(m[2]!))
-        problems.push(
-          `docs: ${m[1]} = '${m[2]}' never matches: the enum's symbols are ${symbols.join(', ')}`,
-        );
-    }
-  }
-  return problems;
-}
-
-/** `docker compose ps` leaves exited containers out: with one-shot services, the docs need `-a`. */
-export function psProblems(markdown: string, compose: ComposeFile): string[] {
-  if (!Object.values(compose.services).some(isOneShot)) return [];
-  return [...markdown.matchAll(/docker compose ps\b([^`\n]*)/g)]
-    .filter((m) => !/(^|\s)(-a|--all)\b/.test(m[1]!))
-    .map((m) => `docs: "${m[0].trim()}" does not list the exited setup services (add -a)`);
-}
-
-export function retentionUnbounded(kafkaEnv: Record<string, string>): boolean {
-  const time = ['KAFKA_LOG_RETENTION_MS', 'KAFKA_LOG_RETENTION_MINUTES', 'KAFKA_LOG_RETENTION_HOURS']
-    .map((k) => kafkaEnv[k])
-    .find((v) => v !== undefined);
-  const bytes = Number(kafkaEnv.KAFKA_LOG_RETENTION_BYTES ?? '-1');
-  return time === '-1' && !(bytes > 0);
-}
-
-export function retentionProblems(compose: ComposeFile, docs: string): string[] {
-  const kafka = compose.services.kafka;
-  if (!kafka || !retentionUnbounded(environmentOf(kafka))) return [];
-  const liveGenerator = Object.entries(compose.services).find(
-    ([, s]) =>
-      (s.profiles ?? []).length === 0 &&
-      !isOneShot(s) &&
-      /^generate\b.*--mode live/.test(asArgs(s.command).join(' ')),
-  );
-  if (!liveGenerator) return [];
-  const section = /^## Retention\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(docs)?.[1];
-  if (!section)
-    return [
-      'docs: Kafka keeps every record and the live generator never stops, but no "## Retention" section says so',
-    ];
-  const problems: string[] = [];
-  if (!/for ever|never deleted|without bound|grows/i.test(section))
-    problems.push('docs: the Retention section does not say the data grows without bound');
-  for (const command of [`docker compose stop ${liveGenerator[0]}`, 'docker compose down -v']) {
-    if (!section.includes(command)) problems.push(`docs: the Retention section does not give \`${command}\``);
-  }
-  return problems;
-}

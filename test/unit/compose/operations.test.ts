@@ -8,24 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { environmentOf, loadRepoCompose, ROOT, rootPath, type ComposeFile } from './compose-model.ts';
 import {
   advertisedListenerProblems,
-  avroEnums,
-  boundFiles,
-  docEnumProblems,
-  eolOf,
-  heapProblems,
   ksqlSplitGroups,
-  lineEndingProblems,
-  maxHeapMiB,
-  memoryBudget,
-  memoryDocProblems,
   migrationScriptProblems,
-  psProblems,
   restartProblems,
-  retentionProblems,
-  selinuxProblems,
   splitGroupProblems,
   unawaitedSetupProblems,
 } from './operation-checks.ts';
+import { avroEnums, docEnumProblems, psProblems, retentionProblems } from './docker-docs-checks.ts';
+import { boundFiles, eolOf, lineEndingProblems, selinuxProblems } from './mount-checks.ts';
+import { heapProblems, maxHeapMiB, memoryBudget, memoryDocProblems } from './memory-checks.ts';
 
 const read = (...p: string[]) => readFileSync(rootPath(...p), 'utf8');
 const { compose } = loadRepoCompose();

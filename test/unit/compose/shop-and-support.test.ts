@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../common/config.ts';
 import { ftpSettings } from '../../../common/ftp-settings.ts';
 import { shopDatabaseSetting } from '../../../common/settings.ts';
-import { buildOf } from './compose-checks.ts';
+import { buildOf } from './image-checks.ts';
 import { environmentOf, loadRepoCompose, rootPath, type ComposeFile } from './compose-model.ts';
 
 const { compose, vars } = loadRepoCompose();
