@@ -22,6 +22,41 @@ const SEED = 11;
 const orders: Order[] = sampleOrders(400, 23).map((o) => runChain(o, SEED, PROFILES.default));
 const expectedTickets = new Map(orders.flatMap((o) => ticketsFor(o, SEED)).map((t) => [t.ticket_id, t]));
 
+/** The desk's options for a test: its own topics, schema and FTP directory. */
+function deskOptions(
+  prefix: string,
+  deskSchema: string,
+  ftpDir: string,
+  o: { instanceId: string; dirt: { duplicate: number; staleStatus: number }; reportIntervalMs: number },
+) {
+  return {
+    ...conn,
+    databaseUrl,
+    deskSchema,
+    topicPrefix: prefix,
+    partitions: 1,
+    seed: SEED,
+    batchSize: 50,
+    ftp,
+    ftpDir,
+    reportDelayHours: 0,
+    log,
+    onFatal: (error: unknown) => log.error({ err: String(error) }, 'fatal'),
+    ...o,
+  };
+}
+
+/** Each order's outcome into finished_orders or failed_orders, as the stages would write it. */
+async function sendOutcomes(prefix: string, batch: Order[]): Promise<void> {
+  const p = await inputProducer(prefix);
+  for (const o of batch) {
+    await p.sendRaw(topicName(o.failure ? 'failed' : 'finished', prefix), [
+      { key: o.order_id, value: p.encoder.encode(o) },
+    ]);
+  }
+  await p.close();
+}
+
 describe('the support desk simulator', () => {
   const prefix = uniquePrefix('sup');
   const deskSchema = `desk_${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 60);
@@ -33,33 +68,15 @@ describe('the support desk simulator', () => {
   let session: Awaited<ReturnType<typeof ftpDir>>['session'];
 
   const start = () =>
-    startSupport({
-      ...conn,
-      databaseUrl,
-      deskSchema,
-      topicPrefix: prefix,
-      partitions: 1,
-      seed: SEED,
-      batchSize: 50,
-      instanceId: 'it',
-      ftp,
-      ftpDir: dir,
-      dirt: { duplicate: 0.1, staleStatus: 0.2 },
-      reportDelayHours: 0,
-      // Long: the desk must move on at the loader's receipts, not at this interval.
-      reportIntervalMs: 30_000,
-      log,
-      onFatal: (error) => log.error({ err: String(error) }, 'fatal'),
-    });
-  const send = async (batch: Order[]) => {
-    const p = await inputProducer(prefix);
-    for (const o of batch) {
-      await p.sendRaw(topicName(o.failure ? 'failed' : 'finished', prefix), [
-        { key: o.order_id, value: p.encoder.encode(o) },
-      ]);
-    }
-    await p.close();
-  };
+    startSupport(
+      deskOptions(prefix, deskSchema, dir, {
+        instanceId: 'it',
+        dirt: { duplicate: 0.1, staleStatus: 0.2 },
+        // Long: the desk must move on at the loader's receipts, not at this interval.
+        reportIntervalMs: 30_000,
+      }),
+    );
+  const send = (batch: Order[]) => sendOutcomes(prefix, batch);
   const ticketCount = async () =>
     Number((await db.query<{ n: string }>('select count(*) as n from tickets')).rows[0]!.n);
 
@@ -217,30 +234,14 @@ describe('the support desk with no loader running', () => {
   });
 
   it('moves on after its interval, deleting reports unread, and the loader names the days it missed', async () => {
-    const p = await inputProducer(prefix);
-    for (const o of orders) {
-      await p.sendRaw(topicName(o.failure ? 'failed' : 'finished', prefix), [
-        { key: o.order_id, value: p.encoder.encode(o) },
-      ]);
-    }
-    await p.close();
-    desk = await startSupport({
-      ...conn,
-      databaseUrl,
-      deskSchema,
-      topicPrefix: prefix,
-      partitions: 1,
-      seed: SEED,
-      batchSize: 50,
-      instanceId: 'it-alone',
-      ftp,
-      ftpDir: dir,
-      dirt: { duplicate: 0, staleStatus: 0 },
-      reportDelayHours: 0,
-      reportIntervalMs: 2000,
-      log,
-      onFatal: (error) => log.error({ err: String(error) }, 'fatal'),
-    });
+    await sendOutcomes(prefix, orders);
+    desk = await startSupport(
+      deskOptions(prefix, deskSchema, dir, {
+        instanceId: 'it-alone',
+        dirt: { duplicate: 0, staleStatus: 0 },
+        reportIntervalMs: 2000,
+      }),
+    );
     const loader = new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
     try {
       // The loader takes the first report, then is gone while the desk uploads three more.
