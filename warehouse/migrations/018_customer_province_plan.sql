@@ -48,3 +48,14 @@ begin
   end loop;
 end
 $$;
+
+-- A customer's only version (version 1, still current: the common case, a new customer) has no
+-- earlier province, and is inserted with the type 3 columns null: its insert calls nothing. Any
+-- other insert (a new version, a rebuild's versions) refreshes the customer as before.
+drop trigger dim_customer_province_insert on dim_customer;
+create trigger dim_customer_province_insert
+after insert on dim_customer
+for each row
+when (not (new.version = 1 and new.valid_to = 'infinity' and new.previous_provincial_code is null
+           and new.previous_lgu is null and new.province_changed_at is null))
+execute function dim_customer_province_changed();
