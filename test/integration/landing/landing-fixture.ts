@@ -9,13 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { createKafka, type Producer } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
+import { runReconcile } from '../../../connect/reconcile.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
-import { stageRng } from '../../../processors/rng.ts';
 import type { StageRuntime } from '../../../runtime/index.ts';
-import { STAGES, STAGE_NAMES } from '../../../processors/stages.ts';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
 import { checkOrder } from '../../../schemas/invariants.ts';
 import { topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
@@ -23,28 +20,16 @@ import { startSplitter } from '../../../splitter/service.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { conn, createTopics, deleteTopics, localSinkValues, log, uniquePrefix } from '../helpers.ts';
+import { sampleOrders } from '../processors/pipeline.ts';
+import { runChain } from '../../unit/processors/chain.ts';
 
 /** Orders at the end of their lifecycle: `finished` (delivered) and `failed`, all invariant-clean. */
 export function finalOrders(count: number, seed: number): { finished: Order[]; failed: Order[] } {
   const finished: Order[] = [];
   const failed: Order[] = [];
-  // The generator stops at `until` (or now), whichever comes first: leave room for `count` orders.
-  const config = makeConfig({ seed, count, from: Date.UTC(2025, 0, 1), until: Date.UTC(2035, 0, 1) });
-  const orders = [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })];
-  if (orders.length !== count) throw new Error(`the generator made ${orders.length} orders, not ${count}`);
-  for (const unpaid of orders) {
-    let order = unpaid;
-    let ended = false;
-    for (const stage of STAGE_NAMES) {
-      const outcome = STAGES[stage].transform(order, stageRng(seed, stage, order.order_id), PROFILES.default);
-      order = outcome.order;
-      if (outcome.kind === 'failed') {
-        failed.push(order);
-        ended = true;
-        break;
-      }
-    }
-    if (!ended) finished.push(order);
+  for (const unpaid of sampleOrders(count, seed)) {
+    const order = runChain(unpaid, seed, PROFILES.default);
+    (order.failure ? failed : finished).push(order);
   }
   for (const o of finished)
     if (checkOrder(o, 'finished').length) throw new Error(`bad fixture ${o.order_id}`);
@@ -62,6 +47,8 @@ export interface LandingPipeline {
   send(orders: { finished: Order[]; failed: Order[] }): Promise<void>;
   sendRaw(topic: string, messages: KafkaJS.Message[]): Promise<void>;
   query<R extends object>(sql: string): Promise<R[]>;
+  /** `orderflow reconcile` of this pipeline's topics against its warehouse schema. */
+  reconcile(): ReturnType<typeof runReconcile>;
   close(): Promise<void>;
 }
 
@@ -136,6 +123,16 @@ export async function startLanding(
     async query<R extends object>(sql: string) {
       return (await db.query<R>(sql)).rows;
     },
+    reconcile: () =>
+      runReconcile({
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        databaseUrl: conn.databaseUrl,
+        topicPrefix: prefix,
+        warehouseSchema: schema,
+        timeoutMs: 120_000,
+        log,
+      }),
     async close() {
       await splitter?.stop().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
