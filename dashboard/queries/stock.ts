@@ -112,7 +112,7 @@ export async function stockTab(db: Db, range: RangeWindow) {
     [range.from, range.to],
   );
 
-  // Price history (dim_product, SCD type 2, migration 018) of the product whose price changed most often in
+  // Price history (dim_product, SCD type 2, migration 019) of the product whose price changed most often in
   // the range (lowest SKU on a tie): every version in force at some time in the range.
   const priceHistory = await db.rows<{
     sku: number;

@@ -1,5 +1,5 @@
 /**
- * dim_product (SCD type 2 from the shop's change stream, migration 018) and the margin at order
+ * dim_product (SCD type 2 from the shop's change stream, migration 019) and the margin at order
  * time on a real PostgreSQL: the shop's price schedule
  * (seed 7) landed as shop_price_changes, the generator's order lines for the same seed as
  * order_items. Every line's unit_price is the price in force at its order time (the check passes),
