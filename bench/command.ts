@@ -11,7 +11,7 @@ import { createLogger } from '../common/logger.ts';
 import { addSettingFlags } from '../common/setting-flags.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { runLatency } from './latency.ts';
-import { newestResult, registerLatency } from './latency-command.ts';
+import { newestResult, registerLatency, type LatencyResult } from './latency-command.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
 import {
   mergeResults,
@@ -312,6 +312,7 @@ export function register(program: Command): void {
       const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : undefined;
       const out = opts.out ?? path.join(process.cwd(), 'BENCHMARKS.md');
       const sustained = latestSustained();
+      const latency = newestResult<LatencyResult>('latency-')?.result;
       writeFileSync(
         out,
         await formatMarkdown(
@@ -319,6 +320,7 @@ export function register(program: Command): void {
             sweeps,
             ...(analysis ? { analysis } : {}),
             ...(sustained ? { sustained } : {}),
+            ...(latency ? { latency } : {}),
           }),
           out,
         ),

@@ -9,6 +9,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { createKafka, nextOffset, type Kafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
+import { CONCURRENT_PARTITIONS, GroupCommit } from '../runtime/group-commit.ts';
 import type { Message } from './input.ts';
 
 export interface KafkaContext {
@@ -282,6 +283,38 @@ export async function passThrough(
   let failure: unknown;
   let transactions = 0;
   let transactionSeconds = 0;
+  let stopping = false;
+  // The batches ready together share one transaction, as the stage runtime's group commit does:
+  // the baseline commits the way the system it bounds commits.
+  const commits = new GroupCommit<PassedBatch>(
+    async (group) => {
+      const started = performance.now();
+      try {
+        if (o.transactional) {
+          await producer.transaction();
+          const [sent, offsets] = await Promise.allSettled([
+            producer.sendBatch({ topicMessages: group.flatMap((b) => b.out) }),
+            producer.sendOffsets({ consumer, topics: offsetsOf(group) }),
+          ]);
+          if (sent.status === 'rejected') throw sent.reason;
+          if (offsets.status === 'rejected') throw offsets.reason;
+          await producer.commit();
+        } else {
+          await producer.sendBatch({ topicMessages: group.flatMap((b) => b.out) });
+          await consumer.commitOffsets(
+            offsetsOf(group).flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+          );
+        }
+      } catch (error) {
+        failure ??= error;
+        if (o.transactional && producer.isActive()) await producer.abort().catch(() => undefined);
+        throw error;
+      }
+      transactions++;
+      transactionSeconds += (performance.now() - started) / 1000;
+    },
+    () => stopping,
+  );
   await producer.connect();
   await consumer.connect();
   try {
@@ -289,38 +322,17 @@ export async function passThrough(
     o.onReady?.();
     await consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
       eachBatch: async ({ batch, resolveOffset }) => {
         const messages = batch.messages;
         if (messages.length === 0) return;
-        const out = outputsOf(messages, o);
         const last = messages[messages.length - 1]!.offset;
-        const offset = nextOffset(last);
-        const started = performance.now();
-        try {
-          if (o.transactional) {
-            await producer.transaction();
-            const [sent, offsets] = await Promise.allSettled([
-              producer.sendBatch({ topicMessages: out }),
-              producer.sendOffsets({
-                consumer,
-                topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-              }),
-            ]);
-            if (sent.status === 'rejected') throw sent.reason;
-            if (offsets.status === 'rejected') throw offsets.reason;
-            await producer.commit();
-          } else {
-            await producer.sendBatch({ topicMessages: out });
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
-          }
-        } catch (error) {
-          failure ??= error;
-          if (o.transactional && producer.isActive()) await producer.abort().catch(() => undefined);
-          throw error;
-        }
-        transactions++;
-        transactionSeconds += (performance.now() - started) / 1000;
+        await commits.submit({
+          out: outputsOf(messages, o),
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: nextOffset(last),
+        });
         resolveOffset(last);
         noteCommit(trace, messages.length);
       },
@@ -337,9 +349,32 @@ export async function passThrough(
     }
     return { trace, timedOut: !done, transactions, transactionSeconds };
   } finally {
+    stopping = true;
+    await commits.idle();
     await consumer.disconnect();
     await producer.disconnect();
   }
+}
+
+/** One consumed batch of the pass-through, waiting for its group's transaction. */
+interface PassedBatch {
+  out: KafkaJS.TopicMessages[];
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Each partition's next offset, grouped by topic, for sendOffsets or commitOffsets. */
+function offsetsOf(
+  group: readonly PassedBatch[],
+): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const b of group) {
+    let list = byTopic.get(b.topic);
+    if (!list) byTopic.set(b.topic, (list = []));
+    list.push({ partition: b.partition, offset: b.offset });
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
 /** What one consumed batch becomes: its bytes unchanged to `output`, or the fan-out's records. */

@@ -76,7 +76,7 @@ export const sharedSettings = {
     'ORDERFLOW_BATCH_SIZE',
     positiveInt,
     1000,
-    'Most records per consumed batch (js.consumer.max.batch.size) of a stage or the splitter; one Kafka transaction per batch.',
+    'Most records per consumed batch (js.consumer.max.batch.size) of a stage or the splitter; the batches ready together share one Kafka transaction (group commit).',
     { flag: '--batch-size <n>', replaces: ['ORDERFLOW_SPLITTER_BATCH_SIZE'] },
   ),
   instanceId: setting(

@@ -8,6 +8,12 @@
  */
 import { OrderflowError } from '../common/errors.ts';
 
+/**
+ * How many partitions' batches the consumer hands over at once (partitionsConsumedConcurrently):
+ * the most batches one group can hold. 16 covers the splitter's 2 topics x 6 partitions.
+ */
+export const CONCURRENT_PARTITIONS = 16;
+
 interface Waiting<T> {
   item: T;
   resolve: () => void;

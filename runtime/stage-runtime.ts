@@ -16,17 +16,11 @@ import { TransactionLock, TransactionalWriter } from './transactional-writer.ts'
 import type { StageRuntimeOptions } from './stage-options.ts';
 import type { SourceRecord } from './types.ts';
 import { BatchMetrics } from './batch-metrics.ts';
-import { GroupCommit } from './group-commit.ts';
+import { CONCURRENT_PARTITIONS, GroupCommit } from './group-commit.ts';
 
 export type { StageRuntimeOptions } from './stage-options.ts';
 
 const START_BUDGET_MS = 180_000;
-/**
- * Partitions whose batches the consumer hands over at once (more than a stage or the splitter is
- * assigned: 2 input topics x 6 partitions); they share transactions through group commit.
- */
-const CONCURRENT_PARTITIONS = 16;
-
 /** A consumed batch's outputs, waiting for their transaction. */
 interface Pending {
   payload: EachBatchPayload;

@@ -6,7 +6,7 @@ import { renderConsole, renderMarkdown, renderSweep } from '../../../bench/repor
 import { markdownTable, textTable } from '../../../bench/tables.ts';
 import { ratio, summarize } from '../../../bench/stats.ts';
 import { computeRatios, mergeResults } from '../../../bench/suite.ts';
-import type { BenchResult, RunSample, SystemResult } from '../../../bench/types.ts';
+import type { BenchResult, LatencyRun, RunSample, SystemResult } from '../../../bench/types.ts';
 
 function sample(rate: number, valid = true, cpu = 50): RunSample {
   return {
@@ -151,18 +151,51 @@ describe('rendering', () => {
     expect(text).toMatch(/payment stage \/ transactional pass-through\s+75%\s+>= 70%\s+yes/);
   });
 
-  it('writes BENCHMARKS.md with machine, versions, targets, results, method and the shared-machine note', () => {
+  it('writes BENCHMARKS.md with machine, versions, targets, results, method and the load note', () => {
     const md = renderMarkdown(r, { analysis: '## What limits the slowest stage\n\nEvidence here.' });
     expect(md).toContain('# Benchmarks');
     expect(md).toContain('Test CPU, 2 cores');
     expect(md).toContain('librdkafka 2.15.1');
     expect(md).toContain('Kafka 4.3.1');
-    expect(md).toContain('**shared**');
+    expect(md).toContain('Load before the whole run 1.00 / 2.00 / 3.00, after 4.00 / 5.00 / 6.00');
     expect(md).toContain('| payment stage / transactional pass-through | 75% | ≥ 70% | yes |');
     expect(md).toContain('| stage-payment | system | 750 | 700 | 800 | orders/s | 3/3 |');
     expect(md).toContain('Zero lost or duplicated records');
     expect(md).toContain('## What limits the slowest stage');
     expect(md).toContain('how stage-payment is measured');
+  });
+
+  it('leads with the latency at fractions of the sustained maximum when a latency run is given', () => {
+    const run: LatencyRun = {
+      fraction: 0.5,
+      rate: 600,
+      orders: 3000,
+      generationToFinished: { n: 3000, p50: 210, p95: 400, p99: 650, max: 700 },
+      generationToPostgres: { n: 3000, p50: 480, p95: 900, p99: 1_350, max: 1_400 },
+      postgresPollMs: 100,
+      landedClock: 'database',
+      valid: true,
+    };
+    const md = renderMarkdown(r, {
+      latency: {
+        kind: 'latency',
+        startedAt: '2026-01-01T01:00:00.000Z',
+        finishedAt: '2026-01-01T01:02:00.000Z',
+        maxRate: 1200,
+        maxRateFrom: 'bench/results/sustained-x.json',
+        runs: [run],
+        loadBefore: [0.5, 0.4, 0.3],
+        loadAfter: [1.5, 0.9, 0.5],
+      },
+    });
+    const latency = md.indexOf('## Latency at 50% and 80% of the sustained maximum');
+    expect(latency).toBeGreaterThan(0);
+    expect(latency).toBeLessThan(md.indexOf('## Each part against its baseline'));
+    expect(md).toContain('fractions of 1,200 orders/s (bench/results/sustained-x.json)');
+    expect(md).toMatch(
+      /\| 50% \| 600 \| 3000 \| 210 ms \| 400 ms \| 650 ms \| 480 ms \| 900 ms \| 1350 ms \| yes \|/,
+    );
+    expect(renderMarkdown(r)).not.toContain('sustained maximum');
   });
 
   it('lists invalid runs instead of claiming zero loss', () => {
