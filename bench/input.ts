@@ -6,7 +6,7 @@
  */
 import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
 import { makeConfig } from '../producer/config.ts';
-import { generateOrders, generateShop, type ShopStep } from '../producer/model/generator.ts';
+import { generateOrders } from '../producer/model/generator.ts';
 import { PROFILES } from '../processors/profiles.ts';
 import type { Output, SourceRecord } from '../runtime/types.ts';
 import { orderStageHandler } from '../processors/stages.ts';
@@ -72,13 +72,6 @@ export async function encoders(registryUrl: string): Promise<{
 /** The generator's orders for a seed (deterministic; no clock involved). */
 export function* benchOrders(seed: number, count: number): Generator<Order> {
   yield* generateOrders(makeConfig({ seed, from: INPUT_FROM, until: Infinity, count }), {
-    now: () => INPUT_FROM,
-  });
-}
-
-/** The same orders, each with the cart events the generator writes before it. */
-export function* benchShop(seed: number, count: number): Generator<ShopStep> {
-  yield* generateShop(makeConfig({ seed, from: INPUT_FROM, until: Infinity, count }), {
     now: () => INPUT_FROM,
   });
 }

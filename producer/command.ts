@@ -102,7 +102,8 @@ export async function runGenerate(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  const model = modelHash(makeConfig({ seed: settings.seed }));
+  // With carts the run writes more: its progress is its own (a run without carts is not resumed with them).
+  const model = modelHash(makeConfig({ seed: settings.seed })) + (settings.carts ? '+carts' : '');
   let from = run.from;
   /** Orders of the run committed by an earlier process: generated again, not written. */
   let skip = 0;
@@ -214,7 +215,7 @@ export async function runGenerate(
         const ahead = (sink.written + 1) / run.rate - (performance.now() - started) / 1000;
         if (ahead > 0) await sleep(ahead * 1000);
       }
-      const pending = sink.write(order, cartEvents);
+      const pending = sink.write(order, settings.carts ? cartEvents : []);
       if (pending) await pending;
       // Let signals and timers in now and then, even when nothing else waits.
       if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -21,6 +21,8 @@ export interface KafkaSinkOptions {
   retryBudgetMs: number;
   maxInFlight: number;
   batchSize: number;
+  /** Whether cart events are written too (ORDERFLOW_GENERATOR_CARTS); the cart topic is then required. */
+  carts?: boolean;
   log: Logger;
 }
 
@@ -54,7 +56,8 @@ export interface ProducingTargets {
   topic: string;
   encoder: Encoder<Order>;
   cartTopic: string;
-  cartEncoder: Encoder<CartEvent>;
+  /** Absent when the sink writes no cart events. */
+  cartEncoder: Encoder<CartEvent> | undefined;
   kafka: Kafka;
 }
 
@@ -102,7 +105,7 @@ export async function prepareProducing(options: KafkaSinkOptions): Promise<Produ
     },
   );
 
-  for (const wanted of [topic, cartTopic]) {
+  for (const wanted of options.carts ? [topic, cartTopic] : [topic]) {
     if (topics.includes(wanted)) continue;
     const prefixFlag = options.topicPrefix ? ` --topic-prefix ${options.topicPrefix}` : '';
     throw new OrderflowError(
@@ -115,10 +118,9 @@ export async function prepareProducing(options: KafkaSinkOptions): Promise<Produ
   // The serde retries within the generator's budget and names the registry when that runs out.
   const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
   const encoder = await serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema));
-  const cartEncoder = await serde.writer<CartEvent>(
-    valueSubject(cartTopic),
-    readSchema(TOPICS.cartEvents.schema),
-  );
+  const cartEncoder = options.carts
+    ? await serde.writer<CartEvent>(valueSubject(cartTopic), readSchema(TOPICS.cartEvents.schema))
+    : undefined;
   return {
     topic,
     encoder,
@@ -199,7 +201,7 @@ export class KafkaOrderSink {
   write(order: Order, cartEvents: readonly CartEvent[] = []): Promise<void> | undefined {
     if (this.failure) throw this.deliveryError();
     this.batch.push({ key: order.order_id, value: this.targets.encoder.encode(order) });
-    const cartEncoder = this.targets.cartEncoder;
+    const cartEncoder = cartEncoderFor(this.targets, cartEvents);
     for (const e of cartEvents) this.cartBatch.push({ key: e.cart_id, value: cartEncoder.encode(e) });
     this.written++;
     // Cart events go in sends of their own, each counted against maxInFlight like the orders'.
@@ -279,4 +281,14 @@ export class KafkaOrderSink {
       { cause: this.failure },
     );
   }
+}
+
+/** The cart encoder, or a clear error when cart events reach a sink opened without carts. */
+export function cartEncoderFor(targets: ProducingTargets, events: readonly CartEvent[]): Encoder<CartEvent> {
+  if (targets.cartEncoder) return targets.cartEncoder;
+  if (events.length === 0) return undefined as never; // nothing to encode
+  throw new OrderflowError(
+    'ORDERFLOW_USAGE',
+    'cart events were given to a generator sink opened without carts: set ORDERFLOW_GENERATOR_CARTS=true (--carts)',
+  );
 }

@@ -22,6 +22,7 @@ import { kafkaPassthrough } from '../common/settings.ts';
 import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
 import type { CartEvent, Order } from '../schemas/types.generated.ts';
 import {
+  cartEncoderFor,
   connectProducer,
   PRODUCER_DEFAULTS,
   prepareProducing,
@@ -115,7 +116,7 @@ export class TransactionalOrderSink {
    */
   write(order: Order, cartEvents: readonly CartEvent[] = []): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    const cartEncoder = this.targets.cartEncoder;
+    const cartEncoder = cartEncoderFor(this.targets, cartEvents);
     const carts: Message[] = [];
     for (const e of cartEvents) carts.push({ key: e.cart_id, value: cartEncoder.encode(e) });
     this.queue.push({

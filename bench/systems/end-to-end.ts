@@ -2,7 +2,7 @@
 import type { ConnectorConfig } from '../../common/connect-client.ts';
 import { ensureTopics } from '../../stack/topics.ts';
 import { startSplitterProcess, stopService, type ServiceProcess } from '../children.ts';
-import { benchOrders, benchShop } from '../input.ts';
+import { benchOrders } from '../input.ts';
 import { freshSchema, dropSchema } from '../postgres-io.ts';
 import { deleteConnectors, deployConnectors, followRows, sinkConnectors } from './sink.ts';
 import { startStageInstances } from './stages.ts';
@@ -67,7 +67,7 @@ export const endToEnd = topicSystem(
         probe.begin();
         const started = performance.now();
         const polling = followRows(ctx, schema, want, timeoutFor(count, 50), 500);
-        await writeOrders(sink, benchShop(ctx.seed, count));
+        await writeOrders(sink, benchOrders(ctx.seed, count));
         r = await polling;
         seconds = ((r.trace.lastAt ?? started) - started) / 1000;
         probe.end();

@@ -5,7 +5,7 @@
 import { AvroSerde, readSchema } from '../../common/serde.ts';
 import { topicName } from '../../schemas/topics.ts';
 import type { Order } from '../../schemas/types.generated.ts';
-import { benchShop } from '../input.ts';
+import { benchOrders } from '../input.ts';
 import { createTopics, produceAll } from '../kafka-io.ts';
 import { openOrderSink, outcomeOf, topicEnd, topicSystem, type SystemDef, writeOrders } from './system.ts';
 
@@ -70,17 +70,17 @@ export const generator = topicSystem(
     kind: 'system',
     title: 'generator (generate + encode + produce)',
     method:
-      'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count, each order with its cart events (cart_events): first order to last acknowledgement.',
+      'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count: first order to last acknowledgement.',
   },
   async (ctx, probe, { prefix }) => {
     const topic = topicName('unpaid', prefix);
     const count = ctx.produceInput.orders;
-    await createTopics(ctx.kafka, [topic, topicName('cartEvents', prefix)]);
+    await createTopics(ctx.kafka, [topic]);
     const sink = await openOrderSink(ctx, prefix);
     try {
       probe.begin();
       const started = performance.now();
-      await writeOrders(sink, benchShop(ctx.seed, count));
+      await writeOrders(sink, benchOrders(ctx.seed, count));
       const seconds = (performance.now() - started) / 1000;
       probe.end();
       const end = await topicEnd(ctx, topic);

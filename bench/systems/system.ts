@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../common/logger.ts';
 import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
-import type { ShopStep } from '../../producer/model/generator.ts';
+import type { Order } from '../../schemas/types.generated.ts';
 import type { BenchInput } from '../input.ts';
 import { deletePrefixTopics, kafkaClient, type KafkaContext, type newTrace } from '../kafka-io.ts';
 import { rateFromCommits } from '../stats.ts';
@@ -153,14 +153,11 @@ export function openOrderSink(
   });
 }
 
-/**
- * Write every order and its cart events to the sink as the generator does (waiting when it asks,
- * yielding now and then), then flush.
- */
-export async function writeOrders(sink: KafkaOrderSink, steps: Iterable<ShopStep>): Promise<void> {
+/** Write every order to the sink as the generator does (waiting when it asks, yielding now and then), then flush. */
+export async function writeOrders(sink: KafkaOrderSink, orders: Iterable<Order>): Promise<void> {
   let n = 0;
-  for (const { order, cartEvents } of steps) {
-    const pending = sink.write(order, cartEvents);
+  for (const order of orders) {
+    const pending = sink.write(order);
     if (pending) await pending;
     if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
   }

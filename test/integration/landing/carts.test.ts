@@ -61,6 +61,7 @@ describe('storefront carts land', () => {
       retryBudgetMs: 30_000,
       maxInFlight: 8,
       batchSize: 500,
+      carts: true,
       log,
     });
     try {
