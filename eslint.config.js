@@ -1,6 +1,7 @@
 // ESLint flat config: typed rules everywhere, and purity rules for stage handlers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { SERVICES as services } from './source-folders.js';
 
 const ioModules = [
   '@confluentinc/kafka-javascript',
@@ -14,22 +15,7 @@ const ioModules = [
   'fastify',
 ];
 
-// Service folders: each imports from common/, schemas/, reference/, runtime/ and stack/ (the local
-// stack's settings), never from another service, so that a service can be read, moved or replaced
-// alone. What two services share belongs in common/.
-const services = [
-  'producer',
-  'processors',
-  'splitter',
-  'connect',
-  'warehouse',
-  'dashboard',
-  'flink',
-  'support',
-  'shop',
-  'stock',
-  'api',
-];
+// Service folders (source-folders.js) import only the shared folders, never another service.
 const otherServices = (own) =>
   services
     .filter((s) => s !== own)

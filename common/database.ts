@@ -1,6 +1,7 @@
 /**
  * PostgreSQL connections shared by the services that read or write the warehouse (the warehouse
- * commands, reconcile, the dashboard): one connect with a clear error, schema-name rules, quoting.
+ * commands, reconcile, the dashboard) and the shop database: one connect with a clear error, schema-name
+ * rules, quoting.
  */
 import pg from 'pg';
 import { OrderflowError, describeError } from './errors.ts';
@@ -24,17 +25,29 @@ export function assertSchemaName(schema: string): string {
  */
 export async function connectWarehouse(databaseUrl: string, schema: string): Promise<pg.Client> {
   assertSchemaName(schema);
-  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+  // PostgreSQL hands back numeric and bigint as strings; keep them exact and let callers decide.
+  return openClient({ connectionString: databaseUrl, options: `-c search_path=${schema}` }, 'PostgreSQL');
+}
+
+/**
+ * A connected client; a failure to connect is ORDERFLOW_DATABASE_UNAVAILABLE (retriable), naming
+ * `what` and the URL (password redacted), then the cause, then `hint` (what to do about it).
+ */
+export async function openClient(
+  config: pg.ClientConfig & { connectionString: string },
+  what: string,
+  hint = '',
+): Promise<pg.Client> {
+  const client = new pg.Client(config);
   try {
     await client.connect();
   } catch (error) {
     throw new OrderflowError(
       'ORDERFLOW_DATABASE_UNAVAILABLE',
-      `cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${describeError(error)}`,
+      `cannot connect to ${what} at ${redactUrl(config.connectionString)}: ${describeError(error)}${hint}`,
       { cause: error, retriable: true },
     );
   }
-  // PostgreSQL hands back numeric and bigint as strings; keep them exact and let callers decide.
   return client;
 }
 

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { OrderflowError, describeError } from './errors.ts';
-import { redactUrl } from './database.ts';
+import { openClient } from './database.ts';
 import type { Logger } from './logger.ts';
 import { SHOP_LOCATIONS, shopPriceChanges, shopProducts, shopStock } from './shop-seed.ts';
 
@@ -64,34 +64,18 @@ export function shopSlotName(url: string): string {
 }
 
 export async function connectShop(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, options: `-c search_path=${SHOP_SCHEMA}` });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new OrderflowError(
-      'ORDERFLOW_DATABASE_UNAVAILABLE',
-      `cannot connect to the shop database at ${redactUrl(url)}: ${describeError(error)} (run \`orderflow shop migrate\` to create it)`,
-      { cause: error, retriable: true },
-    );
-  }
-  return client;
+  return openClient(
+    { connectionString: url, options: `-c search_path=${SHOP_SCHEMA}` },
+    'the shop database',
+    ' (run `orderflow shop migrate` to create it)',
+  );
 }
 
 /** A client on the same server's maintenance database, for CREATE/DROP DATABASE. */
 async function connectServer(url: string): Promise<pg.Client> {
   const u = new URL(url);
   u.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: u.toString() });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new OrderflowError(
-      'ORDERFLOW_DATABASE_UNAVAILABLE',
-      `cannot connect to PostgreSQL at ${redactUrl(u.toString())}: ${describeError(error)}`,
-      { cause: error, retriable: true },
-    );
-  }
-  return client;
+  return openClient({ connectionString: u.toString() }, 'PostgreSQL');
 }
 
 /** Create the shop database if it does not exist; true when it was created. */

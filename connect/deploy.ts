@@ -38,9 +38,17 @@ export async function sinkStatuses(
   connectUrl: string,
   values: SinkValues,
 ): Promise<Map<string, ConnectorStatus | null>> {
+  return statusesOf(connectUrl, renderSinks(values));
+}
+
+/** Each connector's status by name (null: not deployed). */
+async function statusesOf(
+  connectUrl: string,
+  connectors: { name: string }[],
+): Promise<Map<string, ConnectorStatus | null>> {
   const client = new ConnectClient(connectUrl);
   const statuses = new Map<string, ConnectorStatus | null>();
-  for (const c of renderSinks(values)) statuses.set(c.name, await client.status(c.name));
+  for (const c of connectors) statuses.set(c.name, await client.status(c.name));
   return statuses;
 }
 
@@ -122,10 +130,7 @@ export async function cdcStatuses(
   connectUrl: string,
   values: CdcValues,
 ): Promise<Map<string, ConnectorStatus | null>> {
-  const client = new ConnectClient(connectUrl);
-  const statuses = new Map<string, ConnectorStatus | null>();
-  for (const c of renderCdcConnectors(values)) statuses.set(c.name, await client.status(c.name));
-  return statuses;
+  return statusesOf(connectUrl, renderCdcConnectors(values));
 }
 
 /** Remove the CDC connectors of a prefix (the slot stays: `orderflow shop reset` drops it). */

@@ -148,6 +148,11 @@ export function reconcile(
 export function formatReconciliation(r: Reconciliation, limit = 10): string[] {
   const few = (ids: string[]) =>
     ids.slice(0, limit).join(', ') + (ids.length > limit ? `, ... (${ids.length - limit} more)` : '');
+  const pairs = (ds: Reconciliation['differentTotal']) =>
+    ds
+      .slice(0, limit)
+      .map((d) => `${d.orderId}: ${d.kafka} vs ${d.landed}`)
+      .join(', ');
   const lines = [
     `orders: kafka ${r.kafkaOrders}, postgres ${r.landedOrders}`,
     `order total sum (PHP): kafka ${r.kafkaTotal}, postgres ${r.landedTotal}`,
@@ -155,22 +160,8 @@ export function formatReconciliation(r: Reconciliation, limit = 10): string[] {
     `order lines: kafka ${r.kafkaLines}, postgres ${r.landedLines}`,
     `missing in postgres: ${r.missing.length}${r.missing.length ? ` (${few(r.missing)})` : ''}`,
     `extra in postgres: ${r.extra.length}${r.extra.length ? ` (${few(r.extra)})` : ''}`,
-    `different total: ${r.differentTotal.length}${
-      r.differentTotal.length
-        ? ` (${r.differentTotal
-            .slice(0, limit)
-            .map((d) => `${d.orderId}: ${d.kafka} vs ${d.landed}`)
-            .join(', ')})`
-        : ''
-    }`,
-    `different status: ${r.differentStatus.length}${
-      r.differentStatus.length
-        ? ` (${r.differentStatus
-            .slice(0, limit)
-            .map((d) => `${d.orderId}: ${d.kafka} vs ${d.landed}`)
-            .join(', ')})`
-        : ''
-    }`,
+    `different total: ${r.differentTotal.length}${r.differentTotal.length ? ` (${pairs(r.differentTotal)})` : ''}`,
+    `different status: ${r.differentStatus.length}${r.differentStatus.length ? ` (${pairs(r.differentStatus)})` : ''}`,
     `duplicates in finished/failed_orders: ${r.duplicates.length}${
       r.duplicates.length ? ` (${few(r.duplicates.map((d) => `${d.orderId} x${d.records}`))})` : ''
     }`,

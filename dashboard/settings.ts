@@ -3,26 +3,24 @@ import { boolFlag, port, setting } from '../common/config.ts';
 import { connectionSettings, warehouseSchemaSetting } from '../common/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
 
-const urlList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((u) => u.trim())
-      .filter((u) => u !== ''),
-  )
-  .pipe(z.array(z.url()));
+/** A comma-separated list (spaces around items and empty items dropped), each item checked by `item`. */
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .pipe(z.array(item));
+
+const urlList = commaList(z.url());
 
 /** Consumer group names, each optionally ending in `*` (every group with that prefix). */
-const groupList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((g) => g.trim())
-      .filter((g) => g !== ''),
-  )
-  .pipe(z.array(z.string().regex(/^[\w.-]+\*?$/, 'a consumer group name, optionally ending in *')));
+const groupList = commaList(
+  z.string().regex(/^[\w.-]+\*?$/, 'a consumer group name, optionally ending in *'),
+);
 
 /** Settings of `orderflow dashboard`; flags override the variables. */
 export const dashboardSettings = {

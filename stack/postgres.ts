@@ -105,6 +105,21 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
     const n = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
     return Number.isInteger(n) && isAlive(n) ? n : undefined;
   };
+  /** `pg_ctl start` or `restart` with the server's options and log, waiting until it accepts connections. */
+  const serverCtl = (action: 'start' | 'restart', flags: string[] = []) =>
+    run('pg_ctl', [
+      '-D',
+      dataDir,
+      '-l',
+      logFile,
+      '-o',
+      serverOptions(s.pgPort, socketDir),
+      ...flags,
+      '-w',
+      '-t',
+      String(s.startTimeoutSec),
+      action,
+    ]);
   return {
     name: 'postgres',
     port: s.pgPort,
@@ -140,18 +155,7 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
       own(path.dirname(logFile));
       if (!existsSync(logFile)) writeFileSync(logFile, '');
       own(logFile, true);
-      run('pg_ctl', [
-        '-D',
-        dataDir,
-        '-l',
-        logFile,
-        '-o',
-        serverOptions(s.pgPort, socketDir),
-        '-w',
-        '-t',
-        String(s.startTimeoutSec),
-        'start',
-      ]);
+      serverCtl('start');
       // Databases: the warehouse (orderflow) and the registry's storage (apicurio). Created if missing.
       const list = psqlValue('select datname from pg_database').split('\n');
       for (const db of ['orderflow', 'apicurio']) {
@@ -168,20 +172,7 @@ export function postgres(s: StackSettings, p: StackPaths): Component {
         .map(([k, v]) => ({ k, v, now: psqlValue(`show ${k}`).trim() }))
         .filter((x) => x.now !== x.v);
       if (stale.length === 0) return undefined;
-      run('pg_ctl', [
-        '-D',
-        dataDir,
-        '-l',
-        logFile,
-        '-o',
-        serverOptions(s.pgPort, socketDir),
-        '-m',
-        'fast',
-        '-w',
-        '-t',
-        String(s.startTimeoutSec),
-        'restart',
-      ]);
+      serverCtl('restart', ['-m', 'fast']);
       return `restarted: ${stale.map((x) => `${x.k} was ${x.now}, now ${x.v}`).join('; ')}`;
     },
     stop: async () => {

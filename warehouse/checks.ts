@@ -132,14 +132,29 @@ export const ASSERTIONS: Assertion[] = [
   ),
   rule(
     'unit_price = price in force',
-    "every order line's unit_price is the price in force at its order time (dim_product_scd2, from the shop's price changes; skipped while none have landed)",
+    "every order line's unit_price is the price in force at its order time (dim_product, from the shop's price changes; skipped while none have landed)",
     'price_in_force is not null and list_price <> price_in_force',
     'fact_order_items',
   ),
   rule(
     'no line sold below cost in force',
-    "no order line's subtotal is below its quantity times the cost in force at its order time (dim_product_scd2; a sale discount is capped at that cost; skipped while no price changes have landed)",
+    "no order line's subtotal is below its quantity times the cost in force at its order time (dim_product; a sale discount is capped at that cost; skipped while no price changes have landed)",
     'product_key is not null and subtotal < line_cost',
+    'fact_order_items',
+  ),
+  {
+    name: 'dim_product: one current version per product',
+    description:
+      "every product of dim_product (SCD type 2 on price and cost, from the shop's change stream) has exactly one version in force now, and its versions do not overlap",
+    sql: `select count(*) as offending from (
+            select sku from dim_product group by sku
+            having count(*) filter (where is_current) <> 1
+                or count(*) <> count(distinct valid_from)) d`,
+  },
+  rule(
+    'order lines have a product version',
+    'every order line falls in a version of its product in dim_product, so it has a cost in force (skipped while no shop product has landed)',
+    'product_key is null and exists (select 1 from shop_products)',
     'fact_order_items',
   ),
   rule(

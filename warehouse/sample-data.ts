@@ -129,7 +129,11 @@ export function sampleData(options: SampleOptions): SampleData {
       const p = products.find((x) => x.sku === sku)!;
       const priceCents = Math.round(Number(p.price) * 100);
       const quantity = between(1, 5);
-      const discount = pick([0, 0, 0, 1000, 2500, 3350]);
+      const drawn = pick([0, 0, 0, 1000, 2500, 3350]);
+      // A sale never prices a line below its cost (warehouse check's "no line sold below cost in
+      // force", which applies once the catalogue has landed as the shop's change stream would).
+      const costCents = Math.round(Number(p.cost) * 100);
+      const discount = subtotalCents(priceCents, quantity, drawn) < costCents * quantity ? 0 : drawn;
       const sub = subtotalCents(priceCents, quantity, discount);
       totalCents += sub;
       lines.push({

@@ -7,6 +7,8 @@ import { manilaDays, n0, num, provinceIs } from './sql.ts';
  * market-basket pairs over every order placed in the range (a basket says what was bought
  * together, whatever became of the delivery): support = P(A and B), confidence A->B = P(B | A),
  * lift = support / (P(A) x P(B)). Pairs seen in fewer than `minTogether` orders are left out.
+ * Names and categories are the products' versions in force now (dim_product, from the shop's
+ * change stream), the order lines' own where a SKU has none.
  */
 export async function itemsTab(db: Db, range: RangeWindow, province: string | null, minTogether = 2) {
   const params = [range.from, range.to, province];
@@ -33,7 +35,7 @@ export async function itemsTab(db: Db, range: RangeWindow, province: string | nu
             s.units, s.orders, s.revenue, coalesce(s.cogs, 0) as cogs, s.revenue - coalesce(s.cogs, 0) as profit,
             round((s.revenue - s.cogs) / nullif(s.revenue, 0) * 100, 2) as margin_percent
        from sold s
-       left join dim_product p on p.sku = s.sku
+       left join dim_product p on p.sku = s.sku and p.is_current
       order by s.revenue desc, s.sku`,
     params,
   );
@@ -63,7 +65,7 @@ export async function itemsTab(db: Db, range: RangeWindow, province: string | nu
         group by a.sku, b.sku
        having count(*) >= $4
      )
-     select p.sku_a, pa.name as product_a, p.sku_b, pb.name as product_b,
+     select p.sku_a, pa.product_name as product_a, p.sku_b, pb.product_name as product_b,
             p.together as orders_together,
             round(p.together / t.orders, 6) as support,
             round(p.together / sa.orders, 4) as confidence_a_to_b,
@@ -72,8 +74,8 @@ export async function itemsTab(db: Db, range: RangeWindow, province: string | nu
        from pairs p cross join total t
        join single sa on sa.sku = p.sku_a
        join single sb on sb.sku = p.sku_b
-       left join products pa on pa.sku = p.sku_a
-       left join products pb on pb.sku = p.sku_b
+       left join dim_product pa on pa.sku = p.sku_a and pa.is_current
+       left join dim_product pb on pb.sku = p.sku_b and pb.is_current
       order by p.together desc, lift desc, p.sku_a, p.sku_b
       limit 20`,
     [...params, minTogether],

@@ -112,7 +112,7 @@ export async function stockTab(db: Db, range: RangeWindow) {
     [range.from, range.to],
   );
 
-  // Price history (dim_product_scd2, migration 014) of the product whose price changed most often in
+  // Price history (dim_product, SCD type 2, migration 018) of the product whose price changed most often in
   // the range (lowest SKU on a tie): every version in force at some time in the range.
   const priceHistory = await db.rows<{
     sku: number;
@@ -126,7 +126,7 @@ export async function stockTab(db: Db, range: RangeWindow) {
     is_current: boolean;
   }>(
     `with inside as (
-       select * from dim_product_scd2
+       select * from dim_product
         where coalesce(valid_to, 'infinity') > $1::date::timestamp at time zone 'Asia/Manila'
           and valid_from < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
      ), chosen as (

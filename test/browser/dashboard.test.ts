@@ -223,7 +223,7 @@ describe('dashboard in Chromium', () => {
                   (max(order_day) + 1)::timestamp at time zone 'Asia/Manila' as to_at
              from fact_orders
          ), inside as (
-           select v.* from dim_product_scd2 v, span
+           select v.* from dim_product v, span
             where coalesce(v.valid_to, 'infinity') > span.from_at and v.valid_from < span.to_at
          ), chosen as (select sku from inside group by sku order by count(*) desc, sku limit 1)
          select price::text, cost::text from inside join chosen using (sku) order by valid_from`,

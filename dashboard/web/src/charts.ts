@@ -1,5 +1,11 @@
 /// <reference lib="dom" />
-import { Chart, registerables, type ChartConfiguration, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  registerables,
+  type ChartConfiguration,
+  type ChartDataset,
+  type ChartOptions,
+} from 'chart.js';
 
 Chart.register(...registerables);
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -45,6 +51,26 @@ export function drawChart(id: string, config: ChartConfiguration): void {
   existing?.destroy();
   charts.set(id, new Chart(canvas, config));
 }
+
+/**
+ * Draw a chart of `datasets` over the category `labels`: the common case of drawChart, the config
+ * spelled once (a chart on a linear or bubble axis has no labels and calls drawChart itself).
+ */
+export function drawSeries(
+  id: string,
+  type: 'bar' | 'line' | 'doughnut',
+  labels: unknown[],
+  datasets: ChartDataset[],
+  options?: ChartOptions,
+): void {
+  drawChart(id, { type, data: { labels, datasets }, ...(options ? { options } : {}) } as ChartConfiguration);
+}
+
+/** Options of horizontal bars of one series: the bars are labelled, so no legend (a fresh object: Chart.js fills it in). */
+export const oneSeriesBars = (): ChartOptions => ({
+  indexAxis: 'y',
+  plugins: { legend: { display: false } },
+});
 
 export function dataset(
   label: string,

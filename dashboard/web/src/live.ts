@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { LiveSnapshot } from '../../live/pipeline.ts';
-import { COLORS, dataset, drawChart } from './charts.ts';
+import { COLORS, dataset, drawSeries, oneSeriesBars } from './charts.ts';
+import { pick } from './tabs/tab.ts';
 import { escapeHtml, formatCount, formatDuration, formatManilaTime, formatPeso } from './format.ts';
 import { chartCard, tableCard, tileHtml } from './widgets.ts';
 
@@ -156,34 +157,20 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
       )}
     </div>`;
   const draw = () => {
-    drawChart('live-topics', {
-      type: 'bar',
-      data: {
-        labels: orderTopics.map((t) => t.topic),
-        datasets: [
-          dataset(
-            'Records',
-            orderTopics.map((t) => t.messages),
-            COLORS[0]!,
-          ),
-        ],
-      },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
-    });
-    drawChart('live-lag', {
-      type: 'bar',
-      data: {
-        labels: s.stages.map((t) => t.stage),
-        datasets: [
-          dataset(
-            'Lag',
-            s.stages.map((t) => t.lag),
-            COLORS[3]!,
-          ),
-        ],
-      },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
-    });
+    drawSeries(
+      'live-topics',
+      'bar',
+      orderTopics.map((t) => t.topic),
+      [dataset('Records', pick(orderTopics, 'messages'), COLORS[0]!)],
+      oneSeriesBars(),
+    );
+    drawSeries(
+      'live-lag',
+      'bar',
+      s.stages.map((t) => t.stage),
+      [dataset('Lag', pick(s.stages, 'lag'), COLORS[3]!)],
+      oneSeriesBars(),
+    );
   };
   return { html: html.replace(/>(ok|bad|warn):([A-Za-z_]+)</g, '><span class="pill $1">$2</span><'), draw };
 }

@@ -42,7 +42,8 @@ export async function seededWarehouse(
       ...(reference.products ? { products: reference.products } : {}),
       ...(reference.locations ? { locations: reference.locations } : {}),
     });
-    await loadSample(client, data);
+    // The shop's tables (products stocked, their price schedule) are landed below, as its CDC would.
+    await loadSample(client, data, { shopCatalogue: false });
     await refreshWarehouse(client);
     await client.query(SUPPORT_TICKETS_SQL);
     await client.query(SHOP_STOCK_SQL);

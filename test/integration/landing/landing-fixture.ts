@@ -6,45 +6,40 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
-import { createKafka, type Producer } from '../../../common/kafka.ts';
-import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
+import { runReconcile } from '../../../connect/reconcile.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
-import { stageRng } from '../../../processors/rng.ts';
 import type { StageRuntime } from '../../../runtime/index.ts';
-import { STAGES, STAGE_NAMES } from '../../../processors/stages.ts';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
 import { checkOrder } from '../../../schemas/invariants.ts';
-import { topicName, valueSubject } from '../../../schemas/topics.ts';
+import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { startSplitter } from '../../../splitter/service.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { conn, createTopics, deleteTopics, localSinkValues, log, uniquePrefix } from '../helpers.ts';
+import { sampleOrders } from '../processors/pipeline.ts';
+import { runChain } from '../../unit/processors/chain.ts';
+import { orderWriter } from '../order-writer.ts';
 
 /** Orders at the end of their lifecycle: `finished` (delivered) and `failed`, all invariant-clean. */
 export function finalOrders(count: number, seed: number): { finished: Order[]; failed: Order[] } {
+  return throughLifecycle(sampleOrders(count, seed), seed);
+}
+
+/**
+ * Generated orders through the three stages' transforms (default profile, each draw seeded by the
+ * seed, the stage and the order id), as the processors would run them: where each one ends.
+ */
+export function throughLifecycle(
+  orders: Iterable<Order>,
+  seed: number,
+): { finished: Order[]; failed: Order[] } {
   const finished: Order[] = [];
   const failed: Order[] = [];
-  // The generator stops at `until` (or now), whichever comes first: leave room for `count` orders.
-  const config = makeConfig({ seed, count, from: Date.UTC(2025, 0, 1), until: Date.UTC(2035, 0, 1) });
-  const orders = [...generateOrders(config, { now: () => Date.UTC(2035, 0, 1) })];
-  if (orders.length !== count) throw new Error(`the generator made ${orders.length} orders, not ${count}`);
   for (const unpaid of orders) {
-    let order = unpaid;
-    let ended = false;
-    for (const stage of STAGE_NAMES) {
-      const outcome = STAGES[stage].transform(order, stageRng(seed, stage, order.order_id), PROFILES.default);
-      order = outcome.order;
-      if (outcome.kind === 'failed') {
-        failed.push(order);
-        ended = true;
-        break;
-      }
-    }
-    if (!ended) finished.push(order);
+    const order = runChain(unpaid, seed, PROFILES.default);
+    (order.failure ? failed : finished).push(order);
   }
   for (const o of finished)
     if (checkOrder(o, 'finished').length) throw new Error(`bad fixture ${o.order_id}`);
@@ -62,6 +57,8 @@ export interface LandingPipeline {
   send(orders: { finished: Order[]; failed: Order[] }): Promise<void>;
   sendRaw(topic: string, messages: KafkaJS.Message[]): Promise<void>;
   query<R extends object>(sql: string): Promise<R[]>;
+  /** `orderflow reconcile` of this pipeline's topics against its warehouse schema. */
+  reconcile(): ReturnType<typeof runReconcile>;
   close(): Promise<void>;
 }
 
@@ -96,18 +93,8 @@ export async function startLanding(
           onFatal: (error) => log.error({ err: error }, 'splitter failed'),
         });
 
-  const serde = new AvroSerde(conn.registryUrl);
-  const encoders = new Map<string, Encoder<Order>>();
-  for (const key of ['finished', 'failed'] as const) {
-    const topic = topicName(key, prefix);
-    encoders.set(topic, await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc')));
-  }
-  const producer: Producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-landing', log).producer({
-    'enable.idempotence': true,
-    'linger.ms': 5,
-    partitioner: 'murmur2_random',
-  } as KafkaJS.ProducerConstructorConfig);
-  await producer.connect();
+  const writer = await orderWriter('orderflow-test-landing', { partitioner: 'murmur2_random' });
+  for (const key of ['finished', 'failed'] as const) await writer.register(topicName(key, prefix));
   const db = await connectWarehouse(conn.databaseUrl, schema);
   // A fault test restarts PostgreSQL under this client: its loss must not be an uncaught exception.
   db.on('error', (error) => log.warn({ err: error }, 'landing fixture: database connection lost'));
@@ -118,27 +105,28 @@ export async function startLanding(
     sinkValues,
     splitter,
     async send(orders) {
-      for (const [key, list] of [
-        ['finished', orders.finished],
-        ['failed', orders.failed],
-      ] as const) {
-        const topic = topicName(key, prefix);
-        const encoder = encoders.get(topic)!;
-        for (let i = 0; i < list.length; i += 500) {
-          const messages = list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) }));
-          await producer.send({ topic, messages });
-        }
-      }
+      await writer.send(topicName('finished', prefix), orders.finished);
+      await writer.send(topicName('failed', prefix), orders.failed);
     },
     async sendRaw(topic, messages) {
-      await producer.send({ topic, messages });
+      await writer.producer.send({ topic, messages });
     },
     async query<R extends object>(sql: string) {
       return (await db.query<R>(sql)).rows;
     },
+    reconcile: () =>
+      runReconcile({
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        databaseUrl: conn.databaseUrl,
+        topicPrefix: prefix,
+        warehouseSchema: schema,
+        timeoutMs: 120_000,
+        log,
+      }),
     async close() {
       await splitter?.stop().catch(() => undefined);
-      await producer.disconnect().catch(() => undefined);
+      await writer.close();
       await deleteSinks(conn.connectUrl, sinkValues).catch(() => undefined);
       await db.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
       await db.end().catch(() => undefined);

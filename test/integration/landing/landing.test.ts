@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import { replaySinks } from '../../../connect/deploy.ts';
-import { runReconcile } from '../../../connect/reconcile.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';
 import { SINK_DLQ_TOPIC, topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
@@ -61,15 +60,7 @@ describe('landing', () => {
     expect(written.get(split[2]!)!.length).toBe(lines);
     expect(new Set(written.get(split[2]!)!.map((r) => r.key)).size).toBe(lines);
 
-    const result = await runReconcile({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      databaseUrl: conn.databaseUrl,
-      topicPrefix: p.prefix,
-      warehouseSchema: p.schema,
-      timeoutMs: 120_000,
-      log,
-    });
+    const result = await p.reconcile();
     expect(result).toMatchObject({
       ok: true,
       kafkaOrders: ORDERS,
@@ -214,15 +205,7 @@ describe('landing', () => {
     const victim = orders.failed[0]!;
     await p.query(`delete from order_items where order_id = '${victim.order_id}'`);
     await p.query(`delete from orders where order_id = '${victim.order_id}'`);
-    const result = await runReconcile({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      databaseUrl: conn.databaseUrl,
-      topicPrefix: p.prefix,
-      warehouseSchema: p.schema,
-      timeoutMs: 120_000,
-      log,
-    });
+    const result = await p.reconcile();
     expect(result.ok).toBe(false);
     expect(result.missing).toEqual([victim.order_id]);
     expect(result.extra).toEqual([]);

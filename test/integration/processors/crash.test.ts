@@ -1,46 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topicName, dlqTopic } from '../../../schemas/topics.ts';
-import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
-import { spawnStage, type ServiceRun } from '../services.ts';
-import { decodeOrder, inputProducer, readTopics, sampleOrders, total } from './pipeline.ts';
+import { orderIds, readTopics, sampleOrders, testPipeline, total } from './pipeline.ts';
 
 const N = 6000;
 const KILLS = 3;
 
-/** The payment stage as a child process, exactly as an operator runs it. */
-function spawnPayment(prefix: string): ServiceRun {
-  return spawnStage('payment', prefix, 'crash-1', [
-    '--group',
-    `${prefix}payment`,
-    '--batch-size',
-    '25',
-    '--seed',
-    '7',
-  ]);
-}
-
 describe('payment stage: crash and restart', () => {
-  const prefix = uniquePrefix('crash');
-  let current: ChildProcess | undefined;
-
-  afterAll(async () => {
-    current?.kill('SIGKILL');
-    await deleteTopics(prefix);
-  });
+  const pipe = testPipeline('crash');
+  const { prefix } = pipe;
+  /** The payment stage as a child process, exactly as an operator runs it. */
+  const spawnPayment = () =>
+    pipe.spawnStage('payment', 'crash-1', [
+      '--group',
+      `${prefix}payment`,
+      '--batch-size',
+      '25',
+      '--seed',
+      '7',
+    ]);
 
   it(`stays exact when killed with SIGKILL ${KILLS} times mid-stream`, async () => {
-    await createTopics(prefix);
-    const orders = sampleOrders(N, 23);
-    const input = await inputProducer(prefix);
-    await input.send(orders);
-    await input.close();
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const encoder = await pipe.load(sampleOrders(N, 23));
+    const outputs = pipe.topics('paid', 'failed');
 
     for (let kill = 0; kill < KILLS; kill++) {
-      const run = spawnPayment(prefix);
-      current = run.child;
+      const run = spawnPayment();
       await run.logged('batch committed');
       await sleep(150 * kill); // land at different points of the stream
       run.child.kill('SIGKILL');
@@ -52,18 +37,13 @@ describe('payment stage: crash and restart', () => {
       }
     }
 
-    const last = spawnPayment(prefix);
-    current = last.child;
+    const last = spawnPayment();
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 180_000 });
     last.child.kill('SIGTERM');
     expect(await last.exit).toBe(0); // graceful stop
-    current = undefined;
 
     expect(total(records)).toBe(N);
-    const ids = new Set<string>();
-    for (const list of records.values())
-      for (const r of list) ids.add(decodeOrder(input.encoder, r.value).order_id);
-    expect(ids.size).toBe(N);
+    expect(orderIds(encoder, records).size).toBe(N);
     const dead = await readTopics([dlqTopic(topicName('unpaid', prefix))], () => true, {
       settleMs: 1000,
       timeoutMs: 10_000,

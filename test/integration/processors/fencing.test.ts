@@ -2,23 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
-import { pipelineNames } from '../../../common/names.ts';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
 import { conn, log } from '../helpers.ts';
-import { decodeOrder, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
+import { orderIds, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
 
 const N = 4000;
 
 describe('payment stage: fenced producer', () => {
   const pipe = testPipeline('fence');
-  const { prefix } = pipe;
 
   it('recovers from being fenced mid-stream by recreating its producer, and stays exact', async () => {
-    await pipe.createTopics();
-    const orders = sampleOrders(N, 71);
-    const encoder = await pipe.send(orders);
+    const encoder = await pipe.load(sampleOrders(N, 71));
 
-    const instanceId = `${prefix}fence`;
+    const instanceId = `${pipe.prefix}fence`;
     const stage = await pipe.startStage('payment', { batchSize: 20, instanceId });
     while (stage.runtime.processedRecords === 0) await sleep(50);
     const abortedBefore = await counterValue(stageMetrics.transactions, {
@@ -28,7 +24,7 @@ describe('payment stage: fenced producer', () => {
 
     // Another producer claims the same transactional id: the stage's producer is fenced.
     const usurper = createKafka(conn.kafkaBootstrap, 'orderflow-test-usurper', log).producer({
-      'transactional.id': pipelineNames(prefix).transactionalId('payment', instanceId),
+      'transactional.id': pipe.names.transactionalId('payment', instanceId),
     } as KafkaJS.ProducerConstructorConfig);
     await usurper.connect();
     await usurper.disconnect();
@@ -37,10 +33,7 @@ describe('payment stage: fenced producer', () => {
     const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 180_000 });
     expect(total(records)).toBe(N);
-    const ids = new Set<string>();
-    for (const list of records.values())
-      for (const r of list) ids.add(decodeOrder(encoder, r.value).order_id);
-    expect(ids.size).toBe(N);
+    expect(orderIds(encoder, records).size).toBe(N);
     // The fenced transaction was counted as aborted, and the stage went on with a new producer.
     expect(
       await counterValue(stageMetrics.transactions, { stage: 'payment', outcome: 'aborted' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectPacedExactlyOnce, readTopics, pacedOrders, total, until, testPipeline } from './pipeline.ts';
+import { expectPacedExactlyOnce, readTopics, total, until, testPipeline } from './pipeline.ts';
 
 const N = 300;
 const SPEED = 100_000;
@@ -7,21 +7,21 @@ const SPREAD_MS = 20_000; // order dates spread over 20 real seconds after the a
 
 describe('payment stage: live pacing across a rebalance', () => {
   const pipe = testPipeline('pscale');
-  const { prefix } = pipe;
 
   it('hands pending outputs to the new owner of their partition: each released once, never early', async () => {
-    await pipe.createTopics();
-    const anchor = Date.now() + 2000;
-    const orders = pacedOrders(N, 59, { anchor, spreadMs: SPREAD_MS, speed: SPEED });
-    const encoder = await pipe.send(orders);
+    const { anchor, encoder } = await pipe.loadPaced(N, 59, {
+      startsInMs: 2000,
+      spreadMs: SPREAD_MS,
+      speed: SPEED,
+    });
     const pacing = { speed: SPEED, anchor: String(anchor) };
 
     // a takes everything into its pending set, then b joins and takes half of the partitions.
-    const a = await pipe.startStage('payment', { ...pacing, instanceId: `${prefix}a` });
+    const a = await pipe.startStage('payment', { ...pacing, instanceId: `${pipe.prefix}a` });
     await until(() => a.runtime.processedRecords === N, 'instance a to consume every order');
     expect(a.runtime.pendingRecords).toBeGreaterThan(N / 2);
 
-    const b = await pipe.startStage('payment', { ...pacing, instanceId: `${prefix}b` });
+    const b = await pipe.startStage('payment', { ...pacing, instanceId: `${pipe.prefix}b` });
     await until(
       () => a.runtime.assignedPartitions.length > 0 && b.runtime.assignedPartitions.length > 0,
       'the partitions to be split',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderIds, readTopics, pacedOrders, total, until, testPipeline } from './pipeline.ts';
+import { orderIds, readTopics, total, until, testPipeline } from './pipeline.ts';
 
 const N = 400;
 const SPEED = 100_000;
@@ -10,18 +10,18 @@ const STOPS = 4;
 // its sendOffsets then read a disconnected consumer and the native client crashed the process.
 describe('payment stage: stopped in the middle of a release', () => {
   const pipe = testPipeline('pstop');
-  const { prefix } = pipe;
 
   it('finishes the release, stops cleanly, and the next instance releases the rest exactly once', async () => {
-    await pipe.createTopics();
-    const anchor = Date.now() + 2000;
-    const orders = pacedOrders(N, 67, { anchor, spreadMs: SPREAD_MS, speed: SPEED });
-    const encoder = await pipe.send(orders);
+    const { anchor, encoder } = await pipe.loadPaced(N, 67, {
+      startsInMs: 2000,
+      spreadMs: SPREAD_MS,
+      speed: SPEED,
+    });
     const settings = { speed: SPEED, anchor: String(anchor) };
 
     let stoppedMidRelease = 0;
     for (let i = 0; i < STOPS; i++) {
-      const stage = await pipe.startStage('payment', { ...settings, instanceId: `${prefix}i${i}` });
+      const stage = await pipe.startStage('payment', { ...settings, instanceId: `${pipe.prefix}i${i}` });
       await until(() => stage.runtime.releaseInProgress, `instance ${i} to start a release`, {
         pollMs: 1,
       });
@@ -30,7 +30,7 @@ describe('payment stage: stopped in the middle of a release', () => {
     }
     expect(stoppedMidRelease).toBe(STOPS);
 
-    await pipe.startStage('payment', { ...settings, instanceId: `${prefix}last` });
+    await pipe.startStage('payment', { ...settings, instanceId: `${pipe.prefix}last` });
     const outputs = pipe.topics('paid', 'failed');
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
     expect(total(records)).toBe(N);

@@ -14,6 +14,7 @@ import { loadSettings } from '../../../common/config.ts';
 import { topicName, valueSubject, type TopicKey } from '../../../schemas/topics.ts';
 import type { Order, Stage } from '../../../schemas/types.generated.ts';
 import { conn, createTopics, deleteTopics, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
+import { spawnStage, type ServiceRun } from '../services.ts';
 
 export const ORDER_SCHEMA = readSchema('order.avsc');
 
@@ -257,13 +258,13 @@ export function expectPacedExactlyOnce(
 
 /**
  * A pipeline of the test file's own: a unique prefix whose topics, dead-letter twins and pending
- * topics exist for the file and are deleted after it (the fixture registers its own teardown), and
- * stages that are stopped after the file. A new integration test is then a few lines:
+ * topics exist for the file and are deleted after it (the fixture registers its own teardown),
+ * stages in this process that are stopped after the file, and stages as child processes that are
+ * killed after it if still running. A new integration test is then a few lines:
  *
  *   const pipe = testPipeline('mytest');
  *   it('...', async () => {
- *     await pipe.createTopics();
- *     const encoder = await pipe.send(sampleOrders(100));
+ *     const encoder = await pipe.load(sampleOrders(100));
  *     await pipe.startStage('payment');
  *     const records = await readTopics(pipe.topics('paid', 'failed'), (r) => total(r) >= 100);
  *   });
@@ -271,11 +272,27 @@ export function expectPacedExactlyOnce(
 export function testPipeline(tag: string) {
   const prefix = uniquePrefix(tag);
   const stages: RunningStage[] = [];
+  const children: ServiceRun[] = [];
   afterAll(async () => {
+    for (const run of children.splice(0)) {
+      if (run.child.exitCode !== null || run.child.signalCode !== null) continue;
+      run.child.kill('SIGKILL');
+      await run.exit;
+    }
     for (const s of stages.splice(0)) await s.stop();
     await deleteTopics(prefix);
     await deletePendingTopics(prefix);
   });
+  /** Produce `orders` to this pipeline's unpaid_orders; returns the encoder (it decodes the outputs too). */
+  async function send(orders: Order[]): Promise<Encoder<Order>> {
+    const input = await inputProducer(prefix);
+    try {
+      await input.send(orders);
+    } finally {
+      await input.close();
+    }
+    return input.encoder;
+  }
   return {
     prefix,
     names: pipelineNames(prefix),
@@ -283,15 +300,35 @@ export function testPipeline(tag: string) {
     createTopics: (partitions?: number) => createTopics(prefix, partitions),
     /** Lifecycle topic names of this pipeline, e.g. topics('paid', 'failed'). */
     topics: (...kinds: TopicKey[]) => kinds.map((k) => topicName(k, prefix)),
-    /** Produce `orders` to this pipeline's unpaid_orders; returns the encoder (it decodes the outputs too). */
-    async send(orders: Order[]): Promise<Encoder<Order>> {
-      const input = await inputProducer(prefix);
-      try {
-        await input.send(orders);
-      } finally {
-        await input.close();
-      }
-      return input.encoder;
+    send,
+    /** Create the pipeline's topics, then produce `orders` to its unpaid_orders; returns the encoder. */
+    async load(orders: Order[], partitions?: number): Promise<Encoder<Order>> {
+      await createTopics(prefix, partitions);
+      return send(orders);
+    },
+    /**
+     * Create the topics, then produce `count` seeded paced orders (pacedOrders) whose pacing anchor
+     * is `startsInMs` after the topics exist (time for the stage to start); returns the anchor and
+     * the encoder.
+     */
+    async loadPaced(
+      count: number,
+      seed: number,
+      o: { startsInMs: number; spreadMs: number; speed: number },
+    ): Promise<{ anchor: number; encoder: Encoder<Order> }> {
+      await createTopics(prefix);
+      const anchor = Date.now() + o.startsInMs;
+      const orders = pacedOrders(count, seed, { anchor, spreadMs: o.spreadMs, speed: o.speed });
+      return { anchor, encoder: await send(orders) };
+    },
+    /**
+     * Run a stage of this pipeline as a child process, as an operator runs it (`spawnStage` in
+     * services.ts); it is killed after the file if it is still running.
+     */
+    spawnStage(stage: Stage, instanceId: string, extra: string[] = []): ServiceRun {
+      const run = spawnStage(stage, prefix, instanceId, extra);
+      children.push(run);
+      return run;
     },
     /** Start a stage of this pipeline in this process; it is stopped after the file. */
     async startStage(stage: Stage, overrides: Partial<ProcessorSettings> = {}): Promise<RunningStage> {

@@ -6,81 +6,43 @@
  * passes: every change landed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../../common/kafka.ts';
-import { AvroSerde, readSchema } from '../../../common/serde.ts';
-import { migrateShop } from '../../../common/shop-database.ts';
 import { shopStock } from '../../../common/shop-seed.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { topicName, valueSubject } from '../../../schemas/topics.ts';
-import type { Order } from '../../../schemas/types.generated.ts';
 import { reconcileShop } from '../../../shop/reconcile.ts';
 import { isClean } from '../../../shop/reconcile-compare.ts';
-import { startStockService, type StockService } from '../../../stock/service.ts';
 import { finalOrders } from '../landing/landing-fixture.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { conn, createTopics, deleteTopics, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
+import { conn } from '../helpers.ts';
+import { localCdcValues } from './fresh-shop.ts';
+import { lifecycleOf, recordCount, stockFixture } from './stock-fixture.ts';
 
-const prefix = uniquePrefix('cdcload');
-const shopUrl = freshShopUrl('cdcload');
+const stock = stockFixture('cdcload');
 let wh: FreshSchema;
 let values: CdcValues;
-let service: StockService | undefined;
 
 beforeAll(async () => {
   wh = await freshSchema('cdcload');
-  await createTopics(prefix);
-  await migrateShop(shopUrl, 1);
-  values = localCdcValues(prefix, wh.schema, shopUrl);
+  values = localCdcValues(stock.prefix, wh.schema, stock.shopUrl);
   expect((await deployCdc(conn.connectUrl, values, 1, 120_000)).healthy).toBe(true);
 });
 
+// Runs before the fixture's teardown (which also deletes the change topics, under the prefix): the
+// connectors go before the shop database and its replication slot.
 afterAll(async () => {
-  await service?.stop().catch(() => undefined);
   await deleteCdc(conn.connectUrl, values).catch(() => undefined);
-  await dropShop(shopUrl);
-  await wh.drop();
-  await deleteTopicsWhere((t) => t.startsWith(prefix));
-  await deleteTopics(prefix).catch(() => undefined);
+  await wh?.drop();
 });
 
 describe('CDC under the stock service', () => {
   it('lands every stock change; lag measured per landed change', async () => {
-    const { finished, failed } = finalOrders(1500, 12);
-    const paid = [...finished, ...failed.filter((o) => o.failure?.stage !== 'payment')];
-    const serde = new AvroSerde(conn.registryUrl);
-    const producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-cdcload', log).producer({
-      'linger.ms': 5,
-    } as KafkaJS.ProducerConstructorConfig);
-    await producer.connect();
-    for (const [key, list] of [
-      ['paid', paid],
-      ['finished', finished],
-      ['failed', failed],
-    ] as const) {
-      const topic = topicName(key, prefix);
-      const encoder = await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc'));
-      for (let i = 0; i < list.length; i += 500)
-        await producer.send({
-          topic,
-          messages: list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
-        });
-    }
-    await producer.disconnect();
-    const total = paid.length + finished.length + failed.length;
+    const records = lifecycleOf(finalOrders(1500, 12));
+    await stock.send(records);
+    const total = recordCount(records);
 
     const started = Date.now();
-    service = await startStockService({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      shopDatabaseUrl: shopUrl,
-      topicPrefix: prefix,
-      batchSize: 50,
-      log,
-    });
+    const service = await stock.start(50);
     // Sample the landed rows' lag while the service runs: each (sku, updated_at) once.
     const lags = new Map<string, number>();
     const sample = async () => {
@@ -101,7 +63,7 @@ describe('CDC under the stock service', () => {
       await sample();
       clean = (
         await reconcileShop({
-          shopDatabaseUrl: shopUrl,
+          shopDatabaseUrl: stock.shopUrl,
           databaseUrl: conn.databaseUrl,
           warehouseSchema: wh.schema,
         })

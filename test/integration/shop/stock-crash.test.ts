@@ -3,116 +3,51 @@
  * from the lifecycle records it consumed, and no order moved stock twice (the offsets are stored in
  * the same transaction as the stock change, so the redelivered records change nothing).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, type Producer } from '../../../common/kafka.ts';
-import { AvroSerde, readSchema } from '../../../common/serde.ts';
-import { connectShop, migrateShop } from '../../../common/shop-database.ts';
+import { describe, expect, it } from 'vitest';
 import { shopStock } from '../../../common/shop-seed.ts';
 import { CATALOGUE } from '../../../reference/catalogue.ts';
 import { PriceBook } from '../../../reference/price-schedule.ts';
-import { topicName, valueSubject } from '../../../schemas/topics.ts';
-import type { Order } from '../../../schemas/types.generated.ts';
 import { orderLines } from '../../../stock/movement.ts';
 import { finalOrders } from '../landing/landing-fixture.ts';
-import { conn, createTopics, deleteTopics, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl } from './fresh-shop.ts';
+import { lifecycleOf, recordCount, stockFixture } from './stock-fixture.ts';
 
-const prefix = uniquePrefix('stock');
-const shopUrl = freshShopUrl('stock');
-const { finished, failed } = finalOrders(1500, 11);
-const paid = [...finished, ...failed.filter((o) => o.failure?.stage !== 'payment')];
-// The last fifth of the orders get no end record: their stock stays reserved.
+const stock = stockFixture('stock');
+const { paid, finished, failed } = lifecycleOf(finalOrders(1500, 11));
+// The last fifth of the orders paid get no end record: their stock stays reserved.
 const held = new Set(paid.slice(Math.floor(paid.length * 0.8)).map((o) => o.order_id));
 const ends = {
   finished: finished.filter((o) => !held.has(o.order_id)),
   failed: failed.filter((o) => !held.has(o.order_id)),
 };
-const total = paid.length + ends.finished.length + ends.failed.length;
-let child: ChildProcess | undefined;
-
-function startService(): ChildProcess {
-  const p = spawn(
-    process.execPath,
-    [ORDERFLOW_BIN, 'stock', '--topic-prefix', prefix, '--shop-database-url', shopUrl, '--batch-size', '50'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'warn' } },
-  );
-  p.stderr?.on('data', (d: Buffer) => log.warn(d.toString()));
-  return p;
-}
-
-async function progress(): Promise<number> {
-  const db = await connectShop(shopUrl);
-  try {
-    const { rows } = await db.query<{ n: string | null }>(`select sum(next_offset) as n from stock_offsets`);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await db.end();
-  }
-}
-
-beforeAll(async () => {
-  await createTopics(prefix);
-  await migrateShop(shopUrl, 1);
-  const serde = new AvroSerde(conn.registryUrl);
-  const producer: Producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-stock', log).producer({
-    'enable.idempotence': true,
-    'linger.ms': 5,
-  } as KafkaJS.ProducerConstructorConfig);
-  await producer.connect();
-  try {
-    for (const [key, list] of [
-      ['paid', paid],
-      ['finished', ends.finished],
-      ['failed', ends.failed],
-    ] as const) {
-      const topic = topicName(key, prefix);
-      const encoder = await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc'));
-      for (let i = 0; i < list.length; i += 500)
-        await producer.send({
-          topic,
-          messages: list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
-        });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-});
-
-afterAll(async () => {
-  child?.kill('SIGKILL');
-  await dropShop(shopUrl);
-  await deleteTopics(prefix).catch(() => undefined);
-});
+const total = recordCount({ paid, ...ends });
 
 describe('the stock service', () => {
   it('killed with SIGKILL mid-stream and restarted, keeps stock equal to a recomputation', async () => {
-    child = startService();
+    await stock.send({ paid, ...ends });
+    const first = stock.spawn(50);
     const deadline = Date.now() + 60_000;
-    let seen = 0;
     while (Date.now() < deadline) {
-      seen = await progress();
-      if (seen > total * 0.15) break;
+      if ((await stock.progress()) > total * 0.15) break;
       await sleep(100);
     }
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
-    const atKill = await progress();
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const atKill = await stock.progress();
     console.log(`killed at ${atKill} of ${total} records`);
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(total);
 
-    child = startService();
+    const second = stock.spawn(50);
     const started = Date.now();
-    while ((await progress()) < total) {
+    while ((await stock.progress()) < total) {
       if (Date.now() - started > 180_000)
-        throw new Error(`stock service stuck at ${await progress()} of ${total}`);
+        throw new Error(`stock service stuck at ${await stock.progress()} of ${total}`);
       await sleep(250);
     }
     console.log(`restarted, caught up in ${Date.now() - started} ms`);
-    child.kill('SIGTERM');
+    second.child.kill('SIGTERM');
+    await Promise.race([second.exit, sleep(30_000)]); // the fixture kills it after the file if need be
 
     // Recompute from the records: delivered units leave the shelf, returned ones come back,
     // cancelled ones were only reserved, held orders are still reserved.
@@ -123,8 +58,7 @@ describe('the stock service', () => {
     for (const o of paid.filter((x) => held.has(x.order_id)))
       for (const [sku, q] of orderLines(o)) reserved.set(sku, (reserved.get(sku) ?? 0) + q);
 
-    const db = await connectShop(shopUrl);
-    try {
+    await stock.shop(async (db) => {
       const { rows } = await db.query<{
         sku: number;
         on_hand: number;
@@ -170,8 +104,6 @@ describe('the stock service', () => {
       expect(Number(orders.rows[0]!.n)).toBe(
         paid.length + failed.filter((o) => o.failure?.stage === 'payment').length,
       );
-    } finally {
-      await db.end();
-    }
+    });
   }, 360_000);
 });

@@ -5,112 +5,32 @@
  * backordered, as the dashboard's stock tab computes it) is at least 95%, stock-outs stay recorded
  * as backorders, and no order fails for want of stock.
  */
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, type Producer } from '../../../common/kafka.ts';
-import { AvroSerde, readSchema } from '../../../common/serde.ts';
-import { connectShop, migrateShop } from '../../../common/shop-database.ts';
-import { PROFILES } from '../../../processors/profiles.ts';
-import { stageRng } from '../../../processors/rng.ts';
-import { STAGES, STAGE_NAMES } from '../../../processors/stages.ts';
+import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../../producer/config.ts';
 import { generateOrders } from '../../../producer/model/generator.ts';
-import { topicName, valueSubject } from '../../../schemas/topics.ts';
-import type { Order } from '../../../schemas/types.generated.ts';
-import { startStockService, type StockService } from '../../../stock/service.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl } from './fresh-shop.ts';
+import { throughLifecycle } from '../landing/landing-fixture.ts';
+import { lifecycleOf, recordCount, stockFixture } from './stock-fixture.ts';
 
 const SEED = 1;
-const prefix = uniquePrefix('stockfill');
-const shopUrl = freshShopUrl('stockfill');
-const finished: Order[] = [];
-const failed: Order[] = [];
-let service: StockService | undefined;
-let fatal: unknown;
-
-function lifecycle(): void {
-  const config = makeConfig({ seed: SEED, from: Date.UTC(2024, 0, 1), until: Date.UTC(2026, 0, 1) });
-  for (let order of generateOrders(config, { now: () => 0 })) {
-    let ended = false;
-    for (const stage of STAGE_NAMES) {
-      const outcome = STAGES[stage].transform(order, stageRng(SEED, stage, order.order_id), PROFILES.default);
-      order = outcome.order;
-      if (outcome.kind === 'failed') {
-        failed.push(order);
-        ended = true;
-        break;
-      }
-    }
-    if (!ended) finished.push(order);
-  }
-}
-
-beforeAll(async () => {
-  lifecycle();
-  await createTopics(prefix);
-  await migrateShop(shopUrl, SEED);
-  const serde = new AvroSerde(conn.registryUrl);
-  const producer: Producer = createKafka(conn.kafkaBootstrap, 'orderflow-test-stockfill', log).producer({
-    'enable.idempotence': true,
-    'linger.ms': 5,
-  } as KafkaJS.ProducerConstructorConfig);
-  await producer.connect();
-  try {
-    const paid = [...finished, ...failed.filter((o) => o.failure?.stage !== 'payment')].sort(
-      (a, b) => a.payment_info.payment_date! - b.payment_info.payment_date!,
-    );
-    for (const [key, list] of [
-      ['paid', paid],
-      ['finished', finished],
-      ['failed', failed],
-    ] as const) {
-      const topic = topicName(key, prefix);
-      const encoder = await serde.writer<Order>(valueSubject(topic), readSchema('order.avsc'));
-      for (let i = 0; i < list.length; i += 500)
-        await producer.send({
-          topic,
-          messages: list.slice(i, i + 500).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
-        });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}, 300_000);
-
-afterAll(async () => {
-  await service?.stop().catch(() => undefined);
-  await dropShop(shopUrl);
-  await deleteTopics(prefix).catch(() => undefined);
-});
+const stock = stockFixture('stockfill', { seed: SEED });
+const config = makeConfig({ seed: SEED, from: Date.UTC(2024, 0, 1), until: Date.UTC(2026, 0, 1) });
+const records = lifecycleOf(throughLifecycle(generateOrders(config, { now: () => 0 }), SEED));
 
 describe('the reorder policy on the stock service (two years, seed 1)', () => {
   it('fills at least 95% of the units ordered; stock-outs are backorders, never failures', async () => {
-    const total =
-      finished.length +
-      failed.filter((o) => o.failure?.stage !== 'payment').length +
-      finished.length +
-      failed.length;
-    service = await startStockService({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      shopDatabaseUrl: shopUrl,
-      topicPrefix: prefix,
-      batchSize: 200,
-      log,
-      onFatal: (error) => (fatal = error),
-    });
+    await stock.send(records);
+    const total = recordCount(records);
+    const service = await stock.start(200);
     const started = Date.now();
     while (service.applied() < total) {
-      if (fatal) throw fatal;
+      stock.fatal();
       if (Date.now() - started > 600_000)
         throw new Error(`stock service stuck at ${service.applied()} of ${total}`);
       await sleep(500);
     }
     console.log(`${total} records applied in ${Date.now() - started} ms`);
-    const db = await connectShop(shopUrl);
-    try {
+    await stock.shop(async (db) => {
       const { rows } = await db.query<{
         reserved: string;
         backordered: string;
@@ -140,8 +60,6 @@ describe('the reorder policy on the stock service (two years, seed 1)', () => {
         `select count(*) as n from stock_orders where ended is null`,
       );
       expect(Number(orders.rows[0]!.n)).toBe(0);
-    } finally {
-      await db.end();
-    }
+    });
   }, 700_000);
 });

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FtpSession } from '../../../common/ftp-client.ts';
-import { SupportLoader } from '../../../support/loader.ts';
+import { describe, expect, it } from 'vitest';
 import { parseReport, reportCsv, reportFileName, reportRows } from '../../../support/report.ts';
 import type { Ticket } from '../../../support/tickets.ts';
-import { databaseUrl, freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { log } from '../helpers.ts';
-import { ftp, ftpDir } from './fixture.ts';
+import { reportsFixture } from './fixture.ts';
 
 // The loader on the stack's real vsftpd and PostgreSQL with reports it cannot fully read: each
 // unreadable line goes to support_dead_letter with the field at fault, counted, and the rest of the
@@ -30,21 +26,7 @@ const tickets: Ticket[] = Array.from({ length: 12 }, (_, i) => ({
 const clean = { duplicate: 0, staleStatus: 0 };
 
 describe('support report lines that cannot be read go to the dead letters', () => {
-  let wh: FreshSchema;
-  let session: FtpSession;
-  let dir: string;
-  let removeDir: () => Promise<void>;
-  const loader = () => new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
-  const count = async (sql: string) => Number((await wh.client.query<{ n: string }>(sql)).rows[0]!.n);
-
-  beforeAll(async () => {
-    wh = await freshSchema('support_dlq');
-    ({ dir, session, remove: removeDir } = await ftpDir('dlq'));
-  });
-  afterAll(async () => {
-    await removeDir();
-    await wh.drop();
-  });
+  const fx = reportsFixture('support_dlq', 'dlq');
 
   it('dead-letters each bad line with its field, loads the rest, and goes on to the next reports', async () => {
     // Day 1: two of its lines broken (a category not on the list, a resolution date in another format).
@@ -59,17 +41,17 @@ describe('support report lines that cannot be read go to the dead letters', () =
     const broken = [...lines];
     broken[2] = badCategory;
     broken[resolvedLine] = badDate;
-    await session.upload(`${dir}/${reportFileName(day1)}`, broken.join('\r\n'));
+    await fx.session.upload(`${fx.dir}/${reportFileName(day1)}`, broken.join('\r\n'));
     // Day 2 clean; day 3 with a header that is not the report's.
     const day2 = '2026-05-02';
-    await session.upload(
-      `${dir}/${reportFileName(day2)}`,
+    await fx.session.upload(
+      `${fx.dir}/${reportFileName(day2)}`,
       reportCsv(day2, reportRows(day2, tickets), clean, 1),
     );
     const day3 = '2026-05-03';
-    await session.upload(`${dir}/${reportFileName(day3)}`, 'Ticket,Customer\nTKT-1,x\n');
+    await fx.session.upload(`${fx.dir}/${reportFileName(day3)}`, 'Ticket,Customer\nTKT-1,x\n');
 
-    const first = loader();
+    const first = fx.loader();
     const r = await first.loadOnce();
     expect(r.loaded).toEqual([day1, day2]);
     expect(r.rejected).toEqual([{ day: day3, reason: expect.stringContaining('line 1: the header is') }]);
@@ -83,7 +65,7 @@ describe('support report lines that cannot be read go to the dead letters', () =
       },
     ]);
 
-    const letters = await wh.client.query<{
+    const letters = await fx.wh.client.query<{
       file_name: string;
       line: number;
       field: string;
@@ -95,7 +77,7 @@ describe('support report lines that cannot be read go to the dead letters', () =
       { file_name: reportFileName(day1), line: resolvedLine + 1, field: 'Resolution Date', code: 'ORDERFLOW_DECODE_FAILED', raw: badDate },
       { file_name: reportFileName(day3), line: 0, field: 'header', code: 'ORDERFLOW_DECODE_FAILED', raw: 'Ticket,Customer\nTKT-1,x\n' },
     ]); // prettier-ignore
-    const loads = await wh.client.query<{ d: string; status: string; dead_letters: number; rows_in_file: number; rows_loaded: number }>(
+    const loads = await fx.wh.client.query<{ d: string; status: string; dead_letters: number; rows_in_file: number; rows_loaded: number }>(
       "select to_char(report_day, 'YYYY-MM-DD') as d, status, dead_letters, rows_in_file, rows_loaded from support_report_load order by report_day",
     ); // prettier-ignore
     const day2Rows = reportRows(day2, tickets).length;
@@ -110,22 +92,22 @@ describe('support report lines that cannot be read go to the dead letters', () =
       [lines[0], ...lines.slice(1).filter((_, i) => i + 1 !== 2 && i + 1 !== resolvedLine)].join('\r\n'),
     );
     const loaded = (
-      await wh.client.query<{ ticket_id: string }>('select ticket_id from dim_support_ticket')
+      await fx.wh.client.query<{ ticket_id: string }>('select ticket_id from dim_support_ticket')
     ).rows.map((x) => x.ticket_id);
     for (const t of readable) expect(loaded).toContain(t.ticket_id);
     const brokenIds = [badCategory, badDate].map((l) => l.split(',')[0]!);
     const day2Ids = reportRows(day2, tickets).map((x) => x.ticket_id);
     for (const id of brokenIds.filter((x) => !day2Ids.includes(x))) expect(loaded).not.toContain(id);
-    expect((await session.list(`${dir}/rejected`)).map((f) => f.name).sort()).toEqual([
+    expect((await fx.session.list(`${fx.dir}/rejected`)).map((f) => f.name).sort()).toEqual([
       reportFileName(day3),
       `${reportFileName(day3)}.reason.txt`,
     ]);
     await first.close();
 
     // A restart: nothing loaded or dead-lettered twice.
-    const again = loader();
+    const again = fx.loader();
     expect(await again.loadOnce()).toEqual({ loaded: [], rejected: [], deadLetters: [], missing: [] });
     await again.close();
-    expect(await count('select count(*) as n from support_dead_letter')).toBe(3);
+    expect(await fx.count('select count(*) as n from support_dead_letter')).toBe(3);
   });
 });

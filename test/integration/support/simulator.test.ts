@@ -5,15 +5,15 @@ import { connectWarehouse } from '../../../common/database.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { SupportLoader } from '../../../support/loader.ts';
+import type { SupportLoader } from '../../../support/loader.ts';
 import { manilaDay, REPORT_FILE, reportFileName } from '../../../support/report.ts';
 import { startSupport, type SupportDesk } from '../../../support/service.ts';
 import { ticketsFor } from '../../../support/tickets.ts';
 import { runChain } from '../../unit/processors/chain.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
 import { inputProducer, sampleOrders } from '../processors/pipeline.ts';
-import { databaseUrl, freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
-import { ftp, ftpDir } from './fixture.ts';
+import { databaseUrl } from '../warehouse/fresh-schema.ts';
+import { ftp, reportsFixture } from './fixture.ts';
 
 // The support desk on the real broker, registry, PostgreSQL and vsftpd: tickets exactly once across
 // a restart, one report per day uploaded with the previous one deleted, and the loader keeping up.
@@ -57,58 +57,74 @@ async function sendOutcomes(prefix: string, batch: Order[]): Promise<void> {
   await p.close();
 }
 
-describe('the support desk simulator', () => {
-  const prefix = uniquePrefix('sup');
+/**
+ * A desk test's surroundings, set up before its tests and torn down after them (the fixture
+ * registers its own hooks): the loader's schema and FTP directory (reportsFixture), topics of its
+ * own prefix (one partition), the desk's schema, a connection, and the desk itself, stopped after
+ * the tests if still running.
+ */
+function deskFixture(tag: string, name: string) {
+  const prefix = uniquePrefix(tag);
   const deskSchema = `desk_${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 60);
-  let desk: SupportDesk | undefined;
-  let db: pg.Client;
-  let wh: FreshSchema;
-  let dir: string;
-  let removeDir: () => Promise<void>;
-  let session: Awaited<ReturnType<typeof ftpDir>>['session'];
+  const fx = Object.assign(reportsFixture(name, name), {
+    prefix,
+    deskSchema,
+    desk: undefined as SupportDesk | undefined,
+    db: undefined as unknown as pg.Client,
+    /** Start a desk on the fixture's topics, schema and directory (`o` as for deskOptions). */
+    async start(o: Parameters<typeof deskOptions>[3]): Promise<SupportDesk> {
+      fx.desk = await startSupport(deskOptions(prefix, deskSchema, fx.dir, o));
+      return fx.desk;
+    },
+  });
+  beforeAll(async () => {
+    await createTopics(prefix, 1);
+    fx.db = await connectWarehouse(databaseUrl, 'public');
+  });
+  afterAll(async () => {
+    await fx.desk?.stop();
+    await fx.db.query(`drop schema if exists ${deskSchema} cascade`);
+    await fx.db.end();
+    await deleteTopics(prefix);
+  });
+  return fx;
+}
+
+describe('the support desk simulator', () => {
+  const fx = deskFixture('sup', 'desk');
+  const { prefix } = fx;
 
   const start = () =>
-    startSupport(
-      deskOptions(prefix, deskSchema, dir, {
-        instanceId: 'it',
-        dirt: { duplicate: 0.1, staleStatus: 0.2 },
-        // Long: the desk must move on at the loader's receipts, not at this interval.
-        reportIntervalMs: 30_000,
-      }),
-    );
+    fx.start({
+      instanceId: 'it',
+      dirt: { duplicate: 0.1, staleStatus: 0.2 },
+      // Long: the desk must move on at the loader's receipts, not at this interval.
+      reportIntervalMs: 30_000,
+    });
   const send = (batch: Order[]) => sendOutcomes(prefix, batch);
   const ticketCount = async () =>
-    Number((await db.query<{ n: string }>('select count(*) as n from tickets')).rows[0]!.n);
+    Number((await fx.db.query<{ n: string }>('select count(*) as n from tickets')).rows[0]!.n);
 
+  // The loader polls the server all along, as in `orderflow run` (its hooks run after and before
+  // the fixture's: vitest runs after-hooks in reverse order).
   let loader: SupportLoader;
   let loading: Promise<void>;
   let stopLoading = false;
-  beforeAll(async () => {
-    await createTopics(prefix, 1);
-    wh = await freshSchema('desk');
-    ({ dir, session, remove: removeDir } = await ftpDir('desk'));
-    db = await connectWarehouse(databaseUrl, 'public');
-    // The loader polls the server all along, as in `orderflow run`.
-    loader = new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
+  beforeAll(() => {
+    loader = fx.loader();
     loading = loader.run(100, () => stopLoading);
   });
   afterAll(async () => {
     stopLoading = true;
     await loading.catch(() => undefined);
     await loader.close();
-    await desk?.stop();
-    await db.query(`drop schema if exists ${deskSchema} cascade`);
-    await db.end();
-    await removeDir();
-    await wh.drop();
-    await deleteTopics(prefix);
   });
 
   it('opens each ticket exactly once across a restart, uploads one report a day and deletes the previous one', async () => {
     const half = Math.floor(orders.length / 2);
     await send(orders.slice(0, half));
-    desk = await start();
-    await db.query(`set search_path = ${deskSchema}`);
+    let desk = await start();
+    await fx.db.query(`set search_path = ${fx.deskSchema}`);
     const partial = new Set(
       orders
         .slice(0, half)
@@ -124,7 +140,7 @@ describe('the support desk simulator', () => {
     desk = await start();
     for (let i = 0; i < 120 && (await ticketCount()) < expectedTickets.size; i++) await sleep(500);
     await sleep(1000);
-    const stored = await db.query<{
+    const stored = await fx.db.query<{
       ticket_id: string;
       created_at: string;
       resolved_at: string | null;
@@ -139,7 +155,7 @@ describe('the support desk simulator', () => {
         row.category,
       ]).toEqual([t.created_at, t.resolved_at, t.category]);
     }
-    const offsets = await db.query<{ topic: string; next_offset: string }>(
+    const offsets = await fx.db.query<{ topic: string; next_offset: string }>(
       'select topic, next_offset from input_offsets order by topic',
     );
     const failed = orders.filter((o) => o.failure).length;
@@ -163,43 +179,43 @@ describe('the support desk simulator', () => {
     const firstDay = manilaDay(Math.min(...[...expectedTickets.values()].map((t) => t.created_at)));
     const lastDay = manilaDay(lowEvent - 86_400_000);
     for (let i = 0; i < 120; i++) {
-      const n = await db.query<{ d: string }>("select to_char(max(day), 'YYYY-MM-DD') as d from reports");
+      const n = await fx.db.query<{ d: string }>("select to_char(max(day), 'YYYY-MM-DD') as d from reports");
       if ((n.rows[0]?.d ?? '') >= lastDay) break;
       await sleep(500);
     }
-    const reports = await db.query<{ d: string }>(
+    const reports = await fx.db.query<{ d: string }>(
       "select to_char(day, 'YYYY-MM-DD') as d from reports order by day",
     );
     expect(reports.rows[0]!.d).toBe(firstDay);
     expect(reports.rows.at(-1)!.d >= lastDay).toBe(true);
-    const files = (await session.list(dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
+    const files = (await fx.session.list(fx.dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
     expect(files).toEqual([reportFileName(reports.rows.at(-1)!.d)]);
     // Every report but perhaps the newest was taken by the loader before the desk moved on.
     expect(desk.uploaded.length).toBeGreaterThan(2);
     expect(desk.receipted).toBeGreaterThanOrEqual(desk.uploaded.length - 1);
     // Only the newest report's receipt (if the loader has it yet) is left on the server.
-    const receipts = (await session.list(`${dir}/received`)).map((f) => f.name);
+    const receipts = (await fx.session.list(`${fx.dir}/received`)).map((f) => f.name);
     expect(receipts.every((n) => n === reportFileName(reports.rows.at(-1)!.d))).toBe(true);
     expect(desk.lateTickets).toBe(0);
   });
 
   it('feeds the loader, which keeps up: every report loaded once, no day missing, every ticket once', async () => {
-    await desk!.stop();
-    desk = undefined;
+    await fx.desk!.stop();
+    fx.desk = undefined;
     await sleep(1000);
     stopLoading = true;
     await loading;
     const uploaded = (
-      await db.query<{ d: string }>("select to_char(day, 'YYYY-MM-DD') as d from reports order by day")
+      await fx.db.query<{ d: string }>("select to_char(day, 'YYYY-MM-DD') as d from reports order by day")
     ).rows;
-    const loaded = await wh.client.query<{ d: string; status: string }>(
+    const loaded = await fx.wh.client.query<{ d: string; status: string }>(
       "select to_char(report_day, 'YYYY-MM-DD') as d, status from support_report_load order by report_day",
     );
     expect(loaded.rows).toEqual(uploaded.map((r) => ({ d: r.d, status: 'loaded' })));
-    expect((await wh.client.query('select * from support_report_gap')).rows).toEqual([]);
+    expect((await fx.wh.client.query('select * from support_report_gap')).rows).toEqual([]);
     const lastDay = uploaded.at(-1)!.d;
     const reported = [...expectedTickets.values()].filter((t) => manilaDay(t.created_at) <= lastDay);
-    const n = await wh.client.query<{ n: string; distinct_ids: string }>(
+    const n = await fx.wh.client.query<{ n: string; distinct_ids: string }>(
       'select count(*) as n, count(distinct ticket_id) as distinct_ids from dim_support_ticket',
     );
     expect([Number(n.rows[0]!.n), Number(n.rows[0]!.distinct_ids)]).toEqual([
@@ -210,39 +226,16 @@ describe('the support desk simulator', () => {
 });
 
 describe('the support desk with no loader running', () => {
-  const prefix = uniquePrefix('sup-alone');
-  const deskSchema = `desk_${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 60);
-  let desk: SupportDesk | undefined;
-  let db: pg.Client;
-  let wh: FreshSchema;
-  let dir: string;
-  let removeDir: () => Promise<void>;
-  let session: Awaited<ReturnType<typeof ftpDir>>['session'];
-  beforeAll(async () => {
-    await createTopics(prefix, 1);
-    wh = await freshSchema('desk_alone');
-    ({ dir, session, remove: removeDir } = await ftpDir('desk_alone'));
-    db = await connectWarehouse(databaseUrl, 'public');
-  });
-  afterAll(async () => {
-    await desk?.stop();
-    await db.query(`drop schema if exists ${deskSchema} cascade`);
-    await db.end();
-    await removeDir();
-    await wh.drop();
-    await deleteTopics(prefix);
-  });
+  const fx = deskFixture('sup-alone', 'desk_alone');
 
   it('moves on after its interval, deleting reports unread, and the loader names the days it missed', async () => {
-    await sendOutcomes(prefix, orders);
-    desk = await startSupport(
-      deskOptions(prefix, deskSchema, dir, {
-        instanceId: 'it-alone',
-        dirt: { duplicate: 0, staleStatus: 0 },
-        reportIntervalMs: 2000,
-      }),
-    );
-    const loader = new SupportLoader({ databaseUrl, schema: wh.schema, ftp, ftpDir: dir, log });
+    await sendOutcomes(fx.prefix, orders);
+    const desk = await fx.start({
+      instanceId: 'it-alone',
+      dirt: { duplicate: 0, staleStatus: 0 },
+      reportIntervalMs: 2000,
+    });
+    const loader = fx.loader();
     try {
       // The loader takes the first report, then is gone while the desk uploads three more.
       for (let i = 0; i < 600 && desk.uploaded.length < 1; i++) await sleep(100);
@@ -252,19 +245,19 @@ describe('the support desk with no loader running', () => {
       const uploaded = desk.uploaded;
       expect(uploaded.length).toBeGreaterThanOrEqual(4);
       expect(desk.receipted).toBe(1);
-      const files = (await session.list(dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
+      const files = (await fx.session.list(fx.dir)).map((f) => f.name).filter((n) => REPORT_FILE.test(n));
       expect(files).toEqual([reportFileName(uploaded.at(-1)!)]);
-      desk = undefined;
+      fx.desk = undefined;
 
       // Back: it loads the newest report and names each day deleted before it came.
       const r = await loader.loadOnce();
       expect(r.loaded).toEqual([uploaded.at(-1)]);
       expect(r.missing).toEqual(uploaded.slice(1, -1));
-      const gaps = await wh.client.query<{ d: string }>(
+      const gaps = await fx.wh.client.query<{ d: string }>(
         "select to_char(report_day, 'YYYY-MM-DD') as d from support_report_gap order by report_day",
       );
       expect(gaps.rows.map((g) => g.d)).toEqual(uploaded.slice(1, -1));
-      expect((await session.list(`${dir}/received`)).map((f) => f.name)).toEqual([
+      expect((await fx.session.list(`${fx.dir}/received`)).map((f) => f.name)).toEqual([
         reportFileName(uploaded.at(-1)!),
       ]);
     } finally {

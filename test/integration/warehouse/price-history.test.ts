@@ -1,5 +1,6 @@
 /**
- * dim_product_scd2 and the margin at order time on a real PostgreSQL: the shop's price schedule
+ * dim_product (SCD type 2 from the shop's change stream, migration 018) and the margin at order
+ * time on a real PostgreSQL: the shop's price schedule
  * (seed 7) landed as shop_price_changes, the generator's order lines for the same seed as
  * order_items. Every line's unit_price is the price in force at its order time (the check passes),
  * line costs follow the cost in force (compared with the schedule computed in TypeScript), and a line
@@ -87,7 +88,7 @@ describe('product price history (SCD type 2) and margin at order time', () => {
                count(*) filter (where valid_to is not null and valid_to <> next_from) as gaps,
                count(*) filter (where valid_to is null) as open_ended
           from (select *, lead(valid_from) over (partition by sku order by valid_from) as next_from
-                  from dim_product_scd2) v
+                  from dim_product) v
          group by sku order by sku`);
     const schedule = priceSchedule(SEED);
     expect(rows).toHaveLength(CATALOGUE.length);
@@ -145,6 +146,42 @@ describe('product price history (SCD type 2) and margin at order time', () => {
         where f.item_id = i.item_id and i.item_id = (select max(item_id) from order_items)`,
     );
     expect(await offending(BELOW_COST)).toBe(1);
+  });
+
+  it('gives a product streamed without price changes its landed row as its only version', async () => {
+    // runChecks commits, so the changes are undone by hand rather than rolled back.
+    await db.client.query(
+      'create temporary table saved_changes as select * from shop_price_changes where sku = 1',
+    );
+    await db.client.query('delete from shop_price_changes where sku = 1');
+    try {
+      const { rows } = await db.client.query<{
+        price: string;
+        cost: string;
+        open: boolean;
+        current: boolean;
+      }>(
+        `select price::text, cost::text, valid_from = '-infinity' and valid_to is null as open, is_current as current
+           from dim_product where sku = 1`,
+      );
+      const shop = shopProducts(SEED).find((p) => p.sku === 1)!;
+      expect(rows).toEqual([{ price: shop.price, cost: shop.cost, open: true, current: true }]);
+      expect(await offending('dim_product: one current version per product')).toBe(0);
+      expect(await offending('order lines have a product version')).toBe(0);
+    } finally {
+      await db.client.query('insert into shop_price_changes select * from saved_changes');
+    }
+    // A line of a SKU the shop never streamed has no version, and the check counts it.
+    const line = `(select item_id from order_items order by item_id offset 1 limit 1)`;
+    const { rows } = await db.client.query<{ sku: number }>(
+      `select sku from order_items where item_id = ${line}`,
+    );
+    await db.client.query(`update order_items set sku = 999 where item_id = ${line}`);
+    try {
+      expect(await offending('order lines have a product version')).toBe(1);
+    } finally {
+      await db.client.query(`update order_items set sku = $1 where item_id = ${line}`, [rows[0]!.sku]);
+    }
   });
 
   it('fails the check on a line at a wrong price, naming the count', async () => {

@@ -6,22 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadRepoCompose, rootPath, type ComposeFile } from './compose-model.ts';
 
 /** The folders of orderflow's TypeScript sources: its services and the modules they share. */
-export const SOURCE_FOLDERS = [
-  'common',
-  'cli',
-  'producer',
-  'processors',
-  'splitter',
-  'connect',
-  'warehouse',
-  'dashboard',
-  'stack',
-  'schemas',
-  'shop',
-  'stock',
-  'support',
-  'api',
-];
+export { SOURCE_FOLDERS } from '../../../source-folders.js';
 
 /** A file of the repository, by its path parts. */
 export const read = (...p: string[]) => readFileSync(rootPath(...p), 'utf8');

@@ -10,12 +10,10 @@ import { stageRng } from '../../../processors/rng.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
 import { expectConfigs } from './config-check.ts';
-import { shippedWith, unpaidOrder } from './orders.ts';
+import { DAY, HOUR, shippedWith, unpaidOrder } from './orders.ts';
 
 const SEED = 4242;
 const N = 40_000;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** A shipped order (payment and shipping forced to succeed), as delivery receives it. */
 const shippedOrder = (i: number): Order => shippedWith(SEED, i);

@@ -1,34 +1,31 @@
-import { fromCents, subtotalCents } from '../../../common/money.ts';
+import { fromCents } from '../../../common/money.ts';
+import { assembleOrder } from '../../../common/new-order.ts';
 import { PAYMENT_DEFAULT } from '../../../processors/payment/config.ts';
 import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import { SHIPPING_DEFAULT } from '../../../processors/shipping/config.ts';
 import { shipOrder } from '../../../processors/shipping/transform.ts';
+import type { CatalogueEntry } from '../../../reference/catalogue.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 
+/** Time units of the stage tests' expectations (written out, not taken from the code under test). */
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
 /**
- * Simple valid unpaid orders for stage tests (the generator's own model is tested elsewhere):
- * order i is placed at 2025-01-01 + i hours 7 minutes, express every 5th in 2.
+ * Simple valid unpaid orders for stage tests (the generator's own model is tested elsewhere),
+ * assembled as the generator and the order API assemble theirs: order i is placed at 2025-01-01 +
+ * i hours 7 minutes, express every 5th in 2.
  */
 export function unpaidOrder(i: number, prefix = 'T'): Order {
   const lines = [
     { sku: 1 + (i % 20), unit: 12550, qty: 1 + (i % 3), pct: 0 },
     { sku: 30 + (i % 10), unit: 150000, qty: 1, pct: 1250 },
   ];
-  const items = lines.map((l) => ({
-    sku: l.sku,
-    product_name: `Product ${l.sku}`,
-    category: 'Test',
-    unit_price: fromCents(l.unit),
-    quantity: l.qty,
-    discount_percent: fromCents(l.pct),
-    subtotal: fromCents(subtotalCents(l.unit, l.qty, l.pct)),
-  }));
-  const total = lines.reduce((sum, l) => sum + subtotalCents(l.unit, l.qty, l.pct), 0);
-  return {
-    order_id: `${prefix}${String(i).padStart(8, '0')}`,
-    order_date: Date.UTC(2025, 0, 1) + i * 3_600_000 + 7 * 60_000,
-    customer_info: {
+  return assembleOrder({
+    orderId: `${prefix}${String(i).padStart(8, '0')}`,
+    orderDate: Date.UTC(2025, 0, 1) + i * 3_600_000 + 7 * 60_000,
+    customer: {
       customer_id: `C${i % 97}`,
       customer_name: 'Juan Dela Cruz',
       company: 'Acme',
@@ -38,20 +35,26 @@ export function unpaidOrder(i: number, prefix = 'T'): Order {
       provincial_code: 'PH-CEB',
       contact_number: '+63 912 345 6789',
     },
-    payment_info: { payment_status: false, payment_method: null, payment_date: null },
-    shipping_info: {
-      shipping_id: `S${i}`,
-      express_shipping: i % 5 < 2,
-      order_status: 'PROCESSING',
-      shipped_date: null,
-      eta: null,
-      finished_date: null,
-    },
-    item_info: items,
-    item_variety: items.length,
-    order_total: fromCents(total),
-    failure: null,
-    cart_id: null,
+    lines: lines.map((l) => ({ product: testProduct(l.sku, l.unit), quantity: l.qty })),
+    discounts: new Map(lines.map((l) => [l.sku, l.pct] as const)),
+    shippingId: `S${i}`,
+    express: i % 5 < 2,
+  });
+}
+
+/** A catalogue entry for a stage test: named after its SKU, costing nothing (the stages never read cost). */
+function testProduct(sku: number, priceCents: number): CatalogueEntry {
+  const price = fromCents(priceCents);
+  return {
+    sku,
+    name: `Product ${sku}`,
+    category: 'Test',
+    price,
+    priceCents,
+    cost: '0.00',
+    costCents: 0,
+    popularity: 1,
+    companions: [],
   };
 }
 

@@ -9,12 +9,10 @@ import { stageRng } from '../../../processors/rng.ts';
 import { OrderflowError } from '../../../common/errors.ts';
 import { dateProblems } from './chain.ts';
 import { expectConfigs } from './config-check.ts';
-import { unpaidOrder } from './orders.ts';
+import { DAY, HOUR, unpaidOrder } from './orders.ts';
 
 const SEED = 20251;
 const N = 20_000;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 function run(i: number, seed = SEED, config = PAYMENT_DEFAULT) {
   const order = unpaidOrder(i);

@@ -10,11 +10,10 @@ import { shipOrder } from '../../../processors/shipping/transform.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { dateProblems } from './chain.ts';
 import { expectConfigs } from './config-check.ts';
-import { paidWith, unpaidOrder } from './orders.ts';
+import { HOUR, paidWith, unpaidOrder } from './orders.ts';
 
 const SEED = 777;
 const N = 20_000;
-const HOUR = 3_600_000;
 
 /** A paid order (payment forced to succeed), as shipping receives it. */
 const paidOrder = (i: number): Order => paidWith(SEED, i);

@@ -19,6 +19,9 @@ describe('sample landing data', () => {
 
   it('obeys the lifecycle invariants the warehouse checks', () => {
     const data = sampleData(options);
+    const cost = new Map(data.products.map((p) => [p.sku, toCents(p.cost)]));
+    const discounted = data.items.filter((i) => toCents(i.discount_percent!) > 0);
+    expect(discounted.length).toBeGreaterThan(data.items.length / 10);
     const lines = new Map<string, typeof data.items>();
     for (const i of data.items) lines.set(i.order_id!, [...(lines.get(i.order_id!) ?? []), i]);
     for (const o of data.orders) {
@@ -28,6 +31,8 @@ describe('sample landing data', () => {
           subtotalCents(toCents(i.unit_price!), i.quantity!, toBasisHundredths(i.discount_percent!)),
         );
         expect(i.order_status).toBe(o.order_status);
+        // No sale below cost (warehouse check's "no line sold below cost in force").
+        expect(toCents(i.subtotal!)).toBeGreaterThanOrEqual(i.quantity! * cost.get(i.sku!)!);
       }
       expect(toCents(o.order_total!)).toBe(ls.reduce((s, i) => s + toCents(i.subtotal!), 0));
       expect(o.item_variety).toBe(ls.length);

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Customers: totals, repeat rate, revenue share of repeat and top-10 customers, new customers per month. */
 import type { customersTab } from '../../../queries/customers.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatMonth, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { money, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -35,34 +35,32 @@ export function customers(d: CustomersData): Rendered {
       )}
     </div>`;
   const draw = () => {
-    drawChart('cus-new', {
-      type: 'bar',
-      data: {
-        labels: d.newPerMonth.map((m) => formatMonth(m.month)),
-        datasets: [
-          dataset(
-            'New, one order in the period',
-            d.newPerMonth.map((m) => m.newCustomers - m.becameRepeat),
-            COLORS[0]!,
-            { stack: 'c' },
-          ),
-          dataset('New, ordered again in the period', pick(d.newPerMonth, 'becameRepeat'), COLORS[2]!, {
-            stack: 'c',
-          }),
-        ],
-      },
-      options: { scales: { x: { stacked: true }, y: { stacked: true } } },
-    });
+    drawSeries(
+      'cus-new',
+      'bar',
+      d.newPerMonth.map((m) => formatMonth(m.month)),
+      [
+        dataset(
+          'New, one order in the period',
+          d.newPerMonth.map((m) => m.newCustomers - m.becameRepeat),
+          COLORS[0]!,
+          { stack: 'c' },
+        ),
+        dataset('New, ordered again in the period', pick(d.newPerMonth, 'becameRepeat'), COLORS[2]!, {
+          stack: 'c',
+        }),
+      ],
+      { scales: { x: { stacked: true }, y: { stacked: true } } },
+    );
     const top10 = d.revenue * (t.top10RevenueShare.value ?? 0);
     const repeat = d.revenue * (t.repeatRevenueShare.value ?? 0);
-    drawChart('cus-share', {
-      type: 'bar',
-      data: {
-        labels: ['All customers', 'Repeat customers', 'Top-10 customers'],
-        datasets: [dataset('Revenue', [d.revenue, repeat, top10], COLORS[0]!)],
-      },
-      options: { indexAxis: 'y', scales: { x: money }, plugins: { legend: { display: false } } },
-    });
+    drawSeries(
+      'cus-share',
+      'bar',
+      ['All customers', 'Repeat customers', 'Top-10 customers'],
+      [dataset('Revenue', [d.revenue, repeat, top10], COLORS[0]!)],
+      { indexAxis: 'y', scales: { x: money }, plugins: { legend: { display: false } } },
+    );
   };
   return { html, draw };
 }

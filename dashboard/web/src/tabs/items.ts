@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Items: revenue, COGS and profit per SKU and category, top sellers, market-basket pairs. */
 import type { itemsTab } from '../../../queries/items.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawSeries, oneSeriesBars } from '../charts.ts';
 import { formatCount, formatPercent, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -52,22 +52,21 @@ export function items(d: ItemsData): Rendered {
       )}
     </div>`;
   const draw = () => {
-    drawChart('itm-sku', {
-      type: 'bar',
-      data: {
-        labels: bySku.map((s) => s.name),
-        datasets: [
-          dataset('COGS', pick(bySku, 'cogs'), COLORS[1]!, { stack: 's' }),
-          dataset('Profit', pick(bySku, 'profit'), COLORS[2]!, { stack: 's' }),
-        ],
-      },
-      options: {
+    drawSeries(
+      'itm-sku',
+      'bar',
+      bySku.map((s) => s.name),
+      [
+        dataset('COGS', pick(bySku, 'cogs'), COLORS[1]!, { stack: 's' }),
+        dataset('Profit', pick(bySku, 'profit'), COLORS[2]!, { stack: 's' }),
+      ],
+      {
         scales: {
           x: { stacked: true, ticks: { autoSkip: false, maxRotation: 60 } },
           y: { ...money, stacked: true },
         },
       },
-    });
+    );
     const categories = new Map<string, { revenue: number; profit: number }>();
     for (const s of d.perSku) {
       const c = categories.get(s.category ?? 'Other') ?? { revenue: 0, profit: 0 };
@@ -76,33 +75,31 @@ export function items(d: ItemsData): Rendered {
       categories.set(s.category ?? 'Other', c);
     }
     const byCategory = [...categories.entries()].sort((a, b) => b[1].revenue - a[1].revenue);
-    drawChart('itm-category', {
-      type: 'bar',
-      data: {
-        labels: byCategory.map(([name]) => name),
-        datasets: [
-          dataset(
-            'Revenue',
-            byCategory.map(([, c]) => c.revenue),
-            COLORS[0]!,
-          ),
-          dataset(
-            'Profit',
-            byCategory.map(([, c]) => c.profit),
-            COLORS[2]!,
-          ),
-        ],
-      },
-      options: { indexAxis: 'y', scales: { x: money, y: { ticks: { autoSkip: false } } } },
-    });
-    drawChart('itm-top', {
-      type: 'bar',
-      data: {
-        labels: d.topSellers.map((s) => s.name),
-        datasets: [dataset('Units', pick(d.topSellers, 'units'), COLORS[0]!)],
-      },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
-    });
+    drawSeries(
+      'itm-category',
+      'bar',
+      byCategory.map(([name]) => name),
+      [
+        dataset(
+          'Revenue',
+          byCategory.map(([, c]) => c.revenue),
+          COLORS[0]!,
+        ),
+        dataset(
+          'Profit',
+          byCategory.map(([, c]) => c.profit),
+          COLORS[2]!,
+        ),
+      ],
+      { indexAxis: 'y', scales: { x: money, y: { ticks: { autoSkip: false } } } },
+    );
+    drawSeries(
+      'itm-top',
+      'bar',
+      d.topSellers.map((s) => s.name),
+      [dataset('Units', pick(d.topSellers, 'units'), COLORS[0]!)],
+      oneSeriesBars(),
+    );
   };
   return { html, draw };
 }

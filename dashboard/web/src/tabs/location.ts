@@ -2,7 +2,7 @@
 /** Location: revenue, orders and customers by province, on a bubble map and ranked. */
 import type { ChartConfiguration } from 'chart.js';
 import type { locationTab } from '../../../queries/location.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawChart, drawSeries } from '../charts.ts';
 import { formatCount, formatPeso, formatRatio } from '../format.ts';
 import { MAP_BOUNDS, PROVINCE_CENTRES } from '../province-centres.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
@@ -96,18 +96,17 @@ export function location(d: LocationData): Rendered {
         },
       },
     } as ChartConfiguration);
-    drawChart('loc-rank', {
-      type: 'bar',
-      data: {
-        labels: rows.map((r) => r.name),
-        datasets: [dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!)],
-      },
-      options: {
+    drawSeries(
+      'loc-rank',
+      'bar',
+      rows.map((r) => r.name),
+      [dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!)],
+      {
         indexAxis: 'y',
         scales: { x: money, y: { ticks: { autoSkip: false } } },
         plugins: { legend: { display: false } },
       },
-    });
+    );
   };
   return { html, draw };
 }

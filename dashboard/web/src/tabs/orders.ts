@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Orders: counts, AOV and outcomes, per day, per day of month and per month. */
 import type { ordersTab } from '../../../queries/orders.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
 import { dayLabels, money, peso, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -26,57 +26,53 @@ export function orders(d: OrdersData): Rendered {
       ${chartCard('ord-monthly', 'Orders and AOV per month', { wide: true })}
     </div>`;
   const draw = () => {
-    drawChart('ord-daily', {
-      type: 'line',
-      data: {
-        labels: dayLabels(d.daily),
-        datasets: [
-          dataset('Orders', pick(d.daily, 'orders'), COLORS[0]!),
-          dataset('Delivered', pick(d.daily, 'delivered'), COLORS[2]!),
-          dataset('Failed', pick(d.daily, 'failed'), COLORS[3]!),
-        ],
-      },
-      options: { interaction: { mode: 'index', intersect: false } },
-    });
-    drawChart('ord-dom', {
-      type: 'bar',
-      data: {
-        labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
-        datasets: [
-          dataset('Orders per day', pick(d.byDayOfMonth, 'ordersPerDay'), COLORS[0]!, { yAxisID: 'y' }),
-          dataset('AOV', pick(d.byDayOfMonth, 'aov'), COLORS[1]!, { type: 'line', yAxisID: 'aov' } as object),
-        ],
-      },
-      options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
-    });
-    drawChart('ord-status', {
-      type: 'doughnut',
-      data: {
-        labels: d.statuses.map((s) => s.status),
-        datasets: [
-          {
-            data: d.statuses.map((s) => s.orders),
-            backgroundColor: [COLORS[2]!, COLORS[5]!, COLORS[3]!, COLORS[1]!, COLORS[4]!],
-          },
-        ],
-      },
-      options: { plugins: { legend: { position: 'right' } } },
-    });
-    drawChart('ord-monthly', {
-      type: 'bar',
-      data: {
-        labels: d.monthly.map((m) => formatMonth(m.period)),
-        datasets: [
-          dataset('Orders', pick(d.monthly, 'orders'), COLORS[0]!, { yAxisID: 'y' }),
-          dataset('AOV', pick(d.monthly, 'aov'), COLORS[1]!, {
-            type: 'line',
-            yAxisID: 'aov',
-            pointRadius: 2,
-          } as object),
-        ],
-      },
-      options: { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
-    });
+    drawSeries(
+      'ord-daily',
+      'line',
+      dayLabels(d.daily),
+      [
+        dataset('Orders', pick(d.daily, 'orders'), COLORS[0]!),
+        dataset('Delivered', pick(d.daily, 'delivered'), COLORS[2]!),
+        dataset('Failed', pick(d.daily, 'failed'), COLORS[3]!),
+      ],
+      { interaction: { mode: 'index', intersect: false } },
+    );
+    drawSeries(
+      'ord-dom',
+      'bar',
+      d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
+      [
+        dataset('Orders per day', pick(d.byDayOfMonth, 'ordersPerDay'), COLORS[0]!, { yAxisID: 'y' }),
+        dataset('AOV', pick(d.byDayOfMonth, 'aov'), COLORS[1]!, { type: 'line', yAxisID: 'aov' } as object),
+      ],
+      { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
+    );
+    drawSeries(
+      'ord-status',
+      'doughnut',
+      d.statuses.map((s) => s.status),
+      [
+        {
+          data: d.statuses.map((s) => s.orders),
+          backgroundColor: [COLORS[2]!, COLORS[5]!, COLORS[3]!, COLORS[1]!, COLORS[4]!],
+        },
+      ],
+      { plugins: { legend: { position: 'right' } } },
+    );
+    drawSeries(
+      'ord-monthly',
+      'bar',
+      d.monthly.map((m) => formatMonth(m.period)),
+      [
+        dataset('Orders', pick(d.monthly, 'orders'), COLORS[0]!, { yAxisID: 'y' }),
+        dataset('AOV', pick(d.monthly, 'aov'), COLORS[1]!, {
+          type: 'line',
+          yAxisID: 'aov',
+          pointRadius: 2,
+        } as object),
+      ],
+      { scales: { aov: { position: 'right', ...money, grid: { drawOnChartArea: false } } } },
+    );
   };
   return { html, draw };
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Revenue & profit: tiles with period-over-period change, daily to yearly charts, by day of month. */
 import type { revenueTab } from '../../../queries/revenue.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatMonth, formatPercent, formatQuarter } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
 import { dayLabels, money, peso, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -45,51 +45,47 @@ export function revenue(d: RevenueData): Rendered {
       ${chartCard('rev-yearly', 'Yearly revenue and profit (all data)')}
     </div>`;
   const draw = () => {
-    drawChart('rev-daily', {
-      type: 'line',
-      data: {
-        labels: dayLabels(d.daily),
-        datasets: [
-          dataset('Revenue', pick(d.daily, 'revenue'), COLORS[0]!, { fill: false }),
-          dataset('Profit', pick(d.daily, 'profit'), COLORS[2]!),
-        ],
-      },
-      options: { scales: { y: money }, interaction: { mode: 'index', intersect: false } },
-    });
-    drawChart('rev-monthly', {
-      type: 'bar',
-      data: {
-        labels: d.monthly.map((m) => formatMonth(m.period)),
-        datasets: [
-          dataset('COGS', pick(d.monthly, 'cogs'), COLORS[1]!, { stack: 'r' }),
-          dataset('Profit', pick(d.monthly, 'profit'), COLORS[2]!, { stack: 'r' }),
-        ],
-      },
-      options: { scales: { y: { ...money, stacked: true }, x: { stacked: true } } },
-    });
-    drawChart('rev-dom', {
-      type: 'bar',
-      data: {
-        labels: d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
-        datasets: [dataset('Revenue per day', pick(d.byDayOfMonth, 'revenuePerDay'), COLORS[0]!)],
-      },
-      options: { scales: { y: money } },
-    });
+    drawSeries(
+      'rev-daily',
+      'line',
+      dayLabels(d.daily),
+      [
+        dataset('Revenue', pick(d.daily, 'revenue'), COLORS[0]!, { fill: false }),
+        dataset('Profit', pick(d.daily, 'profit'), COLORS[2]!),
+      ],
+      { scales: { y: money }, interaction: { mode: 'index', intersect: false } },
+    );
+    drawSeries(
+      'rev-monthly',
+      'bar',
+      d.monthly.map((m) => formatMonth(m.period)),
+      [
+        dataset('COGS', pick(d.monthly, 'cogs'), COLORS[1]!, { stack: 'r' }),
+        dataset('Profit', pick(d.monthly, 'profit'), COLORS[2]!, { stack: 'r' }),
+      ],
+      { scales: { y: { ...money, stacked: true }, x: { stacked: true } } },
+    );
+    drawSeries(
+      'rev-dom',
+      'bar',
+      d.byDayOfMonth.map((x) => String(x.dayOfMonth)),
+      [dataset('Revenue per day', pick(d.byDayOfMonth, 'revenuePerDay'), COLORS[0]!)],
+      { scales: { y: money } },
+    );
     for (const [id, rows, label] of [
       ['rev-quarterly', d.quarterly, formatQuarter],
       ['rev-yearly', d.yearly, (p: string) => p.slice(0, 4)],
     ] as const) {
-      drawChart(id, {
-        type: 'bar',
-        data: {
-          labels: rows.map((r) => label(r.period)),
-          datasets: [
-            dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!),
-            dataset('Profit', pick(rows, 'profit'), COLORS[2]!),
-          ],
-        },
-        options: { scales: { y: money } },
-      });
+      drawSeries(
+        id,
+        'bar',
+        rows.map((r) => label(r.period)),
+        [
+          dataset('Revenue', pick(rows, 'revenue'), COLORS[0]!),
+          dataset('Profit', pick(rows, 'profit'), COLORS[2]!),
+        ],
+        { scales: { y: money } },
+      );
     }
   };
   return { html, draw };

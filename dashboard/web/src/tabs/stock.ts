@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 /** Stock: current levels per product, low stock and restocks, stock movements and units on hand over time. */
 import type { stockTab } from '../../../queries/stock.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawChart, drawSeries } from '../charts.ts';
 import { formatCount, formatDay, formatRatio } from '../format.ts';
-import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { dayLabels, rangeNote, type Of, type Rendered } from './tab.ts';
+import { chartCard, tableCard, tileHtml, type Column } from '../widgets.ts';
+import { dayLabels, rangeNote, pick, type Of, type Rendered } from './tab.ts';
 
 export type StockData = Of<typeof stockTab>;
 
@@ -18,6 +18,19 @@ const priceTitle = (d: StockData) => {
     ? `Price history of ${p.sku} ${p.name ?? ''} (the product whose price changed most in this period): price and cost in force`
     : 'Price history';
 };
+
+/** The columns of the two product tables (low stock, stock per product), each written once. */
+const col = {
+  sku: { title: 'SKU', value: (r) => String(r.sku), numeric: true },
+  product: { title: 'Product', value: (r) => r.name },
+  onHand: { title: 'On hand', value: (r) => formatCount(r.onHand), numeric: true },
+  reserved: { title: 'Reserved', value: (r) => formatCount(r.reserved), numeric: true },
+  available: { title: 'Available', value: (r) => formatCount(r.available), numeric: true },
+  reorderPoint: { title: 'Reorder point', value: (r) => formatCount(r.reorderPoint), numeric: true },
+  daysOfCover: { title: 'Days of cover', value: (r) => days(r.daysOfCover), numeric: true },
+  backordered: { title: 'Backordered', value: (r) => formatCount(r.backordered), numeric: true },
+  openRestocks: { title: 'Open restocks', value: (r) => formatCount(r.openRestocks), numeric: true },
+} satisfies Record<string, Column<StockData['products'][number]>>;
 
 export function stock(d: StockData): Rendered {
   const t = d.tiles;
@@ -43,13 +56,13 @@ export function stock(d: StockData): Rendered {
         'Low stock: below the reorder point',
         low,
         [
-          { title: 'SKU', value: (r) => String(r.sku), numeric: true },
-          { title: 'Product', value: (r) => r.name },
-          { title: 'Available', value: (r) => formatCount(r.available), numeric: true },
-          { title: 'Reorder point', value: (r) => formatCount(r.reorderPoint), numeric: true },
-          { title: 'Days of cover', value: (r) => days(r.daysOfCover), numeric: true },
-          { title: 'Backordered', value: (r) => formatCount(r.backordered), numeric: true },
-          { title: 'Open restocks', value: (r) => formatCount(r.openRestocks), numeric: true },
+          col.sku,
+          col.product,
+          col.available,
+          col.reorderPoint,
+          col.daysOfCover,
+          col.backordered,
+          col.openRestocks,
         ],
         { id: 'stock-low', empty: 'every product is above its reorder point' },
       )}
@@ -94,14 +107,14 @@ export function stock(d: StockData): Rendered {
         'Stock per product (all locations, now)',
         d.products,
         [
-          { title: 'SKU', value: (r) => String(r.sku), numeric: true },
-          { title: 'Product', value: (r) => r.name },
-          { title: 'On hand', value: (r) => formatCount(r.onHand), numeric: true },
-          { title: 'Reserved', value: (r) => formatCount(r.reserved), numeric: true },
-          { title: 'Available', value: (r) => formatCount(r.available), numeric: true },
-          { title: 'Reorder point', value: (r) => formatCount(r.reorderPoint), numeric: true },
-          { title: 'Days of cover', value: (r) => days(r.daysOfCover), numeric: true },
-          { title: 'Backordered', value: (r) => formatCount(r.backordered), numeric: true },
+          col.sku,
+          col.product,
+          col.onHand,
+          col.reserved,
+          col.available,
+          col.reorderPoint,
+          col.daysOfCover,
+          col.backordered,
         ],
         { id: 'stock-products', wide: true },
       )}
@@ -109,36 +122,27 @@ export function stock(d: StockData): Rendered {
   const draw = () => {
     const labels = dayLabels(d.days);
     const series = (key: keyof (typeof d.days)[number]) => d.days.map((x) => x[key] as number);
-    drawChart('stock-moves', {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: [
-          dataset('Reserved', series('reserved'), COLORS[0]!),
-          dataset('Consumed', series('consumed'), COLORS[1]!),
-          dataset('Released', series('released'), COLORS[5]!),
-          dataset('Returned', series('returned'), COLORS[4]!),
-          dataset('Restocked', series('restocked'), COLORS[2]!),
-          dataset('Backordered', series('backordered'), COLORS[3]!),
-        ],
-      },
-      options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+    drawSeries(
+      'stock-moves',
+      'bar',
+      labels,
+      [
+        dataset('Reserved', series('reserved'), COLORS[0]!),
+        dataset('Consumed', series('consumed'), COLORS[1]!),
+        dataset('Released', series('released'), COLORS[5]!),
+        dataset('Returned', series('returned'), COLORS[4]!),
+        dataset('Restocked', series('restocked'), COLORS[2]!),
+        dataset('Backordered', series('backordered'), COLORS[3]!),
+      ],
+      { scales: { x: { stacked: true }, y: { stacked: true } } },
+    );
+    drawSeries('stock-level', 'line', labels, [dataset('Units on hand', series('onHand'), COLORS[0]!)], {
+      plugins: { legend: { display: false } },
     });
-    drawChart('stock-level', {
-      type: 'line',
-      data: { labels, datasets: [dataset('Units on hand', series('onHand'), COLORS[0]!)] },
-      options: { plugins: { legend: { display: false } } },
-    });
-    drawChart('stock-restocks', {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: [
-          dataset('Restocked', series('restocked'), COLORS[2]!),
-          dataset('Backordered', series('backordered'), COLORS[3]!),
-        ],
-      },
-    });
+    drawSeries('stock-restocks', 'bar', labels, [
+      dataset('Restocked', series('restocked'), COLORS[2]!),
+      dataset('Backordered', series('backordered'), COLORS[3]!),
+    ]);
     // A time axis: each version is a point at the (Asia/Manila) day it took effect, so a three-day
     // promotion is three days wide and a year without changes a year (a linear scale over UTC ms,
     // ticks as days: no date adapter needed).
@@ -178,25 +182,16 @@ export function stock(d: StockData): Rendered {
         },
       },
     });
-    drawChart('stock-lowest', {
-      type: 'bar',
-      data: {
-        labels: lowest.map((p) => `${p.sku} ${p.name}`),
-        datasets: [
-          dataset(
-            'Available',
-            lowest.map((p) => p.available),
-            COLORS[0]!,
-          ),
-          dataset(
-            'Reorder point',
-            lowest.map((p) => p.reorderPoint),
-            COLORS[3]!,
-          ),
-        ],
-      },
-      options: { indexAxis: 'y' },
-    });
+    drawSeries(
+      'stock-lowest',
+      'bar',
+      lowest.map((p) => `${p.sku} ${p.name}`),
+      [
+        dataset('Available', pick(lowest, 'available'), COLORS[0]!),
+        dataset('Reorder point', pick(lowest, 'reorderPoint'), COLORS[3]!),
+      ],
+      { indexAxis: 'y' },
+    );
   };
   return { html, draw };
 }

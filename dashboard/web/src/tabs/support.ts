@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 /** Support: tickets of the daily support reports, per day and per 1,000 orders, backlog, by category and reason. */
 import type { supportTab } from '../../../queries/support.ts';
-import { COLORS, dataset, drawChart } from '../charts.ts';
+import { COLORS, dataset, drawSeries, oneSeriesBars } from '../charts.ts';
 import { formatCount, formatHours, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { dayLabels, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayLabels, rangeNote, pick, type Of, type Rendered } from './tab.ts';
 
 export type SupportData = Of<typeof supportTab>;
 
@@ -48,61 +48,22 @@ export function support(d: SupportData): Rendered {
       )}
     </div>`;
   const draw = () => {
-    drawChart('sup-days', {
-      type: 'bar',
-      data: {
-        labels: dayLabels(d.days),
-        datasets: [
-          dataset(
-            'Opened',
-            d.days.map((x) => x.opened),
-            COLORS[0]!,
-          ),
-          dataset(
-            'Resolved',
-            d.days.map((x) => x.resolved),
-            COLORS[2]!,
-          ),
-          dataset(
-            'Auto-closed',
-            d.days.map((x) => x.autoClosed),
-            COLORS[3]!,
-          ),
-        ],
-      },
-    });
-    drawChart('sup-backlog', {
-      type: 'line',
-      data: {
-        labels: dayLabels(d.days),
-        datasets: [
-          dataset(
-            'Open backlog',
-            d.days.map((x) => x.backlog),
-            COLORS[1]!,
-          ),
-          dataset(
-            'Tickets per 1,000 orders',
-            d.days.map((x) => x.per1000Orders),
-            COLORS[4]!,
-          ),
-        ],
-      },
-    });
-    drawChart('sup-category', {
-      type: 'bar',
-      data: {
-        labels: d.categories.map((c) => c.category),
-        datasets: [
-          dataset(
-            'Tickets',
-            d.categories.map((c) => c.tickets),
-            COLORS[0]!,
-          ),
-        ],
-      },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } } },
-    });
+    drawSeries('sup-days', 'bar', dayLabels(d.days), [
+      dataset('Opened', pick(d.days, 'opened'), COLORS[0]!),
+      dataset('Resolved', pick(d.days, 'resolved'), COLORS[2]!),
+      dataset('Auto-closed', pick(d.days, 'autoClosed'), COLORS[3]!),
+    ]);
+    drawSeries('sup-backlog', 'line', dayLabels(d.days), [
+      dataset('Open backlog', pick(d.days, 'backlog'), COLORS[1]!),
+      dataset('Tickets per 1,000 orders', pick(d.days, 'per1000Orders'), COLORS[4]!),
+    ]);
+    drawSeries(
+      'sup-category',
+      'bar',
+      d.categories.map((c) => c.category),
+      [dataset('Tickets', pick(d.categories, 'tickets'), COLORS[0]!)],
+      oneSeriesBars(),
+    );
   };
   return { html, draw };
 }
