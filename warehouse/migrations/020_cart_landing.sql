@@ -144,7 +144,8 @@ select c.*,
        end as status
   from dim_cart c;
 
--- One row per valid cart event (dead letters left out), with its Manila day and product.
+-- One row per valid cart event (dead letters left out), with its Manila day and product (the name
+-- and category of its current dim_product version: one per product).
 create view fact_cart_activity as
 select e.cart_id,
        e.seq,
@@ -160,5 +161,5 @@ select e.cart_id,
        e.order_id
   from cart_events e
   join dim_cart c on c.cart_id = e.cart_id
-  left join dim_product p on p.sku = e.sku
+  left join dim_product p on p.sku = e.sku and p.is_current
  where not exists (select 1 from cart_event_dead_letters d where d.cart_id = e.cart_id and d.seq = e.seq);
