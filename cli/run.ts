@@ -222,8 +222,10 @@ async function run(opts: RunPlan): Promise<void> {
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
   say('== backfill');
+  // The whole shop: each order with its storefront cart events (the generator's --carts).
   const backfill = [
     'generate',
+    '--carts',
     '--mode',
     'backfill',
     '--seed',
@@ -268,6 +270,7 @@ async function run(opts: RunPlan): Promise<void> {
   if (opts.live) {
     start('generator', [
       'generate',
+      '--carts',
       '--mode',
       'live',
       '--from',

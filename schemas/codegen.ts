@@ -16,6 +16,7 @@ export const SCHEMA_FILES = [
   'split/orders.avsc',
   'split/customers.avsc',
   'split/order_items.avsc',
+  'cart_event.avsc',
 ];
 const DIR = fileURLToPath(new URL('./', import.meta.url));
 const OUT = DIR + 'types.generated.ts';

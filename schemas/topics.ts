@@ -12,6 +12,8 @@ export const TOPICS = {
   orders: { name: 'orders', schema: 'split/orders.avsc', dlq: false },
   customers: { name: 'customers', schema: 'split/customers.avsc', dlq: false },
   orderItems: { name: 'order_items', schema: 'split/order_items.avsc', dlq: false },
+  /** Storefront carts (producer/model/carts.ts), keyed by cart_id; checked on landing (warehouse 019). */
+  cartEvents: { name: 'cart_events', schema: 'cart_event.avsc', dlq: false },
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -137,3 +137,28 @@ export interface OrderItems {
   discount_percent: null | string;
   subtotal: null | string;
 }
+
+export type CartEventType = 'CREATE_CART' | 'ADD_TO_CART' | 'REMOVE_FROM_CART' | 'CHECKOUT';
+
+/** One step of a storefront cart (cart_events topic, keyed by cart_id), in event time. A cart is created by its first add, gains and loses lines, and ends in one checkout (the order it becomes) or in none (abandoned: no event; the warehouse calls a cart abandoned after the expiry). */
+export interface CartEvent {
+  /** A ULID of the cart's creation time; the order that checks the cart out carries it as cart_id. */
+  cart_id: string;
+  /** Position of the event in its cart, from 0 (CREATE_CART); (cart_id, seq) is unique. */
+  seq: number;
+  event_type: CartEventType;
+  /** When it happened (UTC event time). */
+  event_time: number;
+  /** On CREATE_CART: the customer (the order's, on a cart that is checked out); null for a guest, and on every later event. */
+  customer_id: null | string;
+  /** The product added (CREATE_CART, ADD_TO_CART) or removed (REMOVE_FROM_CART). */
+  sku: null | number;
+  /** Units added or removed. */
+  quantity: null | number;
+  /** Views of the product's page in this session before it was added (one count per product, not one event per view). */
+  view_count: null | number;
+  /** On CREATE_CART: storefront sessions begun since the previous cart, this one's included (sessions that browse without a cart have no events of their own). */
+  visits: null | number;
+  /** On CHECKOUT: the order the cart became. */
+  order_id: null | string;
+}

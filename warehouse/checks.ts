@@ -193,6 +193,39 @@ export const ASSERTIONS: Assertion[] = [
     'order_items i',
   ),
 
+  // Storefront carts (issue 15; warehouse 019): checked only once carts have landed at all, so a
+  // warehouse fed the orders alone (older pipelines, tests without the cart sink) is not flagged.
+  // Orders placed through the order API carry no cart_id; a channel column (online | store) would
+  // let this say "every online order" without that exception.
+  rule(
+    'every online order has a cart',
+    "an order with a cart_id (the generator's online orders) has that cart landed, checked out into that order by the order's customer; an abandoned cart never becomes an order",
+    `o.cart_id is not null and exists (select 1 from dim_cart)
+     and not exists (select 1 from dim_cart c where c.cart_id = o.cart_id and c.order_id = o.order_id
+                     and c.checked_out_at is not null and c.customer_id is not distinct from o.customer_id)`,
+    'orders o',
+  ),
+  rule(
+    "a checked-out cart holds its order's lines",
+    'the products added to a checked-out cart and not removed are the SKUs of its landed order',
+    `exists (select 1 from orders o where o.order_id = c.order_id)
+     and exists (
+       ((select sku from fact_cart_activity a where a.cart_id = c.cart_id and a.event_type in ('CREATE_CART', 'ADD_TO_CART')
+         except select sku from fact_cart_activity a where a.cart_id = c.cart_id and a.event_type = 'REMOVE_FROM_CART')
+        except select sku from order_items i where i.order_id = c.order_id)
+       union all
+       (select sku from order_items i where i.order_id = c.order_id
+        except (select sku from fact_cart_activity a where a.cart_id = c.cart_id and a.event_type in ('CREATE_CART', 'ADD_TO_CART')
+                except select sku from fact_cart_activity a where a.cart_id = c.cart_id and a.event_type = 'REMOVE_FROM_CART')))`,
+    'dim_cart c',
+  ),
+  {
+    name: 'one cart per order',
+    description: 'no two carts were checked out into the same order',
+    sql: `select coalesce(sum(n - 1), 0) as offending
+            from (select count(*) as n from dim_cart where order_id is not null group by order_id having count(*) > 1) d`,
+  },
+
   // Customer support (support/loader.ts): the tickets of the daily reports
   dup('dim_support_ticket', 'ticket_id'),
   dup('fact_support_ticket_event', 'ticket_id, event'),

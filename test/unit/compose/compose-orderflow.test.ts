@@ -61,7 +61,12 @@ describe('orderflow services', () => {
   it('deploys the sink connectors with Confluent AvroConverter against the compose registry and database', () => {
     const env = environmentOf(compose.services['connect-deploy']!);
     const sinks = renderSinks({ ...loadSettings(sinkSettings, env) });
-    expect(sinks.map((c) => c.config.topics).sort()).toEqual(['customers', 'order_items', 'orders']);
+    expect(sinks.map((c) => c.config.topics).sort()).toEqual([
+      'cart_events',
+      'customers',
+      'order_items',
+      'orders',
+    ]);
     for (const { name, config } of sinks) {
       expect([name, config['value.converter']]).toEqual([name, 'io.confluent.connect.avro.AvroConverter']);
       expect(config['value.converter.schema.registry.url']).toBe('http://schema-registry:8081');

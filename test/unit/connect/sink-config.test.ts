@@ -29,8 +29,9 @@ const local: SinkValues = {
 const keys = { orders: 'order_id', customers: 'customer_id', order_items: 'item_id' } as const;
 
 describe('sink connector files', () => {
-  it('exist once per split topic', () => {
+  it('exist once per split topic and for the cart events', () => {
     expect(sinkFiles()).toEqual([
+      `${TOPICS.cartEvents.name}.json`,
       `${TOPICS.customers.name}.json`,
       `${TOPICS.orderItems.name}.json`,
       `${TOPICS.orders.name}.json`,
@@ -38,7 +39,7 @@ describe('sink connector files', () => {
   });
 
   it('upsert each split topic into its table by the record key, with no auto-created tables', () => {
-    for (const c of renderSinks(local)) {
+    for (const c of renderSinks(local).filter((s) => !s.config.topics!.endsWith(TOPICS.cartEvents.name))) {
       const topic = c.config.topics!.slice('t42_'.length) as keyof typeof keys;
       expect(c.name).toBe(`t42_orderflow-sink-${topic}`);
       expect(c.config).toMatchObject({
@@ -68,6 +69,25 @@ describe('sink connector files', () => {
       const schema = JSON.parse(readSchema(`split/${topic}.avsc`)) as { fields: { name: string }[] };
       expect(schema.fields.map((f) => f.name)).toContain(keys[topic]);
     }
+  });
+
+  it('upsert the cart events by (cart_id, seq) from the value: the key (cart_id) is shared by a cart', () => {
+    const c = renderSinks(local).find((s) => s.config.topics === `t42_${TOPICS.cartEvents.name}`)!;
+    expect(c.name).toBe('t42_orderflow-sink-cart_events');
+    expect(c.config).toMatchObject({
+      'insert.mode': 'upsert',
+      'primary.key.mode': 'record_value',
+      'primary.key.fields': 'cart_id,seq',
+      transforms: 'rejectTombstone',
+      'transforms.rejectTombstone.predicate': 'isTombstone',
+      'schema.evolution': 'none',
+      'collection.name.format': 't42.cart_events',
+      'consumer.override.isolation.level': 'read_committed',
+      'errors.deadletterqueue.topic.name': `t42_${SINK_DLQ_TOPIC}`,
+    });
+    expect(c.config).not.toHaveProperty('transforms.keyAsStruct.type');
+    const schema = JSON.parse(readSchema(TOPICS.cartEvents.schema)) as { fields: { name: string }[] };
+    expect(schema.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['cart_id', 'seq']));
   });
 
   it('ride out a registry or PostgreSQL outage instead of dead-lettering or failing (issue 19)', () => {

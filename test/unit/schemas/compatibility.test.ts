@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAvro } from '../../../common/avro.ts';
@@ -34,6 +34,8 @@ describe('schema compatibility with the released copies', () => {
 
   it.each(SCHEMA_FILES)('%s is BACKWARD compatible with every earlier release too', (file) => {
     for (const dir of readdirSync(RELEASED, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      // A schema added in a later release (cart_event.avsc, 0.3.0) has nothing older to be read with.
+      if (!existsSync(`${RELEASED}${dir.name}/${file}`)) continue;
       expect(() =>
         assertBackward(read(SCHEMAS + file), read(`${RELEASED}${dir.name}/${file}`)),
       ).not.toThrow();

@@ -1,0 +1,212 @@
+/**
+ * Storefront carts on the local stack (issue 15): the generator's Kafka sink writes a few hundred
+ * orders with their cart events (cart_events, keyed by cart_id); the orders, through the stages'
+ * transforms, land as usual, the cart events through their own JDBC sink and the landing step
+ * (warehouse 019). Then dim_cart, the funnel and the cart checks agree with what was generated, and
+ * bad cart events (an add after a checkout, an unknown cart) are dead-lettered with a reason and
+ * counted while the stream goes on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWarehouse } from '../../../common/database.ts';
+import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
+import { makeConfig } from '../../../producer/config.ts';
+import { KafkaOrderSink } from '../../../producer/kafka-sink.ts';
+import { generateShop, type ShopStep } from '../../../producer/model/generator.ts';
+import { TOPICS, topicName, valueSubject } from '../../../schemas/topics.ts';
+import type { CartEvent, Order } from '../../../schemas/types.generated.ts';
+import { runChecks } from '../../../warehouse/check.ts';
+import { ASSERTIONS } from '../../../warehouse/checks.ts';
+import { conn, log } from '../helpers.ts';
+import { eventually, finalOrders, startLanding, type LandingPipeline } from './landing-fixture.ts';
+
+const ORDERS = 300;
+const SEED = 15;
+
+let p: LandingPipeline;
+let steps: ShopStep[];
+let orders: { finished: Order[]; failed: Order[] };
+let events: CartEvent[];
+let cartEncoder: Encoder<CartEvent>;
+
+const count = async (sql: string): Promise<number> =>
+  Number((await p.query<{ n: string }>(`select (${sql})::text as n`))[0]!.n);
+
+beforeAll(async () => {
+  p = await startLanding('carts');
+  // The orders finalOrders() moves through the stages are these, in this order (same config).
+  const config = makeConfig({
+    seed: SEED,
+    count: ORDERS,
+    from: Date.UTC(2025, 0, 1),
+    until: Date.UTC(2035, 0, 1),
+  });
+  steps = [...generateShop(config, { now: () => Date.UTC(2035, 0, 1) })];
+  orders = finalOrders(ORDERS, SEED);
+  events = steps.flatMap((s) => s.cartEvents);
+  const serde = new AvroSerde(conn.registryUrl);
+  const cartTopic = topicName('cartEvents', p.prefix);
+  cartEncoder = await serde.writer<CartEvent>(valueSubject(cartTopic), readSchema(TOPICS.cartEvents.schema));
+});
+
+afterAll(async () => {
+  await p?.close();
+});
+
+describe('storefront carts land', () => {
+  it('the generator sink writes the cart events, and each lands once in cart_events and dim_cart', async () => {
+    const sink = await KafkaOrderSink.open({
+      kafkaBootstrap: conn.kafkaBootstrap,
+      registryUrl: conn.registryUrl,
+      topicPrefix: p.prefix,
+      retryBudgetMs: 30_000,
+      maxInFlight: 8,
+      batchSize: 500,
+      carts: true,
+      log,
+    });
+    try {
+      for (const s of steps) await sink.write(s.order, s.cartEvents);
+      await sink.flush();
+    } finally {
+      await sink.close();
+    }
+    expect(sink.cartEventsAcknowledged).toBe(events.length);
+    await p.send(orders);
+
+    const carts = new Set(events.map((e) => e.cart_id));
+    const landed = await eventually(
+      async () =>
+        (await count('select count(*) from cart_events')) === events.length &&
+        (await count('select count(*) from orders')) === ORDERS,
+      180_000,
+    );
+    expect(landed).toBe(true);
+    expect(await count('select count(*) from dim_cart')).toBe(carts.size);
+    expect(await count('select count(*) from cart_event_dead_letters')).toBe(0);
+    expect(await count('select count(*) from dim_cart where checked_out_at is not null')).toBe(ORDERS);
+    expect(await count('select count(*) from orders where cart_id is null')).toBe(0);
+    log.warn({ orders: ORDERS, carts: carts.size, events: events.length }, 'carts landed');
+  });
+
+  it('the cart checks pass: every online order has its cart, with its lines; one cart per order', async () => {
+    const carts = ASSERTIONS.filter((a) => /cart/.test(a.name));
+    expect(carts.map((a) => a.name)).toEqual([
+      'every online order has a cart',
+      "a checked-out cart holds its order's lines",
+      'one cart per order',
+    ]);
+    const db = await connectWarehouse(conn.databaseUrl, p.schema);
+    try {
+      const results = await runChecks(db, carts);
+      expect(results.map((r) => [r.name, r.offending])).toEqual(carts.map((a) => [a.name, 0]));
+      // ... and they can fail: an order pointing at a cart that is not its own.
+      const victim = steps[0]!.order;
+      await db.query(`update orders set cart_id = 'NO-SUCH-CART' where order_id = $1`, [victim.order_id]);
+      try {
+        const broken = await runChecks(db, carts.slice(0, 1));
+        expect(broken[0]!.offending).toBe(1);
+      } finally {
+        await db.query('update orders set cart_id = $2 where order_id = $1', [
+          victim.order_id,
+          victim.cart_id,
+        ]);
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('the funnel adds up to what was generated: visits -> carts -> checkouts -> paid -> delivered', async () => {
+    const rows = await p.query<Record<string, string>>(
+      `select sum(visits)::text as visits, sum(carts)::text as carts, sum(checkouts)::text as checkouts,
+              sum(paid)::text as paid, sum(delivered)::text as delivered, sum(abandoned)::text as abandoned,
+              sum(open_carts)::text as open_carts from metric_cart_funnel`,
+    );
+    const f = rows[0]!;
+    const all = [...orders.finished, ...orders.failed];
+    expect(Number(f.visits)).toBe(events.reduce((s, e) => s + (e.visits ?? 0), 0));
+    expect(Number(f.carts)).toBe(new Set(events.map((e) => e.cart_id)).size);
+    expect(Number(f.checkouts)).toBe(ORDERS);
+    expect(Number(f.paid)).toBe(all.filter((o) => o.payment_info.payment_date !== null).length);
+    expect(Number(f.delivered)).toBe(orders.finished.length);
+    expect(Number(f.abandoned) + Number(f.open_carts) + ORDERS).toBe(Number(f.carts));
+    const abandonment = 1 - ORDERS / Number(f.carts);
+    expect(abandonment).toBeGreaterThan(0.64);
+    expect(abandonment).toBeLessThan(0.76);
+    const interest = await p.query<{ adds: string }>(
+      'select sum(adds)::text as adds from metric_cart_interest',
+    );
+    expect(Number(interest[0]!.adds)).toBe(
+      events.filter((e) => e.event_type === 'CREATE_CART' || e.event_type === 'ADD_TO_CART').length,
+    );
+    expect(await count('select count(*) from metric_cart_trending')).toBeGreaterThan(0);
+  });
+
+  it('dead-letters an add after a checkout and an unknown cart with a reason, counts them, and goes on', async () => {
+    const topic = topicName('cartEvents', p.prefix);
+    const checkedOut = steps[0]!.order.cart_id!;
+    const lastSeq = Math.max(...events.filter((e) => e.cart_id === checkedOut).map((e) => e.seq));
+    const at = steps[0]!.order.order_date + 60_000;
+    const bad: CartEvent[] = [
+      {
+        ...blank(checkedOut, lastSeq + 1, at),
+        event_type: 'ADD_TO_CART',
+        sku: 3,
+        quantity: 1,
+        view_count: 1,
+      },
+      { ...blank('NO-SUCH-CART', 1, at), event_type: 'ADD_TO_CART', sku: 3, quantity: 1, view_count: 1 },
+    ];
+    const good: CartEvent = {
+      ...blank('LATE-GOOD-CART', 0, at),
+      sku: 4,
+      quantity: 2,
+      view_count: 2,
+      visits: 3,
+    };
+    await p.sendRaw(
+      topic,
+      [...bad, good].map((e) => ({ key: e.cart_id, value: cartEncoder.encode(e) })),
+    );
+    const settled = await eventually(
+      async () =>
+        (await count('select count(*) from cart_event_dead_letters')) === 2 &&
+        (await count(`select count(*) from dim_cart where cart_id = 'LATE-GOOD-CART'`)) === 1,
+      120_000,
+    );
+    expect(settled).toBe(true);
+    const reasons = await p.query<{ cart_id: string; reason: string }>(
+      'select cart_id, reason from cart_event_dead_letters order by cart_id',
+    );
+    expect(reasons).toEqual(
+      [
+        { cart_id: checkedOut, reason: 'add_to_cart after checkout' },
+        { cart_id: 'NO-SUCH-CART', reason: 'unknown cart' },
+      ].sort((a, b) => a.cart_id.localeCompare(b.cart_id)),
+    );
+    expect(await count('select sum(events) from metric_cart_dead_letters')).toBe(2);
+    // The landing table keeps them (staging); the facts and the cart leave them out.
+    expect(await count('select count(*) from cart_events')).toBe(events.length + 3);
+    expect(await count('select count(*) from fact_cart_activity')).toBe(events.length + 1);
+    expect(await count(`select lines_added from dim_cart where cart_id = '${checkedOut}'`)).toBe(
+      events.filter(
+        (e) => e.cart_id === checkedOut && e.event_type !== 'CHECKOUT' && e.event_type !== 'REMOVE_FROM_CART',
+      ).length,
+    );
+  });
+});
+
+function blank(cartId: string, seq: number, at: number): CartEvent {
+  return {
+    cart_id: cartId,
+    seq,
+    event_type: 'CREATE_CART',
+    event_time: at,
+    customer_id: null,
+    sku: null,
+    quantity: null,
+    view_count: null,
+    visits: null,
+    order_id: null,
+  };
+}
