@@ -26,7 +26,7 @@ const PROGRESS_EVERY_MS = 2_000;
 const systemClock: Clock = { now: () => Date.now() };
 
 /** Settings with a flag on `generate`; the others are read from the environment only. */
-const FLAGS = ['seed', 'topicPrefix', 'batchSize'] as const;
+const FLAGS = ['seed', 'topicPrefix', 'batchSize', 'carts'] as const;
 
 export function register(program: Command): void {
   const generate = program

@@ -30,7 +30,7 @@ export const generatorSettings = {
     'ORDERFLOW_GENERATOR_CARTS',
     boolFlag,
     false,
-    "Also write each order's storefront cart events (about 9 per order) to <prefix>cart_events, in the order's transaction. Off by default: one Kafka message per event makes the generator about 4x slower (issue 15); `orderflow run` turns it on.",
+    "Also write each order's storefront cart events (about 9 per order) to <prefix>cart_events, in the order's transaction. Off by default: one Kafka message per event makes the generator about 4x slower; `orderflow run` turns it on.",
     { flag: '--carts' },
   ),
   batchSize: setting(
