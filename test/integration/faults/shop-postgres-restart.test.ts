@@ -14,9 +14,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
+import pg from 'pg';
 import { connectWarehouse } from '../../../common/database.ts';
-import { connectShop } from '../../../common/shop-database.ts';
+import { SHOP_SCHEMA } from '../../../common/shop-database.ts';
+import { describeError } from '../../../common/errors.ts';
 import { cdcConnectorNames } from '../../../common/names.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
@@ -96,6 +97,7 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
     // the stock of one SKU to n. A change counts as committed only when COMMIT returned; on a lost
     // connection it reconnects and retries the same n (the insert is idempotent by key).
     const committed: number[] = [];
+    const errors: string[] = []; // the writer's failures, in order, for the report below
     let failures = 0;
     let stop = false;
     let client: pg.Client | undefined;
@@ -104,8 +106,15 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
       while (!stop) {
         try {
           if (!client) {
-            client = await connectShop(shopUrl);
+            // Bounded waits: a connection or a query that hangs across the restart fails and is retried.
+            client = new pg.Client({
+              connectionString: shopUrl,
+              options: `-c search_path=${SHOP_SCHEMA}`,
+              connectionTimeoutMillis: 5_000,
+              query_timeout: 5_000,
+            });
             client.on('error', () => undefined); // the query in flight fails and is retried
+            await client.connect();
           }
           await client.query('begin');
           await client.query(
@@ -121,8 +130,9 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
           committed.push(n);
           n++;
           await sleep(25);
-        } catch {
+        } catch (error) {
           failures++;
+          errors.push(`${new Date().toISOString()} ${describeError(error)}`);
           await client?.end().catch(() => undefined);
           client = undefined;
           await sleep(200);
@@ -141,7 +151,7 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
       await sleep(2_000); // down while the connector and the sink try to read and write
       await restore('postgres');
       const upAgain = committed.length;
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 120_000;
       while (committed.length < upAgain + 100 && Date.now() < deadline) await sleep(250);
     } finally {
       stop = true;
@@ -150,7 +160,10 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
     expect(postgres.pid()).not.toBe(pidBefore);
     expect(failures).toBeGreaterThan(0); // the restart really cut the writer off
     expect(beforeRestart).toBeGreaterThan(20);
-    expect(committed.length).toBeGreaterThan(beforeRestart + 100); // written after the restart too
+    // written after the restart too (on failure, the writer's errors say why it could not)
+    expect(committed.length, `the writer's errors:\n${errors.join('\n')}`).toBeGreaterThan(
+      beforeRestart + 100,
+    );
 
     const started = Date.now();
     const after = await reconcileUntilClean(240_000);
