@@ -95,6 +95,23 @@ function createTable(comment: string, table: string, columns: string[], options:
   ].join('\n');
 }
 
+/**
+ * The WITH options of a table over a topic of Avro values with a plain string key: the topic (under
+ * {{prefix}}), the key column, and the .avsc under schemas/ that reads the values.
+ */
+export function avroSourceOptions(topic: string, keyColumn: string, schemaFile: string): string[] {
+  return [
+    ...SOURCE.slice(0, 1),
+    `'topic' = '{{prefix}}${topic}'`,
+    ...SOURCE.slice(1),
+    `'key.fields' = '${keyColumn}'`,
+    "'value.format' = 'avro-confluent'",
+    "'value.avro-confluent.url' = '{{registry}}'",
+    `'value.avro-confluent.schema' = '{{schema:${schemaFile}}}'`,
+    "'value.fields-include' = 'EXCEPT_KEY'",
+  ];
+}
+
 /** The lifecycle topics: those whose values are whole orders. */
 export const LIFECYCLE = Object.values(TOPICS).filter((t) => t.schema === 'order.avsc');
 
@@ -124,16 +141,7 @@ export function lifecycleTables(orderSchema: AvroType): string {
         ...METADATA,
         "WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE",
       ],
-      [
-        ...SOURCE.slice(0, 1),
-        `'topic' = '{{prefix}}${t.name}'`,
-        ...SOURCE.slice(1),
-        "'key.fields' = 'order_key'",
-        "'value.format' = 'avro-confluent'",
-        "'value.avro-confluent.url' = '{{registry}}'",
-        `'value.avro-confluent.schema' = '{{schema:${t.schema}}}'`,
-        "'value.fields-include' = 'EXCEPT_KEY'",
-      ],
+      avroSourceOptions(t.name, 'order_key', t.schema),
     ),
   ).join('\n\n');
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { deadLetterTables, lifecycleTables, type AvroType } from './flink-catalog-ddl.ts';
+import { avroSourceOptions, deadLetterTables, lifecycleTables, type AvroType } from './flink-catalog-ddl.ts';
 import { splitStatements } from './flink-statements.ts';
 
 const FLINK_DIR = fileURLToPath(new URL('../flink/', import.meta.url));
@@ -35,7 +35,9 @@ export function renderSql(text: string, p: CatalogParams): string {
 
 /**
  * A flink/*.sql file as it is run: catalog.sql with its generated tables in place of
- * {{lifecycle-tables}} and {{dlq-tables}} (common/flink-catalog-ddl.ts), placeholders still unfilled.
+ * {{lifecycle-tables}} and {{dlq-tables}}, and each {{kafka-avro:<topic>:<key column>:<schema
+ * file>}} replaced by the WITH options of a table over that topic (common/flink-catalog-ddl.ts);
+ * the other placeholders still unfilled.
  */
 export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
   const text = readFileSync(`${FLINK_DIR}${name}`, 'utf8');
@@ -43,7 +45,14 @@ export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
     .replace('{{lifecycle-tables}}', () =>
       lifecycleTables(JSON.parse(readFileSync(`${SCHEMAS_DIR}order.avsc`, 'utf8')) as AvroType),
     )
-    .replace('{{dlq-tables}}', () => deadLetterTables());
+    .replace('{{dlq-tables}}', () => deadLetterTables())
+    .replace(
+      /\{\{kafka-avro:([^:}]+):([^:}]+):([^}]+)\}\}/g,
+      (_m, topic: string, key: string, schema: string) =>
+        avroSourceOptions(topic, key, schema)
+          .map((o) => `  ${o}`)
+          .join(',\n'),
+    );
 }
 
 /** The catalog's statements, rendered, one string each. */

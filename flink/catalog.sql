@@ -1,6 +1,10 @@
 -- The pipeline's topics as Flink SQL tables. `orderflow sql` runs this in every session before
 -- anything else, with {{prefix}} (ORDERFLOW_TOPIC_PREFIX), {{bootstrap}}, {{registry}} and
 -- the schema placeholders (a schemas/ file as JSON, quotes doubled) filled in by common/flink-catalog.ts.
+-- A kafka-avro placeholder (kafka-avro:TOPIC:KEY_COLUMN:SCHEMA_FILE, in double braces) stands for
+-- the WITH options every Avro table here shares (avroSourceOptions in common/flink-catalog-ddl.ts):
+-- the connector and bootstrap servers, read_committed from the earliest offset, the raw key in that
+-- column, and the values read with that .avsc through the registry.
 --
 -- Values are Avro in the Confluent wire format, writer schemas fetched from Apicurio's
 -- Confluent-compatible API (format avro-confluent against /apis/ccompat/v7). The reader schema is
@@ -48,17 +52,7 @@ CREATE TABLE IF NOT EXISTS `orders` (
   `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE
 ) WITH (
-  'connector' = 'kafka',
-  'topic' = '{{prefix}}orders',
-  'properties.bootstrap.servers' = '{{bootstrap}}',
-  'properties.isolation.level' = 'read_committed',
-  'scan.startup.mode' = 'earliest-offset',
-  'key.format' = 'raw',
-  'key.fields' = 'order_key',
-  'value.format' = 'avro-confluent',
-  'value.avro-confluent.url' = '{{registry}}',
-  'value.avro-confluent.schema' = '{{schema:split/orders.avsc}}',
-  'value.fields-include' = 'EXCEPT_KEY'
+{{kafka-avro:orders:order_key:split/orders.avsc}}
 );
 
 CREATE TABLE IF NOT EXISTS `customers` (
@@ -78,17 +72,7 @@ CREATE TABLE IF NOT EXISTS `customers` (
   `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR `as_of` AS `as_of` - INTERVAL '1' MINUTE
 ) WITH (
-  'connector' = 'kafka',
-  'topic' = '{{prefix}}customers',
-  'properties.bootstrap.servers' = '{{bootstrap}}',
-  'properties.isolation.level' = 'read_committed',
-  'scan.startup.mode' = 'earliest-offset',
-  'key.format' = 'raw',
-  'key.fields' = 'customer_key',
-  'value.format' = 'avro-confluent',
-  'value.avro-confluent.url' = '{{registry}}',
-  'value.avro-confluent.schema' = '{{schema:split/customers.avsc}}',
-  'value.fields-include' = 'EXCEPT_KEY'
+{{kafka-avro:customers:customer_key:split/customers.avsc}}
 );
 
 CREATE TABLE IF NOT EXISTS `order_items` (
@@ -109,17 +93,7 @@ CREATE TABLE IF NOT EXISTS `order_items` (
   `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE
 ) WITH (
-  'connector' = 'kafka',
-  'topic' = '{{prefix}}order_items',
-  'properties.bootstrap.servers' = '{{bootstrap}}',
-  'properties.isolation.level' = 'read_committed',
-  'scan.startup.mode' = 'earliest-offset',
-  'key.format' = 'raw',
-  'key.fields' = 'item_key',
-  'value.format' = 'avro-confluent',
-  'value.avro-confluent.url' = '{{registry}}',
-  'value.avro-confluent.schema' = '{{schema:split/order_items.avsc}}',
-  'value.fields-include' = 'EXCEPT_KEY'
+{{kafka-avro:order_items:item_key:split/order_items.avsc}}
 );
 
 -- cart_events: the storefront's cart events (producer/model/carts.ts), keyed by cart_id.
@@ -140,17 +114,7 @@ CREATE TABLE IF NOT EXISTS `cart_events` (
   `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR `event_time` AS `event_time` - INTERVAL '1' MINUTE
 ) WITH (
-  'connector' = 'kafka',
-  'topic' = '{{prefix}}cart_events',
-  'properties.bootstrap.servers' = '{{bootstrap}}',
-  'properties.isolation.level' = 'read_committed',
-  'scan.startup.mode' = 'earliest-offset',
-  'key.format' = 'raw',
-  'key.fields' = 'cart_key',
-  'value.format' = 'avro-confluent',
-  'value.avro-confluent.url' = '{{registry}}',
-  'value.avro-confluent.schema' = '{{schema:cart_event.avsc}}',
-  'value.fields-include' = 'EXCEPT_KEY'
+{{kafka-avro:cart_events:cart_key:cart_event.avsc}}
 );
 
 -- Dead letters: raw bytes (a record that could not be decoded is not Avro, or not of its schema),
