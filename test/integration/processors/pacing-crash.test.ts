@@ -23,9 +23,10 @@ describe('payment stage: killed while holding pending outputs', () => {
     ]);
 
   it('restores every pending output after kill -9 and releases each exactly once, never early', async () => {
-    // The child needs a few seconds to start.
+    // The child needs a few seconds to start (more on a loaded machine): the first order is due 10 s
+    // after the load, so most outputs are still held when it has read them all.
     const { anchor, encoder } = await pipe.loadPaced(N, 97, {
-      startsInMs: 5000,
+      startsInMs: 10_000,
       spreadMs: SPREAD_MS,
       speed: SPEED,
     });
