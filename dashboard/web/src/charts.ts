@@ -72,6 +72,20 @@ export const oneSeriesBars = (): ChartOptions => ({
   plugins: { legend: { display: false } },
 });
 
+/**
+ * A ranking: one series of horizontal bars, a bar per label (products by units, stages by lag,
+ * reasons by count), the bars labelled so no legend.
+ */
+export function drawRanking(
+  id: string,
+  labels: unknown[],
+  label: string,
+  values: (number | null)[],
+  color: string = COLORS[0]!,
+): void {
+  drawSeries(id, 'bar', labels, [dataset(label, values, color)], oneSeriesBars());
+}
+
 export function dataset(
   label: string,
   data: (number | null)[],
