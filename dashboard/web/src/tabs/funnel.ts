@@ -1,0 +1,128 @@
+/// <reference lib="dom" />
+/**
+ * Funnel: the storefront carts created in the range, visits -> carts -> checkouts -> paid ->
+ * delivered with each step's conversion and abandonment, conversion per day, payment completion,
+ * products by add-to-cart interest, trending products and the dead-lettered cart events.
+ */
+import type { funnelTab } from '../../../queries/funnel.ts';
+import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
+import { formatCount, formatRatio } from '../format.ts';
+import { chartCard, tableCard, tileHtml } from '../widgets.ts';
+import { dayLabels, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+
+export type FunnelData = Of<typeof funnelTab>;
+
+const percent = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 100);
+const change = (v: number | null) => (v === null ? 'new' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(0)}%`);
+
+export function funnel(d: FunnelData): Rendered {
+  const t = d.tiles;
+  const f = d.funnel;
+  const html = `${rangeNote(d)}
+    <p class="subtitle">Carts by the day they were created: their checkouts, payments and deliveries count
+      for that day. Paid and delivered count landed orders (finished or failed), so the newest days still grow.</p>
+    <div class="tiles">
+      ${tileHtml('Visits', t.visits, formatCount)}
+      ${tileHtml('Carts', t.carts, formatCount)}
+      ${tileHtml('Checkouts', t.checkouts, formatCount)}
+      ${tileHtml('Paid', t.paid, formatCount)}
+      ${tileHtml('Delivered', t.delivered, formatCount)}
+      ${tileHtml('Cart abandonment', t.cartAbandonment, (v) => formatRatio(v), { inverse: true })}
+      ${tileHtml('Payment completion', t.paymentCompletion, (v) => formatRatio(v))}
+      ${tileHtml('Visit to delivered', t.visitToDelivered, (v) => formatRatio(v, 2))}
+      ${tileHtml('Cart events per order', t.eventsPerOrder, (v) => (v === null ? '–' : v.toFixed(2)))}
+      ${tileHtml('Cart events dead-lettered', { value: d.deadLettersTotal }, formatCount, { inverse: true })}
+    </div>
+    <div class="grid">
+      ${chartCard('fun-steps', 'Funnel: visits, carts, checkouts, paid, delivered')}
+      ${tableCard(
+        `Steps (${formatCount(f.abandoned)} carts abandoned, ${formatCount(f.open)} still open; ${formatCount(f.landed)} orders landed)`,
+        f.steps,
+        [
+          { title: 'Step', value: (r) => r.step },
+          { title: 'Count', value: (r) => formatCount(r.count), numeric: true },
+          { title: 'Conversion', value: (r) => formatRatio(r.conversion), numeric: true },
+          { title: 'Abandonment', value: (r) => formatRatio(r.abandonment), numeric: true },
+        ],
+        { id: 'funnel-steps' },
+      )}
+      ${chartCard('fun-days', 'Conversion by day (%): visit to cart, cart to checkout, payment completion, paid to delivered', { wide: true })}
+      ${chartCard('fun-interest', 'Products by add-to-cart interest (adds in the range)')}
+      ${tableCard(
+        'Add-to-cart interest',
+        d.interest,
+        [
+          { title: 'Product', value: (r) => r.name },
+          { title: 'Adds', value: (r) => formatCount(r.adds), numeric: true },
+          { title: 'Adds per view', value: (r) => formatRatio(r.addPerView), numeric: true },
+          { title: 'Removals', value: (r) => formatCount(r.removals), numeric: true },
+          { title: 'Checked out', value: (r) => formatRatio(r.checkedOut), numeric: true },
+        ],
+        { id: 'funnel-interest' },
+      )}
+      ${tableCard(
+        'Trending: adds in the last 7 landed days against the 7 before',
+        d.trending,
+        [
+          { title: 'Rank', value: (r) => String(r.rank), numeric: true },
+          { title: 'Product', value: (r) => r.name },
+          { title: 'Category', value: (r) => r.category ?? '' },
+          { title: 'Last 7 days', value: (r) => formatCount(r.addsLast7Days), numeric: true },
+          { title: '7 days before', value: (r) => formatCount(r.addsPrevious7Days), numeric: true },
+          { title: 'Change', value: (r) => change(r.change), numeric: true },
+        ],
+        { id: 'funnel-trending', empty: 'no adds in the last 14 landed days' },
+      )}
+      ${d.deadLetters.length ? chartCard('fun-dead-letters', 'Cart events dead-lettered, by reason') : ''}
+      ${tableCard(
+        'Dead-lettered cart events (cart_event_dead_letters)',
+        d.deadLetters,
+        [
+          { title: 'Reason', value: (r) => r.reason },
+          { title: 'Events', value: (r) => formatCount(r.events), numeric: true },
+        ],
+        { id: 'funnel-dead-letters', empty: 'every cart event of the range fitted its cart' },
+      )}
+    </div>`;
+  const draw = () => {
+    drawRanking('fun-steps', pick(f.steps, 'step'), 'Count', pick(f.steps, 'count'), COLORS[2]!);
+    drawSeries(
+      'fun-days',
+      'line',
+      dayLabels(d.days),
+      [
+        dataset(
+          'Visit to cart',
+          d.days.map((x) => percent(x.visitToCart)),
+          COLORS[0]!,
+        ),
+        dataset(
+          'Cart to checkout',
+          d.days.map((x) => percent(x.cartToCheckout)),
+          COLORS[1]!,
+        ),
+        dataset(
+          'Payment completion',
+          d.days.map((x) => percent(x.paymentCompletion)),
+          COLORS[2]!,
+        ),
+        dataset(
+          'Paid to delivered',
+          d.days.map((x) => percent(x.paidToDelivered)),
+          COLORS[4]!,
+        ),
+      ],
+      { scales: { y: { min: 0, max: 100 } } },
+    );
+    drawRanking('fun-interest', pick(d.interest, 'name'), 'Adds', pick(d.interest, 'adds'));
+    if (d.deadLetters.length)
+      drawRanking(
+        'fun-dead-letters',
+        pick(d.deadLetters, 'reason'),
+        'Events',
+        pick(d.deadLetters, 'events'),
+        COLORS[3]!,
+      );
+  };
+  return { html, draw };
+}
