@@ -83,7 +83,10 @@ export function drawRanking(
   values: (number | null)[],
   color: string = COLORS[0]!,
 ): void {
-  drawSeries(id, 'bar', labels, [dataset(label, values, color)], oneSeriesBars());
+  const options = oneSeriesBars();
+  // Counts: whole-number ticks.
+  options.scales = { x: { ticks: { precision: 0 } } };
+  drawSeries(id, 'bar', labels, [dataset(label, values, color)], options);
 }
 
 export function dataset(

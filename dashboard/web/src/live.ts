@@ -73,7 +73,7 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
               { value: carts.conversion },
               (v) => formatRatio(v),
               {
-                note: `${formatCount(carts.checkouts)} checkouts, ${formatCount(carts.created)} carts created, to ${formatManilaTime(carts.asOf)}`,
+                note: `checked out ${formatCount(carts.checkouts)} / created ${formatCount(carts.created)} in the hour to ${formatManilaTime(carts.asOf)}`,
               },
             )
           : ''

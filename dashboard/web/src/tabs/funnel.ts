@@ -34,7 +34,7 @@ export function funnel(d: FunnelData): Rendered {
       ${tileHtml('Cart events dead-lettered', { value: d.deadLettersTotal }, formatCount, { inverse: true })}
     </div>
     <div class="grid">
-      ${chartCard('fun-steps', 'Funnel: visits, carts, checkouts, paid, delivered')}
+      ${chartCard('fun-steps', `Funnel from the cart: carts, checkouts, paid, delivered (of ${formatCount(f.visits)} visits)`)}
       ${tableCard(
         `Steps (${formatCount(f.abandoned)} carts abandoned, ${formatCount(f.open)} still open; ${formatCount(f.landed)} orders landed)`,
         f.steps,
@@ -47,7 +47,7 @@ export function funnel(d: FunnelData): Rendered {
         { id: 'funnel-steps' },
       )}
       ${chartCard('fun-days', 'Conversion by day (%): visit to cart, cart to checkout, payment completion, paid to delivered', { wide: true })}
-      ${chartCard('fun-interest', 'Products by add-to-cart interest (adds in the range)')}
+      ${chartCard('fun-interest', 'Top 10 products by add-to-cart interest (adds in the range)')}
       ${tableCard(
         'Add-to-cart interest',
         d.interest,
@@ -66,7 +66,6 @@ export function funnel(d: FunnelData): Rendered {
         [
           { title: 'Rank', value: (r) => String(r.rank), numeric: true },
           { title: 'Product', value: (r) => r.name },
-          { title: 'Category', value: (r) => r.category ?? '' },
           { title: 'Last 7 days', value: (r) => formatCount(r.addsLast7Days), numeric: true },
           { title: '7 days before', value: (r) => formatCount(r.addsPrevious7Days), numeric: true },
           { title: 'Change', value: (r) => change(r.change), numeric: true },
@@ -85,7 +84,9 @@ export function funnel(d: FunnelData): Rendered {
       )}
     </div>`;
   const draw = () => {
-    drawRanking('fun-steps', pick(f.steps, 'step'), 'Count', pick(f.steps, 'count'), COLORS[2]!);
+    // Visits are some 12 times the carts: the chart starts at the cart so that the later steps show.
+    const fromCart = f.steps.slice(1);
+    drawRanking('fun-steps', pick(fromCart, 'step'), 'Count', pick(fromCart, 'count'), COLORS[2]!);
     drawSeries(
       'fun-days',
       'line',
@@ -114,7 +115,8 @@ export function funnel(d: FunnelData): Rendered {
       ],
       { scales: { y: { min: 0, max: 100 } } },
     );
-    drawRanking('fun-interest', pick(d.interest, 'name'), 'Adds', pick(d.interest, 'adds'));
+    const top = d.interest.slice(0, 10);
+    drawRanking('fun-interest', pick(top, 'name'), 'Adds', pick(top, 'adds'));
     if (d.deadLetters.length)
       drawRanking(
         'fun-dead-letters',
