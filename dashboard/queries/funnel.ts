@@ -193,6 +193,7 @@ export async function funnelTab(db: Db, range: RangeWindow) {
         checkouts: f.checkouts,
         paid: f.paid,
         delivered: f.delivered,
+        landed: f.landed,
         visitToCart: f.visitToCart,
         cartToCheckout: f.cartToCheckout,
         paymentCompletion: f.paymentCompletion,

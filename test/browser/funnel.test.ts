@@ -147,6 +147,10 @@ describe('funnel tab in Chromium', () => {
       for (const c of charts) expect(c.points, c.id).toBeGreaterThan(0);
       expect(charts.find((c) => c.id === 'fun-steps')?.points).toBe(4);
       expect(charts.find((c) => c.id === 'fun-interest')?.points).toBe(10);
+      // A year of days is drawn by week: 4 series of a point per 7 days.
+      expect(await page.locator('#fun-days').getAttribute('aria-label')).toMatch(/^Conversion by week/);
+      const days = (Date.parse(span.last) - Date.parse(span.first)) / 86_400_000 + 1;
+      expect(charts.find((c) => c.id === 'fun-days')?.points).toBe(4 * Math.ceil(days / 7));
       await page.screenshot({ path: `${ARTIFACTS}funnel.png`, fullPage: true });
     });
   });
@@ -175,6 +179,7 @@ describe('funnel tab in Chromium', () => {
         expect(count(await tileText(page, 'Checkouts')), name).toBe(e.checkouts);
         const points = Number(await page.locator('#fun-days').getAttribute('data-points'));
         expect(points, name).toBeGreaterThanOrEqual(30);
+        expect(await page.locator('#fun-days').getAttribute('aria-label')).toMatch(/^Conversion by day/);
       }
     });
   });

@@ -12,12 +12,36 @@ import { dayLabels, pick, rangeNote, type Of, type Rendered } from './tab.ts';
 
 export type FunnelData = Of<typeof funnelTab>;
 
-const percent = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 100);
+const share = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10000) / 100);
+
+/** Longer ranges are drawn by week (7 days from the range's first), rates of the week's sums. */
+const WEEKLY_AFTER_DAYS = 92;
+
+function conversionSeries(days: FunnelData['days']) {
+  const weekly = days.length > WEEKLY_AFTER_DAYS;
+  const buckets: (typeof days)[] = [];
+  for (const [i, d] of days.entries()) {
+    if (weekly && i % 7 !== 0) buckets.at(-1)!.push(d);
+    else buckets.push([d]);
+  }
+  const sum = (b: typeof days, k: 'visits' | 'carts' | 'checkouts' | 'paid' | 'delivered' | 'landed') =>
+    b.reduce((a, d) => a + d[k], 0);
+  return {
+    weekly,
+    labels: dayLabels(buckets.map((b) => b[0]!)),
+    visitToCart: buckets.map((b) => share(sum(b, 'carts'), sum(b, 'visits'))),
+    cartToCheckout: buckets.map((b) => share(sum(b, 'checkouts'), sum(b, 'carts'))),
+    paymentCompletion: buckets.map((b) => share(sum(b, 'paid'), sum(b, 'landed'))),
+    paidToDelivered: buckets.map((b) => share(sum(b, 'delivered'), sum(b, 'paid'))),
+  };
+}
+
 const change = (v: number | null) => (v === null ? 'new' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(0)}%`);
 
 export function funnel(d: FunnelData): Rendered {
   const t = d.tiles;
   const f = d.funnel;
+  const series = conversionSeries(d.days);
   const html = `${rangeNote(d)}
     <p class="subtitle">Carts by the day they were created: their checkouts, payments and deliveries count
       for that day. Paid and delivered count landed orders (finished or failed), so the newest days still grow.</p>
@@ -46,7 +70,7 @@ export function funnel(d: FunnelData): Rendered {
         ],
         { id: 'funnel-steps' },
       )}
-      ${chartCard('fun-days', 'Conversion by day (%): visit to cart, cart to checkout, payment completion, paid to delivered', { wide: true })}
+      ${chartCard('fun-days', `Conversion by ${series.weekly ? 'week' : 'day'} (%): visit to cart, cart to checkout, payment completion, paid to delivered`, { wide: true })}
       ${chartCard('fun-interest', 'Top 10 products by add-to-cart interest (adds in the range)')}
       ${tableCard(
         'Add-to-cart interest',
@@ -90,28 +114,12 @@ export function funnel(d: FunnelData): Rendered {
     drawSeries(
       'fun-days',
       'line',
-      dayLabels(d.days),
+      series.labels,
       [
-        dataset(
-          'Visit to cart',
-          d.days.map((x) => percent(x.visitToCart)),
-          COLORS[0]!,
-        ),
-        dataset(
-          'Cart to checkout',
-          d.days.map((x) => percent(x.cartToCheckout)),
-          COLORS[1]!,
-        ),
-        dataset(
-          'Payment completion',
-          d.days.map((x) => percent(x.paymentCompletion)),
-          COLORS[2]!,
-        ),
-        dataset(
-          'Paid to delivered',
-          d.days.map((x) => percent(x.paidToDelivered)),
-          COLORS[4]!,
-        ),
+        dataset('Visit to cart', series.visitToCart, COLORS[0]!),
+        dataset('Cart to checkout', series.cartToCheckout, COLORS[1]!),
+        dataset('Payment completion', series.paymentCompletion, COLORS[2]!),
+        dataset('Paid to delivered', series.paidToDelivered, COLORS[4]!),
       ],
       { scales: { y: { min: 0, max: 100 } } },
     );
