@@ -4,6 +4,7 @@ import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
 import { Shutdown } from '../common/shutdown.ts';
 import { readCdcLandings } from './live/cdc-landings.ts';
+import { readLiveCarts } from './live/live-carts.ts';
 import { PipelineWatcher } from './live/pipeline.ts';
 import { buildDashboard } from './server.ts';
 import { dashboardSettings } from './settings.ts';
@@ -47,6 +48,7 @@ export function register(program: Command): void {
             },
             databaseAddress: redactUrl(s.databaseUrl),
             cdcLandings: (windowMs) => readCdcLandings(db, windowMs),
+            liveCarts: () => readLiveCarts(db),
             log,
           })
         : undefined;

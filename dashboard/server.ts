@@ -8,6 +8,7 @@ import type { KafkaViewsOptions } from './kafka/context.ts';
 import { registerKafkaViews } from './kafka/routes.ts';
 import type { PipelineWatcher } from './live/pipeline.ts';
 import { customersTab } from './queries/customers.ts';
+import { NO_CARTS_MESSAGE, funnelTab, hasCarts } from './queries/funnel.ts';
 import type { SqlOptions } from './sql/queries.ts';
 import { registerSql } from './sql/routes.ts';
 import { itemsTab } from './queries/items.ts';
@@ -52,7 +53,7 @@ interface TabQuery {
 
 type TabHandler = (db: Db, span: DataSpan, range: RangeWindow, province: string | null) => Promise<object>;
 
-/** The analysis tabs (six of the reference, then support and stock): name in the URL, whether a province filter applies, and the query. */
+/** The analysis tabs (six of the reference, then support, stock and the storefront funnel): name in the URL, whether a province filter applies, and the query. */
 export const TABS: Record<string, { title: string; province: boolean; run: TabHandler }> = {
   revenue: { title: 'Revenue & profit', province: true, run: revenueTab },
   orders: { title: 'Orders', province: true, run: ordersTab },
@@ -70,6 +71,12 @@ export const TABS: Record<string, { title: string; province: boolean; run: TabHa
     province: false,
     run: async (db, _s, r) =>
       (await hasStock(db)) ? stockTab(db, r) : { empty: true, message: NO_STOCK_MESSAGE },
+  },
+  funnel: {
+    title: 'Funnel',
+    province: false,
+    run: async (db, _s, r) =>
+      (await hasCarts(db)) ? funnelTab(db, r) : { empty: true, message: NO_CARTS_MESSAGE },
   },
 };
 

@@ -5,6 +5,7 @@ import { ConnectClient } from '../../common/connect-client.ts';
 import { topicName } from '../../schemas/topics.ts';
 import { answerWithin } from './answer-within.ts';
 import { cdcLag, type CdcLag, type CdcLanding } from './cdc-lag.ts';
+import type { LiveCarts } from './live-carts.ts';
 import { readKafkaView, type StageView, type TopicView } from './kafka-view.ts';
 import {
   probe,
@@ -41,6 +42,8 @@ export interface PipelineOptions {
    * CDC lag; null when the warehouse has no shop tables. Without it the snapshot has no CDC lag.
    */
   cdcLandings?: (windowMs: number) => Promise<{ now: number; landings: CdcLanding[] } | null>;
+  /** Storefront carts open and converting (dashboard/live/live-carts.ts); null when none landed. */
+  liveCarts?: () => Promise<LiveCarts | null>;
   log: Logger;
 }
 
@@ -60,6 +63,9 @@ export interface LiveSnapshot {
   /** The shop database's change stream: lag from a change in the shop to its row in the warehouse. */
   cdc?: CdcLag;
   cdcError?: string;
+  /** Storefront carts from the warehouse: open now, created and checked out in the last simulated hour. */
+  carts?: LiveCarts;
+  cartsError?: string;
 }
 
 /** The CDC lag is worked out over the changes landed in the last 10 minutes. */
@@ -108,7 +114,7 @@ export class PipelineWatcher {
   private async take(): Promise<LiveSnapshot> {
     const at = Date.now();
     const prefix = this.o.topicPrefix;
-    const [kafka, processors, connect, registry, database, cdc] = await Promise.all([
+    const [kafka, processors, connect, registry, database, cdc, carts] = await Promise.all([
       this.kafkaView(at).then(
         (v) => ({ ok: true as const, ...v }),
         (error: unknown) => ({
@@ -124,6 +130,7 @@ export class PipelineWatcher {
       }),
       this.o.databaseProbe ? probe(this.o.databaseProbe) : Promise.resolve(undefined),
       this.cdcLag(),
+      this.carts(),
     ]);
     const components: ComponentView[] = [
       {
@@ -188,7 +195,18 @@ export class PipelineWatcher {
       recentOrders,
       ...(recentError ? { recentError } : {}),
       ...cdc,
+      ...carts,
     };
+  }
+
+  private async carts(): Promise<{ carts?: LiveCarts; cartsError?: string }> {
+    if (!this.o.liveCarts) return {};
+    try {
+      const carts = await answerWithin(this.o.liveCarts(), 3000, 'reading the storefront carts');
+      return carts ? { carts } : {};
+    } catch (error) {
+      return { cartsError: describeError(error) };
+    }
   }
 
   private async cdcLag(): Promise<{ cdc?: CdcLag; cdcError?: string }> {

@@ -72,6 +72,23 @@ export const oneSeriesBars = (): ChartOptions => ({
   plugins: { legend: { display: false } },
 });
 
+/**
+ * A ranking: one series of horizontal bars, a bar per label (products by units, stages by lag,
+ * reasons by count), the bars labelled so no legend.
+ */
+export function drawRanking(
+  id: string,
+  labels: unknown[],
+  label: string,
+  values: (number | null)[],
+  color: string = COLORS[0]!,
+): void {
+  const options = oneSeriesBars();
+  // Counts: whole-number ticks.
+  options.scales = { x: { ticks: { precision: 0 } } };
+  drawSeries(id, 'bar', labels, [dataset(label, values, color)], options);
+}
+
 export function dataset(
   label: string,
   data: (number | null)[],

@@ -1,8 +1,15 @@
 /// <reference lib="dom" />
 import type { LiveSnapshot } from '../../live/pipeline.ts';
-import { COLORS, dataset, drawSeries, oneSeriesBars } from './charts.ts';
+import { COLORS, drawRanking } from './charts.ts';
 import { pick } from './tabs/tab.ts';
-import { escapeHtml, formatCount, formatDuration, formatManilaTime, formatPeso } from './format.ts';
+import {
+  escapeHtml,
+  formatCount,
+  formatDuration,
+  formatManilaTime,
+  formatPeso,
+  formatRatio,
+} from './format.ts';
 import { chartCard, tableCard, tileHtml } from './widgets.ts';
 
 function pill(state: string): string {
@@ -22,6 +29,8 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
     .map((c) => `${c.name} is down (${c.address}): ${c.detail}`);
   if (s.recentError) warnings.push(`Newest orders: ${s.recentError}`);
   if (s.cdcError) warnings.push(`Shop change stream: ${s.cdcError}`);
+  if (s.cartsError) warnings.push(`Storefront carts: ${s.cartsError}`);
+  const carts = s.carts;
   const cdc = s.cdc;
   const cdcRows = cdc ? [{ table: 'all shop tables', ...cdc }, ...cdc.tables] : [];
   const minutes = cdc ? Math.round(cdc.windowMs / 60_000) : 0;
@@ -48,6 +57,25 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
           ? tileHtml('Newest shop change landed', { value: cdc.newest?.ageMs ?? null }, formatDuration, {
               note: cdc.newest ? `ago, in ${cdc.newest.table}` : 'no shop rows landed yet',
             })
+          : ''
+      }
+      ${
+        carts
+          ? tileHtml('Carts open', { value: carts.open }, formatCount, {
+              note: `not checked out, idle under 24 h · ${formatCount(carts.abandoned)} abandoned so far`,
+            })
+          : ''
+      }
+      ${
+        carts
+          ? tileHtml(
+              'Cart conversion (last simulated hour)',
+              { value: carts.conversion },
+              (v) => formatRatio(v),
+              {
+                note: `checked out ${formatCount(carts.checkouts)} / created ${formatCount(carts.created)} in the hour to ${formatManilaTime(carts.asOf)}`,
+              },
+            )
           : ''
       }
     </div>
@@ -157,20 +185,8 @@ export function renderLive(s: LiveSnapshot): { html: string; draw: () => void } 
       )}
     </div>`;
   const draw = () => {
-    drawSeries(
-      'live-topics',
-      'bar',
-      orderTopics.map((t) => t.topic),
-      [dataset('Records', pick(orderTopics, 'messages'), COLORS[0]!)],
-      oneSeriesBars(),
-    );
-    drawSeries(
-      'live-lag',
-      'bar',
-      s.stages.map((t) => t.stage),
-      [dataset('Lag', pick(s.stages, 'lag'), COLORS[3]!)],
-      oneSeriesBars(),
-    );
+    drawRanking('live-topics', pick(orderTopics, 'topic'), 'Records', pick(orderTopics, 'messages'));
+    drawRanking('live-lag', pick(s.stages, 'stage'), 'Lag', pick(s.stages, 'lag'), COLORS[3]!);
   };
   return { html: html.replace(/>(ok|bad|warn):([A-Za-z_]+)</g, '><span class="pill $1">$2</span><'), draw };
 }

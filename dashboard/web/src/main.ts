@@ -55,6 +55,7 @@ const RENDERERS: Record<string, Renderer> = {
   location: tabs.location,
   support: tabs.support,
   stock: tabs.stock,
+  funnel: tabs.funnel,
 };
 
 const view = document.getElementById('view')!;

@@ -9,6 +9,7 @@ import { refreshWarehouse } from '../../../warehouse/refresh.ts';
 import { sampleData, type SampleData } from '../../../warehouse/sample-data.ts';
 import { loadSample } from '../../../warehouse/sample-load.ts';
 import { warehouseSettings } from '../../../warehouse/settings.ts';
+import { SEED_CARTS_SQL } from './seeded-carts.ts';
 
 export const databaseUrl = loadSettings(warehouseSettings).databaseUrl;
 
@@ -21,11 +22,12 @@ export interface SeededWarehouse {
 
 /**
  * A throw-away, migrated warehouse schema; with `orders` > 0 it holds seeded landing rows (the
- * warehouse's sample data over the generator's real catalogue and 99 locations) spanning `days`.
+ * warehouse's sample data over the generator's real catalogue and 99 locations) spanning `days`,
+ * and with `carts` the storefront carts those orders checked out (seeded-carts.ts).
  */
 export async function seededWarehouse(
   label: string,
-  options: { orders: number; days?: number; seed?: number } = { orders: 3000 },
+  options: { orders: number; days?: number; seed?: number; carts?: boolean } = { orders: 3000 },
 ): Promise<SeededWarehouse> {
   const schema = `dash_${label}_${randomBytes(4).toString('hex')}`;
   await migrate(databaseUrl, schema);
@@ -56,6 +58,7 @@ export async function seededWarehouse(
         where sku in (select sku from shop_products)`,
       [JSON.stringify(shopPriceChanges(options.seed ?? 20260314))],
     );
+    if (options.carts) await client.query(SEED_CARTS_SQL);
     await client.query('analyze');
   }
   return {

@@ -1,5 +1,6 @@
-/** The six analysis tabs, one module each; the page picks a tab's renderer by its name. */
+/** The analysis tabs, one module each; the page picks a tab's renderer by its name. */
 export { customers } from './customers.ts';
+export { funnel } from './funnel.ts';
 export { items } from './items.ts';
 export { location } from './location.ts';
 export { orders } from './orders.ts';

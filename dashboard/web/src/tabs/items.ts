@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Items: revenue, COGS and profit per SKU and category, top sellers, market-basket pairs. */
 import type { itemsTab } from '../../../queries/items.ts';
-import { COLORS, dataset, drawSeries, oneSeriesBars } from '../charts.ts';
+import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
 import { formatCount, formatPercent, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -93,13 +93,7 @@ export function items(d: ItemsData): Rendered {
       ],
       { indexAxis: 'y', scales: { x: money, y: { ticks: { autoSkip: false } } } },
     );
-    drawSeries(
-      'itm-top',
-      'bar',
-      d.topSellers.map((s) => s.name),
-      [dataset('Units', pick(d.topSellers, 'units'), COLORS[0]!)],
-      oneSeriesBars(),
-    );
+    drawRanking('itm-top', pick(d.topSellers, 'name'), 'Units', pick(d.topSellers, 'units'));
   };
   return { html, draw };
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Support: tickets of the daily support reports, per day and per 1,000 orders, backlog, by category and reason. */
 import type { supportTab } from '../../../queries/support.ts';
-import { COLORS, dataset, drawSeries, oneSeriesBars } from '../charts.ts';
+import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
 import { formatCount, formatHours, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { dayLabels, rangeNote, pick, type Of, type Rendered } from './tab.ts';
@@ -57,13 +57,7 @@ export function support(d: SupportData): Rendered {
       dataset('Open backlog', pick(d.days, 'backlog'), COLORS[1]!),
       dataset('Tickets per 1,000 orders', pick(d.days, 'per1000Orders'), COLORS[4]!),
     ]);
-    drawSeries(
-      'sup-category',
-      'bar',
-      d.categories.map((c) => c.category),
-      [dataset('Tickets', pick(d.categories, 'tickets'), COLORS[0]!)],
-      oneSeriesBars(),
-    );
+    drawRanking('sup-category', pick(d.categories, 'category'), 'Tickets', pick(d.categories, 'tickets'));
   };
   return { html, draw };
 }
