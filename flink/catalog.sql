@@ -122,7 +122,7 @@ CREATE TABLE IF NOT EXISTS `order_items` (
   'value.fields-include' = 'EXCEPT_KEY'
 );
 
--- cart_events: the storefront's cart events (producer/model/carts.ts), keyed by cart_id.
+-- cart_events: the storefront's cart events (storefront/cart-model.ts, written by the storefront service), keyed by cart_id.
 CREATE TABLE IF NOT EXISTS `cart_events` (
   `cart_key` STRING NOT NULL,
   `cart_id` STRING NOT NULL,
