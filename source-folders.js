@@ -17,6 +17,7 @@ export const SERVICES = [
   'support',
   'shop',
   'stock',
+  'storefront',
   'api',
 ];
 

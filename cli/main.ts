@@ -32,6 +32,7 @@ const parts: Promise<{ register: Registrar }>[] = [
   import('../support/command.ts'),
   import('../shop/command.ts'),
   import('../stock/command.ts'),
+  import('../storefront/command.ts'),
   import('../api/command.ts'),
   // more parts register here: producer, processors, splitter, connect, warehouse, dashboard, bench
 ];

@@ -62,13 +62,13 @@ export function printWhereToLook(
     );
   say(`   Kafka       ${conn.kafkaBootstrap}   registry ${conn.registryUrl}   Connect ${conn.connectUrl}`);
   say(
-    `   logs        ${logs}/{payment,shipping,delivery,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,api,generator}.log`,
+    `   logs        ${logs}/{payment,shipping,delivery,storefront,${splitter === 'typescript' ? 'splitter' : 'flink-tm'},support,support-loader,stock,dashboard,api,generator}.log`,
   );
   say('   Ctrl-C stops the services; `npx orderflow reconcile` compares Kafka with PostgreSQL');
   say('');
 }
 
-/** Print how many orders have landed in PostgreSQL every few seconds. */
+/** Print how many orders and cart events have landed in PostgreSQL every few seconds. */
 export async function watchLanding(
   databaseUrl: string,
   stopped: () => boolean,
@@ -76,16 +76,20 @@ export async function watchLanding(
 ): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  let previous = -1;
+  let previous = '';
   let quiet = 0;
   try {
     while (!stopped()) {
-      const { rows } = await client.query<{ n: string }>('select count(*)::text as n from orders');
+      // The storefront's cart events land beside the orders: quiet means both stopped growing.
+      const { rows } = await client.query<{ n: string; carts: string }>(
+        'select (select count(*) from orders)::text as n, (select count(*) from cart_events)::text as carts',
+      );
       const n = Number(rows[0]!.n);
-      if (n !== previous) say(`   ${new Date().toISOString()}  ${n} orders in PostgreSQL`);
-      quiet = n === previous ? quiet + 1 : 0;
+      const now = `${n} orders and ${rows[0]!.carts} cart events in PostgreSQL`;
+      if (now !== previous) say(`   ${new Date().toISOString()}  ${now}`);
+      quiet = now === previous ? quiet + 1 : 0;
       if (untilQuiet && n > 0 && quiet >= 6) return;
-      previous = n;
+      previous = now;
       await sleep(5000);
     }
   } finally {

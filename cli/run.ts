@@ -67,7 +67,7 @@ export interface RunPlan {
 /**
  * `orderflow run`: the whole pipeline on the local stack. Starts the stack, creates topics and
  * schemas, migrates the warehouse, deploys the sink connectors, starts the three processors, the
- * splitter, the dashboard and the order API, backfills the history, then keeps generating live orders until Ctrl-C,
+ * storefront, the splitter, the dashboard and the order API, backfills the history, then keeps generating live orders until Ctrl-C,
  * which stops the services it started (the stack keeps running: `orderflow stack down` stops it).
  */
 export function register(program: Command): void {
@@ -128,6 +128,7 @@ export function planRun(opts: RunOptions, command: Command, env: NodeJS.ProcessE
       'payment',
       'shipping',
       'delivery',
+      'storefront',
       ...(s.splitter === 'typescript' ? ['splitter'] : []),
       'support',
       'support-loader',
@@ -222,10 +223,8 @@ async function run(opts: RunPlan): Promise<void> {
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
   say('== backfill');
-  // The whole shop: each order with its storefront cart events (the generator's --carts).
   const backfill = [
     'generate',
-    '--carts',
     '--mode',
     'backfill',
     '--seed',
@@ -244,6 +243,9 @@ async function run(opts: RunPlan): Promise<void> {
   for (const stage of ['payment', 'shipping', 'delivery']) {
     start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
   }
+  // The storefront: each online order's session (abandoned carts, then its own cart) to cart_events.
+  // Its events lie before the order, so it needs no pacing: an order's session is due when it is.
+  start('storefront', ['storefront', '--seed', String(seed)]);
   if (opts.services.includes('splitter')) start('splitter', ['split']);
   else flinkSplitJob = await startFlinkSplit(flinkSettings!);
   // Customer support: tickets from the order outcomes, a report per simulated day on the stack's FTP
@@ -270,7 +272,6 @@ async function run(opts: RunPlan): Promise<void> {
   if (opts.live) {
     start('generator', [
       'generate',
-      '--carts',
       '--mode',
       'live',
       '--from',

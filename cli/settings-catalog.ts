@@ -12,6 +12,7 @@ import { supportLoadSettings, supportSettings } from '../support/settings.ts';
 import { warehouseSettings } from '../warehouse/settings.ts';
 import { shopSettings } from '../shop/settings.ts';
 import { stockSettings } from '../stock/settings.ts';
+import { storefrontSettings } from '../storefront/settings.ts';
 import { runSettings } from './run.ts';
 import { apiSettings } from '../api/settings.ts';
 
@@ -46,6 +47,7 @@ export function settingsCatalog(): SettingRow[] {
     ['bench', benchSettings as SettingsSpec],
     ['shop', shopSettings as SettingsSpec],
     ['stock', stockSettings as SettingsSpec],
+    ['storefront', storefrontSettings as SettingsSpec],
     ['api', apiSettings as SettingsSpec],
   ];
   const rows = new Map<string, SettingRow>();

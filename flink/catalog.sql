@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS `order_items` (
 {{kafka-avro:order_items:item_key:split/order_items.avsc}}
 );
 
--- cart_events: the storefront's cart events (producer/model/carts.ts), keyed by cart_id.
+-- cart_events: the storefront's cart events (storefront/cart-model.ts, written by the storefront service), keyed by cart_id.
 CREATE TABLE IF NOT EXISTS `cart_events` (
   `cart_key` STRING NOT NULL,
   `cart_id` STRING NOT NULL,

@@ -12,13 +12,13 @@ import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { pipelineNames } from '../common/names.ts';
 import { addSettingFlags, loadCommandSettings, shownDefault } from '../common/setting-flags.ts';
-import type { CartEvent, Order } from '../schemas/types.generated.ts';
+import type { Order } from '../schemas/types.generated.ts';
 import { makeConfig } from './config.ts';
 import { JsonLinesSink } from './json-lines.ts';
 import { acquireGeneratorLock } from './lock.ts';
 import { defaultBackfillFrom, loadProgress, modelHash, newProgress, runKey } from './progress.ts';
 import { TransactionalOrderSink } from './transactional-sink.ts';
-import { generateShop, type Clock } from './model/generator.ts';
+import { generateOrders, type Clock } from './model/generator.ts';
 import { checkWindow, parseGenerateOptions, type GenerateRun, type RawGenerateOptions } from './options.ts';
 import { generatorSettings } from './settings.ts';
 
@@ -26,13 +26,13 @@ const PROGRESS_EVERY_MS = 2_000;
 const systemClock: Clock = { now: () => Date.now() };
 
 /** Settings with a flag on `generate`; the others are read from the environment only. */
-const FLAGS = ['seed', 'topicPrefix', 'batchSize', 'carts'] as const;
+const FLAGS = ['seed', 'topicPrefix', 'batchSize'] as const;
 
 export function register(program: Command): void {
   const generate = program
     .command('generate')
     .description(
-      'Generate the simulated order stream (deterministic for a seed) into <prefix>unpaid_orders, each order with its storefront cart events in <prefix>cart_events, or the orders as JSON lines with --dry-run',
+      'Generate the simulated order stream (deterministic for a seed) into <prefix>unpaid_orders (each online order names its storefront cart; `orderflow storefront` writes the events of those carts), or the orders as JSON lines with --dry-run',
     )
     .addOption(
       new Option(
@@ -84,8 +84,7 @@ export function register(program: Command): void {
 
 interface Sink {
   written: number;
-  /** The order and the cart events before it (the dry run writes the orders only). */
-  write(order: Order, cartEvents: readonly CartEvent[]): Promise<void> | undefined;
+  write(order: Order): Promise<void> | undefined;
   flush(): Promise<void>;
 }
 
@@ -102,8 +101,7 @@ export async function runGenerate(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  // With carts the run writes more: its progress is its own (a run without carts is not resumed with them).
-  const model = modelHash(makeConfig({ seed: settings.seed })) + (settings.carts ? '+carts' : '');
+  const model = modelHash(makeConfig({ seed: settings.seed }));
   let from = run.from;
   /** Orders of the run committed by an earlier process: generated again, not written. */
   let skip = 0;
@@ -194,7 +192,7 @@ export async function runGenerate(
   try {
     let n = 0;
     let index = 0;
-    for (const { order, cartEvents } of generateShop(config, systemClock)) {
+    for (const order of generateOrders(config, systemClock)) {
       if (stopping) break;
       simulated = order.order_date;
       if (index++ < skip) continue; // committed by an earlier process of this run
@@ -215,7 +213,7 @@ export async function runGenerate(
         const ahead = (sink.written + 1) / run.rate - (performance.now() - started) / 1000;
         if (ahead > 0) await sleep(ahead * 1000);
       }
-      const pending = sink.write(order, settings.carts ? cartEvents : []);
+      const pending = sink.write(order);
       if (pending) await pending;
       // Let signals and timers in now and then, even when nothing else waits.
       if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));

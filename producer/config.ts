@@ -126,50 +126,6 @@ export interface GeneratorConfig {
 
   /** Share of orders with express shipping. */
   expressShare: number;
-
-  /**
-   * Storefront sessions and carts (producer/model/carts.ts): every order is the checkout of a cart,
-   * and abandoned carts are drawn around the orders. Rates and where they come from:
-   */
-  carts: {
-    /**
-     * Share of carts never checked out. Baymard Institute, "Cart Abandonment Rate Statistics"
-     * (baymard.com/lists/cart-abandonment-rate): the average of 49 documented studies is 70.19%.
-     */
-    abandonmentRate: number;
-    /**
-     * Share of storefront sessions that add something to a cart (the add-to-cart rate); the others
-     * only browse. E-commerce benchmarks (e.g. Dynamic Yield's and Littledata's published
-     * add-to-cart rates) put it at about 6-10% of sessions; 8% here.
-     */
-    addToCartRate: number;
-    /** Mean views of a product's page before it is added (at least 1): "several views per added item". */
-    viewsPerAdd: number;
-    /**
-     * Chance that a line added to a cart is taken out again before the cart ends (on a checked-out
-     * cart: a further product added, then removed). An assumption: no public benchmark found.
-     */
-    removalRate: number;
-    /** Weights of 1..n lines in an abandoned cart (smaller than the baskets that are bought). */
-    abandonedLineWeights: readonly number[];
-    /**
-     * More browsing per purchase in the evening and on paydays: abandoned carts per order are
-     * multiplied by these factors at local hours [from, to] and on payday sale days (Filipino
-     * shoppers browse after work; payday traffic outgrows payday sales). Normalised, so the overall
-     * abandonment rate stays `abandonmentRate`.
-     */
-    eveningHours: Range;
-    eveningBrowsing: number;
-    paydayBrowsing: number;
-    /** Share of orders on payday sale days (measured on the two-year default run), for the normalisation. */
-    paydayOrderShare: number;
-    /** Minutes from a cart's creation to its last event (its checkout, on a checked-out cart). */
-    sessionMinutes: Range;
-    /** A cart not checked out within this many hours is abandoned (the warehouse uses the same rule). */
-    expiryHours: number;
-    /** Share of abandoned carts that belong to a known customer (one who ordered before); the rest are guests. */
-    knownCustomerShare: number;
-  };
 }
 
 export const DEFAULT_CONFIG: GeneratorConfig = {
@@ -224,20 +180,6 @@ export const DEFAULT_CONFIG: GeneratorConfig = {
     allowBelowCost: false,
   },
   expressShare: 0.4,
-  carts: {
-    abandonmentRate: 0.7,
-    addToCartRate: 0.08,
-    viewsPerAdd: 3,
-    removalRate: 0.1,
-    abandonedLineWeights: [50, 27, 13, 7, 3],
-    eveningHours: [18, 23],
-    eveningBrowsing: 1.3,
-    paydayBrowsing: 1.25,
-    paydayOrderShare: 0.12,
-    sessionMinutes: [3, 45],
-    expiryHours: 24,
-    knownCustomerShare: 0.55,
-  },
 };
 
 /** Deep partial of the config, for overrides in tests and benchmarks. */

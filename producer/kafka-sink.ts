@@ -1,6 +1,5 @@
 /**
- * Produces generated orders to unpaid_orders (key = order_id) and their cart events to cart_events
- * (key = cart_id, sent with the orders they came with): values are Avro in the Confluent wire
+ * Produces generated orders to unpaid_orders: key = order_id, value = Avro in the Confluent wire
  * format under the `<topic>-value` subject. The producer is idempotent, batches in librdkafka
  * (linger.ms, batch.num.messages), and never awaits a single send: up to `maxInFlight` send calls
  * run at once, each one's delivery result is checked, and the first failure stops the run.
@@ -12,7 +11,7 @@ import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
 import { retry, type Backoff } from '../common/retry.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
-import type { CartEvent, Order } from '../schemas/types.generated.ts';
+import type { Order } from '../schemas/types.generated.ts';
 
 export interface KafkaSinkOptions {
   kafkaBootstrap: string;
@@ -21,8 +20,6 @@ export interface KafkaSinkOptions {
   retryBudgetMs: number;
   maxInFlight: number;
   batchSize: number;
-  /** Whether cart events are written too (ORDERFLOW_GENERATOR_CARTS); the cart topic is then required. */
-  carts?: boolean;
   log: Logger;
 }
 
@@ -51,25 +48,16 @@ const onRetry = (log: Logger, what: string) => (info: { attempt: number; delayMs
     `${what}: retrying`,
   );
 
-/** Where the generator writes: the orders' topic and the carts' topic, each with its encoder. */
-export interface ProducingTargets {
-  topic: string;
-  encoder: Encoder<Order>;
-  cartTopic: string;
-  /** Absent when the sink writes no cart events. */
-  cartEncoder: Encoder<CartEvent> | undefined;
-  kafka: Kafka;
-}
-
 /**
  * What every way of producing orders checks first, within the retry budget: the broker answers, the
- * topics exist (unpaid_orders and cart_events), and the value schemas are registered under
- * `<topic>-value`. Returns the topics, their encoders and a client for the producer.
+ * topic exists, and the value schema is registered under `<topic>-value`. Returns the topic, its
+ * encoder and a client for the producer.
  */
-export async function prepareProducing(options: KafkaSinkOptions): Promise<ProducingTargets> {
+export async function prepareProducing(
+  options: KafkaSinkOptions,
+): Promise<{ topic: string; encoder: Encoder<Order>; kafka: Kafka }> {
   const { log, retryBudgetMs } = options;
   const topic = topicName('unpaid', options.topicPrefix);
-  const cartTopic = topicName('cartEvents', options.topicPrefix);
 
   // 1. The broker answers (a metadata request through a quiet admin client).
   const probe = createKafka(
@@ -105,12 +93,11 @@ export async function prepareProducing(options: KafkaSinkOptions): Promise<Produ
     },
   );
 
-  for (const wanted of options.carts ? [topic, cartTopic] : [topic]) {
-    if (topics.includes(wanted)) continue;
+  if (!topics.includes(topic)) {
     const prefixFlag = options.topicPrefix ? ` --topic-prefix ${options.topicPrefix}` : '';
     throw new OrderflowError(
       'ORDERFLOW_USAGE',
-      `topic ${wanted} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,
+      `topic ${topic} does not exist on ${options.kafkaBootstrap}: create the pipeline topics first (orderflow topics${prefixFlag})`,
     );
   }
 
@@ -118,16 +105,7 @@ export async function prepareProducing(options: KafkaSinkOptions): Promise<Produ
   // The serde retries within the generator's budget and names the registry when that runs out.
   const serde = new AvroSerde(options.registryUrl, retryBudgetMs);
   const encoder = await serde.writer<Order>(valueSubject(topic), readSchema(TOPICS.unpaid.schema));
-  const cartEncoder = options.carts
-    ? await serde.writer<CartEvent>(valueSubject(cartTopic), readSchema(TOPICS.cartEvents.schema))
-    : undefined;
-  return {
-    topic,
-    encoder,
-    cartTopic,
-    cartEncoder,
-    kafka: createKafka(options.kafkaBootstrap, 'orderflow-generator', log),
-  };
+  return { topic, encoder, kafka: createKafka(options.kafkaBootstrap, 'orderflow-generator', log) };
 }
 
 /**
@@ -159,8 +137,6 @@ export async function connectProducer(create: () => Producer, options: KafkaSink
 
 export class KafkaOrderSink {
   private batch: { key: string; value: Buffer }[] = [];
-  /** The cart events queued with `batch`'s orders, sent with them. */
-  private cartBatch: { key: string; value: Buffer }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private lingerTimer: NodeJS.Timeout | null = null;
@@ -168,47 +144,28 @@ export class KafkaOrderSink {
   acknowledged = 0;
   written = 0;
 
-  /** Cart events whose delivery the broker acknowledged. */
-  cartEventsAcknowledged = 0;
-
   private constructor(
     private readonly producer: Producer,
-    private readonly targets: ProducingTargets,
+    private readonly encoder: Encoder<Order>,
+    readonly topic: string,
     private readonly options: KafkaSinkOptions,
   ) {}
 
-  get topic(): string {
-    return this.targets.topic;
-  }
-
   static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
-    const targets = await prepareProducing(options);
+    const { topic, encoder, kafka } = await prepareProducing(options);
     const producer = await connectProducer(
-      () => targets.kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never),
+      () => kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never),
       options,
     );
-    options.log.info(
-      { topic: targets.topic, schemaId: targets.encoder.schemaId, cartTopic: targets.cartTopic },
-      'producing orders',
-    );
-    return new KafkaOrderSink(producer, targets, options);
+    options.log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
+    return new KafkaOrderSink(producer, encoder, topic, options);
   }
 
-  /**
-   * Queue an order and the cart events before it; returns a promise only when the caller must wait
-   * (batch limit reached, or as many sends in flight as allowed).
-   */
-  write(order: Order, cartEvents: readonly CartEvent[] = []): Promise<void> | undefined {
+  /** Queue an order; returns a promise only when the caller must wait (batch limit reached). */
+  write(order: Order): Promise<void> | undefined {
     if (this.failure) throw this.deliveryError();
-    this.batch.push({ key: order.order_id, value: this.targets.encoder.encode(order) });
-    const cartEncoder = cartEncoderFor(this.targets, cartEvents);
-    for (const e of cartEvents) this.cartBatch.push({ key: e.cart_id, value: cartEncoder.encode(e) });
+    this.batch.push({ key: order.order_id, value: this.encoder.encode(order) });
     this.written++;
-    // Cart events go in sends of their own, each counted against maxInFlight like the orders'.
-    if (this.cartBatch.length >= this.options.batchSize) {
-      this.sendCarts();
-      if (this.inFlight.size >= this.options.maxInFlight) return this.room();
-    }
     if (this.batch.length >= this.options.batchSize) return this.dispatch();
     // A slow stream (live mode) must not leave orders waiting for a full batch.
     this.lingerTimer ??= setTimeout(() => {
@@ -218,45 +175,29 @@ export class KafkaOrderSink {
     return undefined;
   }
 
-  /** Hand the queued orders (and cart events) to the client without waiting; the result is checked later. */
+  /** Hand the queued orders to the client without waiting; the result is checked later. */
   private sendBatch(): void {
     if (this.lingerTimer) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = null;
     }
-    this.sendCarts();
     if (this.batch.length === 0) return;
     const messages = this.batch;
     this.batch = [];
-    this.track(this.producer.send({ topic: this.topic, messages }), () => {
-      this.acknowledged += messages.length;
-    });
-  }
-
-  private sendCarts(): void {
-    if (this.cartBatch.length === 0) return;
-    const messages = this.cartBatch;
-    this.cartBatch = [];
-    this.track(this.producer.send({ topic: this.targets.cartTopic, messages }), () => {
-      this.cartEventsAcknowledged += messages.length;
-    });
-  }
-
-  private track(send: Promise<unknown>, onDelivered: () => void): void {
-    const sent: Promise<void> = send.then(onDelivered, (error: unknown) => {
-      this.failure ??= error;
-    });
+    const sent: Promise<void> = this.producer.send({ topic: this.topic, messages }).then(
+      () => {
+        this.acknowledged += messages.length;
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
   }
 
   private async dispatch(): Promise<void> {
     this.sendBatch();
-    await this.room();
-  }
-
-  /** Wait until fewer than maxInFlight sends are in flight. */
-  private async room(): Promise<void> {
     while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
     if (this.failure) throw this.deliveryError();
   }
@@ -281,14 +222,4 @@ export class KafkaOrderSink {
       { cause: this.failure },
     );
   }
-}
-
-/** The cart encoder, or a clear error when cart events reach a sink opened without carts. */
-export function cartEncoderFor(targets: ProducingTargets, events: readonly CartEvent[]): Encoder<CartEvent> {
-  if (targets.cartEncoder) return targets.cartEncoder;
-  if (events.length === 0) return undefined as never; // nothing to encode
-  throw new OrderflowError(
-    'ORDERFLOW_USAGE',
-    'cart events were given to a generator sink opened without carts: set ORDERFLOW_GENERATOR_CARTS=true (--carts)',
-  );
 }

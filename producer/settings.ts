@@ -3,7 +3,7 @@
  * librdkafka producer properties pass through under their own names as ORDERFLOW_KAFKA_*
  * (e.g. ORDERFLOW_KAFKA_LINGER_MS=50 sets linger.ms), overriding the defaults in kafka-sink.ts.
  */
-import { boolFlag, nonNegativeInt, positiveInt, setting } from '../common/config.ts';
+import { nonNegativeInt, positiveInt, setting } from '../common/config.ts';
 import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { stackSettings } from '../stack/settings.ts';
 
@@ -25,13 +25,6 @@ export const generatorSettings = {
     positiveInt,
     32,
     'Most send calls awaiting their delivery reports at once (bounds memory; each holds one batch).',
-  ),
-  carts: setting(
-    'ORDERFLOW_GENERATOR_CARTS',
-    boolFlag,
-    false,
-    "Also write each order's storefront cart events (about 9 per order) to <prefix>cart_events, in the order's transaction. Off by default: one Kafka message per event makes the generator about 4x slower; `orderflow run` turns it on.",
-    { flag: '--carts' },
   ),
   batchSize: setting(
     'ORDERFLOW_GENERATOR_BATCH_SIZE',

@@ -8,9 +8,6 @@
  * generator for the same pipeline fences the first when it connects, the first's open transaction
  * is aborted, and the first stops with ORDERFLOW_GENERATOR_REPLACED at its next commit.
  *
- * Each order's cart events (cart_events, keyed by cart_id) are committed in the same transaction as
- * the order, so a re-run skips them with it and no cart is written twice or lost.
- *
  * Transactions are pipelined with generation: while one commits, the next orders queue; a
  * transaction takes what queued since the last (at most `maxPerTransaction` orders).
  */
@@ -19,16 +16,10 @@ import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import type { Producer } from '../common/kafka.ts';
 import { kafkaPassthrough } from '../common/settings.ts';
+import type { Encoder } from '../common/serde.ts';
 import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
-import type { CartEvent, Order } from '../schemas/types.generated.ts';
-import {
-  cartEncoderFor,
-  connectProducer,
-  PRODUCER_DEFAULTS,
-  prepareProducing,
-  type KafkaSinkOptions,
-  type ProducingTargets,
-} from './kafka-sink.ts';
+import type { Order } from '../schemas/types.generated.ts';
+import { connectProducer, PRODUCER_DEFAULTS, prepareProducing, type KafkaSinkOptions } from './kafka-sink.ts';
 import type { RunProgress } from './progress.ts';
 
 export interface TransactionalSinkOptions extends KafkaSinkOptions {
@@ -39,36 +30,23 @@ export interface TransactionalSinkOptions extends KafkaSinkOptions {
 /** How long a partly filled transaction may wait for more orders (live mode) before it commits. */
 const LINGER_MS = 50;
 
-/** Most messages (orders and cart events) in one transaction: half of librdkafka's default queue. */
-const MAX_MESSAGES_PER_TRANSACTION = 50_000;
-
-interface Message {
-  key: string;
-  value: Buffer;
-}
-
 export class TransactionalOrderSink {
-  private queue: { key: string; value: Buffer; orderDate: number; carts: Message[] }[] = [];
+  private queue: { key: string; value: Buffer; orderDate: number }[] = [];
   private pumping: Promise<void> | null = null;
   private failure: OrderflowError | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
   private progress: RunProgress | null = null;
   /** Orders committed by this process. */
   acknowledged = 0;
-  /** Cart events committed by this process. */
-  cartEventsAcknowledged = 0;
   written = 0;
 
   private constructor(
     private readonly producer: Producer,
-    private readonly targets: ProducingTargets,
+    private readonly encoder: Encoder<Order>,
+    readonly topic: string,
     private readonly options: TransactionalSinkOptions,
     private readonly maxPerTransaction: number,
   ) {}
-
-  get topic(): string {
-    return this.targets.topic;
-  }
 
   /** The run this sink's transactions count for, as committed before this process. */
   resume(progress: RunProgress): void {
@@ -76,8 +54,7 @@ export class TransactionalOrderSink {
   }
 
   static async open(options: TransactionalSinkOptions): Promise<TransactionalOrderSink> {
-    const targets = await prepareProducing(options);
-    const { topic, encoder, kafka } = targets;
+    const { topic, encoder, kafka } = await prepareProducing(options);
     const producer = await connectProducer(
       () =>
         kafka.producer({
@@ -89,17 +66,13 @@ export class TransactionalOrderSink {
       options,
     );
     options.log.info(
-      {
-        topic,
-        schemaId: encoder.schemaId,
-        cartTopic: targets.cartTopic,
-        transactionalId: options.transactionalId,
-      },
+      { topic, schemaId: encoder.schemaId, transactionalId: options.transactionalId },
       'producing orders in transactions',
     );
     return new TransactionalOrderSink(
       producer,
-      targets,
+      encoder,
+      topic,
       options,
       options.batchSize * Math.min(10, options.maxInFlight),
     );
@@ -110,20 +83,13 @@ export class TransactionalOrderSink {
     return this.progress?.produced ?? 0;
   }
 
-  /**
-   * Queue an order and the cart events before it; returns a promise only when the caller must wait
-   * (two transactions queued).
-   */
-  write(order: Order, cartEvents: readonly CartEvent[] = []): Promise<void> | undefined {
+  /** Queue an order; returns a promise only when the caller must wait (two transactions queued). */
+  write(order: Order): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    const cartEncoder = cartEncoderFor(this.targets, cartEvents);
-    const carts: Message[] = [];
-    for (const e of cartEvents) carts.push({ key: e.cart_id, value: cartEncoder.encode(e) });
     this.queue.push({
       key: order.order_id,
-      value: this.targets.encoder.encode(order),
+      value: this.encoder.encode(order),
       orderDate: order.order_date,
-      carts,
     });
     this.written++;
     if (this.queue.length >= this.maxPerTransaction) this.kick();
@@ -166,24 +132,9 @@ export class TransactionalOrderSink {
     });
   }
 
-  /**
-   * Orders the next transaction takes: at most `maxPerTransaction`, and with their cart events at
-   * most MAX_MESSAGES_PER_TRANSACTION messages (librdkafka refuses more than its queue holds,
-   * queue.buffering.max.messages, 100,000 by default); always at least one order.
-   */
-  private takeable(): number {
-    const limit = Math.min(this.queue.length, this.maxPerTransaction);
-    let messages = 0;
-    for (let i = 0; i < limit; i++) {
-      messages += 1 + this.queue[i]!.carts.length;
-      if (messages > MAX_MESSAGES_PER_TRANSACTION) return Math.max(1, i);
-    }
-    return limit;
-  }
-
   private async pump(): Promise<void> {
     while (this.queue.length > 0 && !this.failure) {
-      const chunk = this.queue.splice(0, this.takeable());
+      const chunk = this.queue.splice(0, this.maxPerTransaction);
       try {
         await this.commit(chunk);
       } catch (error) {
@@ -205,30 +156,12 @@ export class TransactionalOrderSink {
       updatedAt: new Date().toISOString(),
     };
     const batch = this.options.batchSize;
-    const messages: Message[][] = [];
+    const messages: { key: string; value: Buffer }[][] = [];
     for (let i = 0; i < chunk.length; i += batch)
       messages.push(chunk.slice(i, i + batch).map((m) => ({ key: m.key, value: m.value })));
-    // The cart events in sends of about the orders' batch size (an order's events stay together).
-    const cartMessages: Message[][] = [];
-    let carts: Message[] = [];
-    let cartEvents = 0;
-    for (const m of chunk) {
-      for (const c of m.carts) carts.push(c);
-      if (carts.length >= batch) {
-        cartMessages.push(carts);
-        cartEvents += carts.length;
-        carts = [];
-      }
-    }
-    if (carts.length > 0) cartMessages.push(carts);
-    cartEvents += carts.length;
-    const cartTopic = this.targets.cartTopic;
     await this.producer.transaction();
     try {
-      await Promise.all([
-        ...messages.map((m) => this.producer.send({ topic: this.topic, messages: m })),
-        ...cartMessages.map((m) => this.producer.send({ topic: cartTopic, messages: m })),
-      ]);
+      await Promise.all(messages.map((m) => this.producer.send({ topic: this.topic, messages: m })));
       await this.producer.send({
         topic: this.options.progressTopic,
         messages: [{ key: next.run, value: JSON.stringify(next) }],
@@ -241,7 +174,6 @@ export class TransactionalOrderSink {
     }
     this.progress = next;
     this.acknowledged += chunk.length;
-    this.cartEventsAcknowledged += cartEvents;
   }
 
   private describeFailure(error: unknown): OrderflowError {

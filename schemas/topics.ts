@@ -12,7 +12,7 @@ export const TOPICS = {
   orders: { name: 'orders', schema: 'split/orders.avsc', dlq: false },
   customers: { name: 'customers', schema: 'split/customers.avsc', dlq: false },
   orderItems: { name: 'order_items', schema: 'split/order_items.avsc', dlq: false },
-  /** Storefront carts (producer/model/carts.ts), keyed by cart_id; checked on landing (warehouse 019). */
+  /** Storefront carts (the storefront service, storefront/cart-model.ts), keyed by cart_id; checked on landing (warehouse 020). */
   cartEvents: { name: 'cart_events', schema: 'cart_event.avsc', dlq: false },
 } as const;
 

@@ -3,14 +3,14 @@
  * or file: "now" comes from the injected clock and only fills in a missing from/until. The same
  * config (seed included) always yields the same orders, byte for byte.
  */
-import type { CartEvent, Order } from '../../schemas/types.generated.ts';
+import type { Order } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
 import { BasketModel } from './basket.ts';
-import { CartModel } from './carts.ts';
 import { localDay } from '../../reference/calendar.ts';
 import { CustomerBook } from './customers.ts';
 import { capAtCostInForce, DiscountCalendar } from './discounts.ts';
 import { shippingId, ulid } from './identifiers.ts';
+import { orderCart } from '../../common/cart-identity.ts';
 import { assembleOrder } from '../../common/new-order.ts';
 import { Random } from './random.ts';
 import { VolumeModel } from './volume.ts';
@@ -51,7 +51,6 @@ export class OrderGenerator {
   readonly customers: CustomerBook;
   readonly baskets: BasketModel;
   readonly discounts: DiscountCalendar;
-  readonly carts: CartModel;
   /** The price schedule every line is priced from (the shop database holds the same one). */
   readonly prices: PriceBook;
   private readonly ids: Random;
@@ -60,10 +59,6 @@ export class OrderGenerator {
   private produced = 0;
   /** Was the last order's customer a returning one (for statistics). */
   lastReturning = false;
-  /** The cart events that came with the last order: the carts abandoned since the one before, then its own. */
-  lastCartEvents: CartEvent[] = [];
-  /** How many of those carts were abandoned (for statistics). */
-  lastAbandoned = 0;
 
   constructor(
     readonly config: GeneratorConfig,
@@ -74,8 +69,6 @@ export class OrderGenerator {
     this.customers = new CustomerBook(config, root.fork('customers'), String(from));
     this.baskets = new BasketModel(config, root.fork('baskets'));
     this.discounts = new DiscountCalendar(config, config.seed);
-    // Forks of their own: the carts draw nothing from the orders' streams, so orders stay as they were.
-    this.carts = new CartModel(config, root.fork('carts'), root.fork('cart-ids'));
     this.prices = new PriceBook(config.seed);
     this.ids = root.fork('ids');
     this.shipping = root.fork('shipping');
@@ -100,14 +93,6 @@ export class OrderGenerator {
       .draw(day.kind)
       .map((l) => ({ product: this.prices.entryAt(l.product, t), quantity: l.quantity }));
     const orderId = ulid(t, this.ids);
-    const carts = this.carts.next({
-      orderId,
-      orderDate: t,
-      customerId: customer.info.customer_id,
-      lines: lines.map((l) => ({ sku: l.product.sku, quantity: l.quantity })),
-    });
-    this.lastCartEvents = carts.events;
-    this.lastAbandoned = carts.abandoned;
     const order = assembleOrder({
       orderId,
       orderDate: t,
@@ -120,30 +105,14 @@ export class OrderGenerator {
       ),
       shippingId: shippingId(this.shipping),
       express: this.shipping.chance(this.config.expressShare),
-      cartId: carts.cartId,
+      // The storefront cart it checks out: named from the seed and the order id alone (no draw from
+      // the generator's streams); the storefront service writes that cart's events (storefront/).
+      cartId: orderCart(this.config.seed, orderId, t).cartId,
     });
     this.produced++;
     this.volume.orderPlaced(this.produced);
     this.t = t + this.volume.nextGap(t);
     return order;
-  }
-}
-
-/** An order as the generator makes it, with the cart events that come before it. */
-export interface ShopStep {
-  order: Order;
-  /** The carts abandoned since the previous order, then the cart this order checks out. */
-  cartEvents: CartEvent[];
-}
-
-/** `generateOrders`, each order with its cart events (what `orderflow generate` writes). */
-export function* generateShop(config: GeneratorConfig, clock: Clock): Generator<ShopStep, void, undefined> {
-  const { from, until } = resolveWindow(config, clock);
-  const limit = config.count ?? Infinity;
-  const generator = new OrderGenerator(config, from);
-  while (generator.count < limit && generator.nextTime < until) {
-    const order = generator.next();
-    yield { order, cartEvents: generator.lastCartEvents };
   }
 }
 

@@ -1,30 +1,34 @@
 /**
- * Storefront carts on the local stack (issue 15): the generator's Kafka sink writes a few hundred
- * orders with their cart events (cart_events, keyed by cart_id); the orders, through the stages'
- * transforms, land as usual, the cart events through their own JDBC sink and the landing step
- * (warehouse 019). Then dim_cart, the funnel and the cart checks agree with what was generated, and
- * bad cart events (an add after a checkout, an unknown cart) are dead-lettered with a reason and
+ * Storefront carts on the local stack (issue 15): a few hundred generated orders go to unpaid_orders,
+ * the storefront service (in this process, on the stage runtime) writes each order's session to
+ * cart_events (keyed by cart_id), and the orders, through the stages' transforms, land as usual;
+ * the cart events through their own JDBC sink and the landing step (warehouse 020). Then each event
+ * lands once and equals the pure model's, dim_cart, the funnel and the cart checks agree, and bad
+ * cart events (an add after a checkout, an unknown cart) are dead-lettered with a reason and
  * counted while the stream goes on.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWarehouse } from '../../../common/database.ts';
 import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
-import { makeConfig } from '../../../producer/config.ts';
-import { KafkaOrderSink } from '../../../producer/kafka-sink.ts';
-import { generateShop, type ShopStep } from '../../../producer/model/generator.ts';
 import { TOPICS, topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { CartEvent, Order } from '../../../schemas/types.generated.ts';
+import { CartModel } from '../../../storefront/cart-model.ts';
+import { startStorefront, type RunningStorefront } from '../../../storefront/service.ts';
 import { runChecks } from '../../../warehouse/check.ts';
 import { ASSERTIONS } from '../../../warehouse/checks.ts';
 import { conn, log } from '../helpers.ts';
-import { eventually, finalOrders, startLanding, type LandingPipeline } from './landing-fixture.ts';
+import { inputProducer, readTopics, sampleOrders, total } from '../processors/pipeline.ts';
+import { eventually, throughLifecycle, startLanding, type LandingPipeline } from './landing-fixture.ts';
 
 const ORDERS = 300;
 const SEED = 15;
 
 let p: LandingPipeline;
-let steps: ShopStep[];
+let storefront: RunningStorefront | undefined;
+let unpaid: Order[];
 let orders: { finished: Order[]; failed: Order[] };
+/** What the storefront must write: every order's session from the pure model. */
 let events: CartEvent[];
 let cartEncoder: Encoder<CartEvent>;
 
@@ -33,44 +37,40 @@ const count = async (sql: string): Promise<number> =>
 
 beforeAll(async () => {
   p = await startLanding('carts');
-  // The orders finalOrders() moves through the stages are these, in this order (same config).
-  const config = makeConfig({
-    seed: SEED,
-    count: ORDERS,
-    from: Date.UTC(2025, 0, 1),
-    until: Date.UTC(2035, 0, 1),
-  });
-  steps = [...generateShop(config, { now: () => Date.UTC(2035, 0, 1) })];
-  orders = finalOrders(ORDERS, SEED);
-  events = steps.flatMap((s) => s.cartEvents);
+  unpaid = sampleOrders(ORDERS, SEED);
+  orders = throughLifecycle(unpaid, SEED);
+  const model = new CartModel(SEED);
+  events = unpaid.flatMap((o) => model.session(o).events);
   const serde = new AvroSerde(conn.registryUrl);
   const cartTopic = topicName('cartEvents', p.prefix);
   cartEncoder = await serde.writer<CartEvent>(valueSubject(cartTopic), readSchema(TOPICS.cartEvents.schema));
 });
 
 afterAll(async () => {
+  await storefront?.stop().catch(() => undefined);
   await p?.close();
 });
 
 describe('storefront carts land', () => {
-  it('the generator sink writes the cart events, and each lands once in cart_events and dim_cart', async () => {
-    const sink = await KafkaOrderSink.open({
+  it("the storefront service writes each order's session, and each event lands once in cart_events and dim_cart", async () => {
+    const input = await inputProducer(p.prefix);
+    try {
+      await input.send(unpaid);
+    } finally {
+      await input.close();
+    }
+    storefront = await startStorefront({
       kafkaBootstrap: conn.kafkaBootstrap,
       registryUrl: conn.registryUrl,
       topicPrefix: p.prefix,
-      retryBudgetMs: 30_000,
-      maxInFlight: 8,
-      batchSize: 500,
-      carts: true,
+      seed: SEED,
+      instanceId: `test-${randomBytes(3).toString('hex')}`,
+      batchSize: 100,
+      port: 0,
+      host: '127.0.0.1',
       log,
+      onFatal: (error) => log.error({ err: error }, 'storefront failed'),
     });
-    try {
-      for (const s of steps) await sink.write(s.order, s.cartEvents);
-      await sink.flush();
-    } finally {
-      await sink.close();
-    }
-    expect(sink.cartEventsAcknowledged).toBe(events.length);
     await p.send(orders);
 
     const carts = new Set(events.map((e) => e.cart_id));
@@ -82,6 +82,31 @@ describe('storefront carts land', () => {
     );
     expect(landed).toBe(true);
     expect(await count('select count(*) from dim_cart')).toBe(carts.size);
+    expect(await count('select count(distinct (cart_id, seq)) from cart_events')).toBe(events.length);
+    // The topic holds each event once (the sink's upsert by key would hide a duplicate in the table).
+    const topic = await readTopics([topicName('cartEvents', p.prefix)], (r) => total(r) >= events.length, {
+      settleMs: 2000,
+      timeoutMs: 60_000,
+    });
+    expect(total(topic)).toBe(events.length);
+    // Each checked-out cart names the model's order and holds the model's number of events.
+    const byId = (a: { cart_id: string }, b: { cart_id: string }) =>
+      a.cart_id < b.cart_id ? -1 : a.cart_id > b.cart_id ? 1 : 0;
+    const landedCheckouts = (
+      await p.query<{ cart_id: string; order_id: string; n: string }>(
+        `select cart_id, order_id, (select count(*) from cart_events e where e.cart_id = c.cart_id)::text as n
+           from cart_events c where event_type = 'CHECKOUT'`,
+      )
+    ).sort(byId);
+    const expectedCheckouts = events
+      .filter((e) => e.event_type === 'CHECKOUT')
+      .map((e) => ({
+        cart_id: e.cart_id,
+        order_id: e.order_id,
+        n: String(events.filter((x) => x.cart_id === e.cart_id).length),
+      }))
+      .sort(byId);
+    expect(landedCheckouts).toEqual(expectedCheckouts);
     expect(await count('select count(*) from cart_event_dead_letters')).toBe(0);
     expect(await count('select count(*) from dim_cart where checked_out_at is not null')).toBe(ORDERS);
     expect(await count('select count(*) from orders where cart_id is null')).toBe(0);
@@ -100,7 +125,7 @@ describe('storefront carts land', () => {
       const results = await runChecks(db, carts);
       expect(results.map((r) => [r.name, r.offending])).toEqual(carts.map((a) => [a.name, 0]));
       // ... and they can fail: an order pointing at a cart that is not its own.
-      const victim = steps[0]!.order;
+      const victim = unpaid[0]!;
       await db.query(`update orders set cart_id = 'NO-SUCH-CART' where order_id = $1`, [victim.order_id]);
       try {
         const broken = await runChecks(db, carts.slice(0, 1));
@@ -144,9 +169,9 @@ describe('storefront carts land', () => {
 
   it('dead-letters an add after a checkout and an unknown cart with a reason, counts them, and goes on', async () => {
     const topic = topicName('cartEvents', p.prefix);
-    const checkedOut = steps[0]!.order.cart_id!;
+    const checkedOut = unpaid[0]!.cart_id!;
     const lastSeq = Math.max(...events.filter((e) => e.cart_id === checkedOut).map((e) => e.seq));
-    const at = steps[0]!.order.order_date + 60_000;
+    const at = unpaid[0]!.order_date + 60_000;
     const bad: CartEvent[] = [
       {
         ...blank(checkedOut, lastSeq + 1, at),

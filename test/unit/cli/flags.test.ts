@@ -18,6 +18,7 @@ const PARTS = [
   '../../../dashboard/command.ts',
   '../../../dashboard/kafka/command.ts',
   '../../../api/command.ts',
+  '../../../storefront/command.ts',
 ];
 
 async function allOptions(): Promise<{ command: string; flag: string; help: string }[]> {

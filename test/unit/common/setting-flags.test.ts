@@ -185,10 +185,18 @@ describe('the seed on run and generate', () => {
     expect(plain.flink).toBe(true);
     // The services besides the stages, the splitter and the generator, the same in both plans.
     const others = ['support', 'support-loader', 'stock', 'connect-watchdog', 'dashboard', 'api'];
-    expect(plain.services).toEqual(['payment', 'shipping', 'delivery', 'splitter', ...others, 'generator']);
+    expect(plain.services).toEqual([
+      'payment',
+      'shipping',
+      'delivery',
+      'storefront',
+      'splitter',
+      ...others,
+      'generator',
+    ]);
     const flink = await runPlan(['--splitter', 'flink', '--no-live']);
     expect(flink.splitter).toBe('flink');
-    expect(flink.services).toEqual(['payment', 'shipping', 'delivery', ...others]);
+    expect(flink.services).toEqual(['payment', 'shipping', 'delivery', 'storefront', ...others]);
     expect((await runPlan([], { ORDERFLOW_RUN_SPLITTER: 'flink' })).splitter).toBe('flink');
     expect(
       (await runPlan(['--splitter', 'typescript'], { ORDERFLOW_RUN_SPLITTER: 'flink' })).services,
