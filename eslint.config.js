@@ -27,7 +27,7 @@ const boundary = (own) => ({
 const pureFiles = [
   'processors/*/transform.ts',
   'schemas/invariants.ts',
-  'producer/model/**/*.ts',
+  'simulation/model/**/*.ts',
   'reference/**/*.ts',
   'splitter/split.ts',
   'common/seeded-rng.ts',

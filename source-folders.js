@@ -21,8 +21,11 @@ export const SERVICES = [
   'api',
 ];
 
-/** What the services share: modules, the record's schemas, reference data, the stage kernel, the stack's settings. */
-export const SHARED_FOLDERS = ['common', 'schemas', 'reference', 'runtime', 'stack'];
+/**
+ * What the services share: modules, the record's schemas, reference data, the simulated shop's
+ * seeded models and their parameters, the stage kernel, the stack's settings.
+ */
+export const SHARED_FOLDERS = ['common', 'schemas', 'reference', 'simulation', 'runtime', 'stack'];
 
 /** Every folder of sources the orderflow command runs: the shared ones, the CLI and the services. */
 export const SOURCE_FOLDERS = [...SHARED_FOLDERS, 'cli', ...SERVICES];

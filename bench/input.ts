@@ -5,8 +5,8 @@
  * real upstream would have written, and each baseline moves the same bytes.
  */
 import { AvroSerde, readSchema, type Encoder } from '../common/serde.ts';
-import { makeConfig } from '../producer/config.ts';
-import { generateOrders } from '../producer/model/generator.ts';
+import { makeConfig } from '../simulation/config.ts';
+import { generateOrders } from '../simulation/model/generator.ts';
 import { PROFILES } from '../processors/profiles.ts';
 import type { Output, SourceRecord } from '../runtime/types.ts';
 import { orderStageHandler } from '../processors/stages.ts';

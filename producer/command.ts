@@ -13,12 +13,12 @@ import { createLogger } from '../common/logger.ts';
 import { pipelineNames } from '../common/names.ts';
 import { addSettingFlags, loadCommandSettings, shownDefault } from '../common/setting-flags.ts';
 import type { Order } from '../schemas/types.generated.ts';
-import { makeConfig } from './config.ts';
+import { makeConfig } from '../simulation/config.ts';
 import { JsonLinesSink } from './json-lines.ts';
 import { acquireGeneratorLock } from './lock.ts';
 import { defaultBackfillFrom, loadProgress, modelHash, newProgress, runKey } from './progress.ts';
 import { TransactionalOrderSink } from './transactional-sink.ts';
-import { generateOrders, type Clock } from './model/generator.ts';
+import { generateOrders, type Clock } from '../simulation/model/generator.ts';
 import { checkWindow, parseGenerateOptions, type GenerateRun, type RawGenerateOptions } from './options.ts';
 import { generatorSettings } from './settings.ts';
 

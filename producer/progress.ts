@@ -15,8 +15,8 @@ import { createKafka, type Admin } from '../common/kafka.ts';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { readRanges } from '../common/record-reader.ts';
-import type { GeneratorConfig } from './config.ts';
-import { monthsBefore } from './model/generator.ts';
+import type { GeneratorConfig } from '../simulation/config.ts';
+import { monthsBefore } from '../simulation/model/generator.ts';
 
 /** One run's committed progress: the value of its record in the progress topic. */
 export interface RunProgress {

@@ -4,12 +4,10 @@ import { OrderflowError, describeError } from '../../common/errors.ts';
 import { createKafka, type Producer } from '../../common/kafka.ts';
 import { parseAvro } from '../../common/avro.ts';
 import { readSchema, type Encoder } from '../../common/serde.ts';
-// The one cross-service import: the produce form starts from an order drawn by the generator's
-// model (pure and seeded), so a hand-edited order looks like the real ones.
-// eslint-disable-next-line no-restricted-imports
-import { makeConfig } from '../../producer/config.ts';
-// eslint-disable-next-line no-restricted-imports
-import { generateOrders } from '../../producer/model/generator.ts';
+// The produce form starts from an order drawn by the generator's model (pure and seeded), so a
+// hand-edited order looks like the real ones.
+import { makeConfig } from '../../simulation/config.ts';
+import { generateOrders } from '../../simulation/model/generator.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import { withTimeout, type KafkaContext } from './context.ts';
 

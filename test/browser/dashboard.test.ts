@@ -14,8 +14,8 @@ import { readCdcLandings } from '../../dashboard/live/cdc-landings.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
 import { TABS, buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
-import { makeConfig } from '../../producer/config.ts';
-import { generateOrders } from '../../producer/model/generator.ts';
+import { makeConfig } from '../../simulation/config.ts';
+import { generateOrders } from '../../simulation/model/generator.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import { topicName, valueSubject } from '../../schemas/topics.ts';
 import {

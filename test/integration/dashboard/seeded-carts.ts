@@ -2,7 +2,7 @@
  * Storefront carts for the seeded warehouse's orders, as the cart_events sink would land them
  * (migration 020): the rows go into the landing table `cart_events`, whose landing step (the real
  * trigger) builds dim_cart and dead-letters what does not fit. Deterministic (hashes of the order
- * ids), shaped like the generator's carts (producer/model/carts.ts) without depending on it:
+ * ids), shaped like the generator's carts (simulation/model/carts.ts) without depending on it:
  *
  * - every order is the checkout of a cart created 5-44 minutes before it, holding the order's lines
  *   (CREATE_CART with the first, ADD_TO_CART for the others), one order in 10 with a further product

@@ -7,8 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import { throughLifecycle } from '../landing/landing-fixture.ts';
 import { lifecycleOf, recordCount, stockFixture } from './stock-fixture.ts';
 

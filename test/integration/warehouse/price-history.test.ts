@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopPriceChanges, shopProducts } from '../../../common/shop-seed.ts';
 import { toCents } from '../../../common/money.ts';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import { CATALOGUE, PRODUCTS } from '../../../reference/catalogue.ts';
 import { PriceBook, priceSchedule } from '../../../reference/price-schedule.ts';
 import type { Order } from '../../../schemas/types.generated.ts';

@@ -7,8 +7,8 @@
  * Asserted against the SCD2 history in the database and against the generated orders themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import type { Customers, Order } from '../../../schemas/types.generated.ts';
 import { upsertRows } from '../../../warehouse/sample-load.ts';
 import { freshSchema, type FreshSchema } from './fresh-schema.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import { PROFILES } from '../../../processors/profiles.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import { STAGES } from '../../../processors/stages.ts';

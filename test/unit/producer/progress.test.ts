@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
+import { makeConfig } from '../../../simulation/config.ts';
 import {
   defaultBackfillFrom,
   modelHash,

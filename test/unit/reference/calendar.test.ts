@@ -12,7 +12,7 @@ import {
   SHOP_UTC_OFFSET_MINUTES,
   localDay,
 } from '../../../reference/calendar.ts';
-import { DEFAULT_CONFIG } from '../../../producer/config.ts';
+import { DEFAULT_CONFIG } from '../../../simulation/config.ts';
 
 const SQL = readFileSync(
   new URL('../../../warehouse/migrations/008_calendar_span.sql', import.meta.url),

@@ -6,8 +6,8 @@
  * arriving after each product's seeded lead time, opening stock and floors from the shop seed.
  */
 import { describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import { shopProducts, shopStock } from '../../../common/shop-seed.ts';
 import { orderLines, split } from '../../../stock/movement.ts';
 import {

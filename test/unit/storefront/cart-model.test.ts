@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orderCart } from '../../../common/cart-identity.ts';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
 import { localDay } from '../../../reference/calendar.ts';
 import type { CartEvent, Order } from '../../../schemas/types.generated.ts';
 import { CartModel } from '../../../storefront/cart-model.ts';

@@ -1,6 +1,6 @@
 /**
  * Every parameter of the order generator in one typed, documented object, with the defaults
- * docs/design.md section 4 describes. The model code under producer/model/ reads only
+ * docs/design.md section 4 describes. The model code under simulation/model/ reads only
  * this object, so a run is fully described by (config, seed, from, until, count).
  *
  * Ranges are inclusive: `[1, 4]` hours means 1, 2, 3 or 4 whole hours, then the minutes and

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, productBySku } from '../../../reference/catalogue.ts';
-import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
-import { BasketModel } from '../../../producer/model/basket.ts';
+import { DEFAULT_CONFIG, makeConfig } from '../../../simulation/config.ts';
+import { BasketModel } from '../../../simulation/model/basket.ts';
 import type { DayKind } from '../../../reference/calendar.ts';
-import { Random } from '../../../producer/model/random.ts';
+import { Random } from '../../../simulation/model/random.ts';
 
 const baskets = (n: number, kind: DayKind = 'ordinary', config = DEFAULT_CONFIG, seed = 1) => {
   const model = new BasketModel(config, new Random(seed, 'b'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shippingId, ulid, ulidTime } from '../../../producer/model/identifiers.ts';
-import { Random, deriveSeed } from '../../../producer/model/random.ts';
+import { shippingId, ulid, ulidTime } from '../../../simulation/model/identifiers.ts';
+import { Random, deriveSeed } from '../../../simulation/model/random.ts';
 
 describe('order ids (ULID)', () => {
   it('are 26 Crockford base32 characters encoding the event time', () => {

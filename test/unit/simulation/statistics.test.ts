@@ -4,9 +4,9 @@
  * random walk of the volume adjuster and for top customers concentrating orders.
  */
 import { describe, expect, it } from 'vitest';
-import { makeConfig } from '../../../producer/config.ts';
-import { generateOrders } from '../../../producer/model/generator.ts';
-import { summarise } from '../../../producer/model/statistics.ts';
+import { makeConfig } from '../../../simulation/config.ts';
+import { generateOrders } from '../../../simulation/model/generator.ts';
+import { summarise } from '../../../simulation/model/statistics.ts';
 
 const config = makeConfig({ seed: 7, from: Date.UTC(2024, 10, 21), until: Date.UTC(2026, 10, 21) });
 const orders = [...generateOrders(config, { now: () => Date.UTC(2026, 10, 21) })];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
+import { DEFAULT_CONFIG, makeConfig } from '../../../simulation/config.ts';
 import { daysInMonth, localDay } from '../../../reference/calendar.ts';
-import { Random } from '../../../producer/model/random.ts';
-import { normaliseCurve, VolumeModel } from '../../../producer/model/volume.ts';
+import { Random } from '../../../simulation/model/random.ts';
+import { normaliseCurve, VolumeModel } from '../../../simulation/model/volume.ts';
 
 const MIN = 60_000;
 /** 09:00 Manila (01:00 UTC) on a local date. */

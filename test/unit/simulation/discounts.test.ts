@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, productBySku } from '../../../reference/catalogue.ts';
-import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
+import { DEFAULT_CONFIG, makeConfig } from '../../../simulation/config.ts';
 import { localDay } from '../../../reference/calendar.ts';
-import { capAtCostInForce, DiscountCalendar, maxDiscountAtCost } from '../../../producer/model/discounts.ts';
+import {
+  capAtCostInForce,
+  DiscountCalendar,
+  maxDiscountAtCost,
+} from '../../../simulation/model/discounts.ts';
 
 const manila = (y: number, m: number, d: number, hour = 12): number => Date.UTC(y, m - 1, d, hour - 8);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, makeConfig } from '../../../producer/config.ts';
+import { DEFAULT_CONFIG, makeConfig } from '../../../simulation/config.ts';
 import { LOCATIONS } from '../../../reference/locations.ts';
-import { CustomerBook } from '../../../producer/model/customers.ts';
-import { Random } from '../../../producer/model/random.ts';
+import { CustomerBook } from '../../../simulation/model/customers.ts';
+import { Random } from '../../../simulation/model/random.ts';
 
 function run(n: number, config = DEFAULT_CONFIG, seed = 1) {
   const book = new CustomerBook(config, new Random(seed, 'customers'));
