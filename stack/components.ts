@@ -115,8 +115,11 @@ function kafka(s: StackSettings, p: StackPaths): Component {
         cp,
       ];
       if (!existsSync(path.join(dataDir, 'meta.properties'))) {
-        // The cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints.
-        const clusterId = randomBytes(16).toString('base64url');
+        // The cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints,
+        // and like Kafka's own Uuid.randomUuid() never one that starts with '-': the format command
+        // would read it as an option and refuse it.
+        let clusterId = randomBytes(16).toString('base64url');
+        while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
         execFileSync(
           'java',
           [...jvmArgs, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', props],
