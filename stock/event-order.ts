@@ -123,11 +123,8 @@ export class EventTimeBuffer {
     return low ?? this.lastOffset.get(`${topic}:${partition}`);
   }
 
-  /** The partitions (`topic:partition` keys as topic and partition) any record was added for. */
-  partitions(): { topic: string; partition: number }[] {
-    return [...this.lastOffset.keys()].map((k) => {
-      const i = k.lastIndexOf(':');
-      return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
-    });
+  /** The offset after the last record added for a partition (undefined: none added). */
+  addedUpTo(topic: string, partition: number): bigint | undefined {
+    return this.lastOffset.get(`${topic}:${partition}`);
   }
 }

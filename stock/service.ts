@@ -152,7 +152,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
       const kind = topics.get(batch.topic)!;
       const key = `${batch.topic}:${batch.partition}`;
       // Below the stored offset: applied before a restart. Below the last added: read twice.
-      const from = [stored.get(key), buffer.resumeOffset(batch.topic, batch.partition)].reduce<bigint>(
+      const from = [stored.get(key), buffer.addedUpTo(batch.topic, batch.partition)].reduce<bigint>(
         (a, b) => (b !== undefined && b > a ? b : a),
         0n,
       );
