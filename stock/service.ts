@@ -85,6 +85,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
   let applied = 0;
   let stopping = false;
   let lastRead = Date.now();
+  let reading = false;
   // One round at a time: a batch's round and the idle flush never overlap.
   let chain: Promise<void> = Promise.resolve();
   const exclusive = (work: () => Promise<void>): Promise<void> => {
@@ -149,6 +150,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch }) => {
       if (stopping || batch.messages.length === 0) return;
+      reading = true;
       const kind = topics.get(batch.topic)!;
       const key = `${batch.topic}:${batch.partition}`;
       // Below the stored offset: applied before a restart. Below the last added: read twice.
@@ -174,8 +176,13 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
           order,
         });
       }
-      lastRead = Date.now();
-      await exclusive(() => applyReady(false));
+      try {
+        await exclusive(() => applyReady(false));
+      } finally {
+        // Quiet is counted from here: applying a batch's records is not a pause in the input.
+        lastRead = Date.now();
+        reading = false;
+      }
     },
   });
 
@@ -187,7 +194,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
   const idle = setInterval(
     () => {
       const quiet = Date.now() - lastRead;
-      if (stopping || buffer.size() === 0 || quiet < idleFlushMs) return;
+      if (stopping || reading || buffer.size() === 0 || quiet < idleFlushMs) return;
       if (quiet < idleFlushMs * 10 && !buffer.heardFrom(expected())) return;
       exclusive(() => applyReady(true)).catch(() => undefined);
     },
