@@ -48,7 +48,7 @@ export interface StockService {
   applied(): number;
 }
 
-/** Records applied per PostgreSQL transaction, at most. */
+/** Records applied per PostgreSQL transaction, at most (and no more than the batch size). */
 const ROUND_LIMIT = 500;
 
 export async function startStockService(o: StockServiceOptions): Promise<StockService> {
@@ -106,7 +106,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
     const streams = expected();
     for (;;) {
       if (stopping) return;
-      const records = buffer.take(streams, flush, ROUND_LIMIT);
+      const records = buffer.take(streams, flush, Math.min(ROUND_LIMIT, o.batchSize));
       if (records.length === 0) return;
       const touched = new Map<string, { topic: string; partition: number }>();
       for (const r of records) touched.set(`${r.topic}:${r.partition}`, r);
