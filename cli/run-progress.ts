@@ -126,3 +126,44 @@ export async function watchSupport(databaseUrl: string, stopped: () => boolean):
     await client.end();
   }
 }
+
+/**
+ * Until the stock service has applied every order's end (a --no-live run: every backfilled order
+ * ends): the shop database's settled orders against the orders landed in the warehouse. The stock
+ * service applies records in event-time order and is the slowest reader on a busy machine, so
+ * stopping with the landing would leave the stock tab with part of the history.
+ */
+export async function watchStock(
+  databaseUrl: string,
+  shopDatabaseUrl: string,
+  stopped: () => boolean,
+): Promise<void> {
+  const warehouse = new pg.Client({ connectionString: databaseUrl });
+  const shop = new pg.Client({ connectionString: shopDatabaseUrl });
+  await warehouse.connect();
+  await shop.connect();
+  let previous = '';
+  try {
+    while (!stopped()) {
+      const landed = await warehouse
+        .query<{ n: string }>('select count(*)::text as n from orders')
+        .then((r) => Number(r.rows[0]!.n))
+        .catch(() => 0);
+      const { rows } = await shop
+        .query<{ settled: string; clock: string | null }>(
+          `select (select count(*)::text from shop.stock_orders where ended is not null) as settled,
+                  (select to_char(event_time, 'YYYY-MM-DD') from shop.stock_clock) as clock`,
+        )
+        .catch(() => ({ rows: [{ settled: '0', clock: null }] }));
+      const settled = Number(rows[0]!.settled);
+      const line = `stock: ${settled} of ${landed} orders settled, event-time clock ${rows[0]!.clock ?? '-'}`;
+      if (line !== previous) say(`   ${new Date().toISOString()}  ${line}`);
+      previous = line;
+      if (landed > 0 && settled >= landed) return;
+      await sleep(3000);
+    }
+  } finally {
+    await warehouse.end();
+    await shop.end();
+  }
+}

@@ -9,7 +9,7 @@ import { boolFlag, loadSettings, numberAbove, setting } from '../common/config.t
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings, parseFlag } from '../common/setting-flags.ts';
-import { connectionSettings, sharedSettings } from '../common/settings.ts';
+import { connectionSettings, sharedSettings, shopDatabaseSetting } from '../common/settings.ts';
 import { apiSettings } from '../api/settings.ts';
 import { dashboardSettings } from '../dashboard/settings.ts';
 import { catalogSession } from '../common/flink-session.ts';
@@ -18,7 +18,7 @@ import { activeJob, cancelJob, splitJobName, submitSplit } from '../flink/split-
 import { timeSchema } from '../producer/options.ts';
 import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
-import { printWhereToLook, untilListening, watchLanding, watchSupport } from './run-progress.ts';
+import { printWhereToLook, untilListening, watchLanding, watchStock, watchSupport } from './run-progress.ts';
 
 const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
 const say = (line: string) => console.log(line);
@@ -294,6 +294,10 @@ async function run(opts: RunPlan): Promise<void> {
   printWhereToLook(conn, opts, paths.logs, notAnswering);
   await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
   if (!opts.live) await watchSupport(conn.databaseUrl, () => stopping);
+  if (!opts.live) {
+    const { shopDatabaseUrl } = loadSettings({ shopDatabaseUrl: shopDatabaseSetting });
+    await watchStock(conn.databaseUrl, shopDatabaseUrl, () => stopping);
+  }
   if (!opts.live) await stopAll();
 }
 
