@@ -23,7 +23,7 @@ export interface KafkaViewsOptions {
   log: Logger;
 }
 
-export type TopicKind = 'lifecycle' | 'split' | 'dlq' | 'internal';
+export type TopicKind = 'lifecycle' | 'split' | 'storefront' | 'dlq' | 'internal';
 
 export interface PipelineTopic {
   topic: string;
@@ -45,7 +45,7 @@ export function pipelineTopics(names: PipelineNames): PipelineTopic[] {
   const out: PipelineTopic[] = [];
   for (const key of Object.keys(TOPICS) as TopicKey[]) {
     const topic = names.topic(key);
-    const kind = LIFECYCLE.includes(key) ? 'lifecycle' : 'split';
+    const kind = LIFECYCLE.includes(key) ? 'lifecycle' : key === 'cartEvents' ? 'storefront' : 'split';
     out.push({ topic, kind, key, subject: `${topic}-value`, cleanupPolicy: 'delete' });
     if (TOPICS[key].dlq)
       out.push({ topic: names.dlq(topic), kind: 'dlq', subject: `${topic}-value`, cleanupPolicy: 'delete' });

@@ -33,7 +33,7 @@ const ORDER_TOPICS: TopicKey[] = ['unpaid', 'paid', 'shipped', 'finished', 'fail
 
 export interface TopicView {
   topic: string;
-  kind: 'order' | 'split' | 'dlq';
+  kind: 'order' | 'split' | 'storefront' | 'dlq';
   exists: boolean;
   partitions: number;
   /** Records retained (end offset - start offset, transaction markers included). */
@@ -86,7 +86,12 @@ export async function readKafkaView(
   const wanted: { topic: string; kind: TopicView['kind'] }[] = [];
   for (const [key, t] of Object.entries(TOPICS)) {
     const name = topicName(key as TopicKey, prefix);
-    wanted.push({ topic: name, kind: ORDER_TOPICS.includes(key as TopicKey) ? 'order' : 'split' });
+    const kind = ORDER_TOPICS.includes(key as TopicKey)
+      ? 'order'
+      : key === 'cartEvents'
+        ? 'storefront'
+        : 'split';
+    wanted.push({ topic: name, kind });
     if (t.dlq) wanted.push({ topic: dlqTopic(name), kind: 'dlq' });
   }
   wanted.push({ topic: prefix + SINK_DLQ_TOPIC, kind: 'dlq' });
