@@ -116,33 +116,32 @@ export class SchemasView {
     return (await response.json()) as T;
   }
 
-  /** The pipeline's subjects (those of its topics' prefix) with versions and compatibility. */
+  /**
+   * The pipeline's subjects (those of its topics' prefix) with versions and compatibility. Each is
+   * asked for by name: the registry's subject list is paged (Apicurio answers 1,000 names unless
+   * told otherwise), and a cluster shared by many pipelines holds more than that.
+   */
   async subjects() {
-    const all = (await this.get<string[]>('/subjects')) ?? [];
-    const mine = new Set(this.ctx.topics.filter((t) => t.subject).map((t) => t.subject!));
+    const mine = [...new Set(this.ctx.topics.filter((t) => t.subject).map((t) => t.subject!))].sort();
     const global = await this.get<{ compatibilityLevel?: string }>('/config', true);
-    const subjects = await Promise.all(
-      all
-        .filter((s) => mine.has(s))
-        .sort()
-        .map(async (subject) => {
-          const [versions, config, latest] = await Promise.all([
-            this.get<number[]>(`/subjects/${encodeURIComponent(subject)}/versions`),
-            this.get<{ compatibilityLevel?: string }>(`/config/${encodeURIComponent(subject)}`, true),
-            this.get<{ id: number; version: number }>(
-              `/subjects/${encodeURIComponent(subject)}/versions/latest`,
-            ),
-          ]);
-          return {
-            subject,
-            versions: versions ?? [],
-            latestId: latest?.id ?? null,
-            compatibility:
-              config?.compatibilityLevel ?? `${global?.compatibilityLevel ?? 'unknown'} (global)`,
-          };
-        }),
+    const found = await Promise.all(
+      mine.map(async (subject) => {
+        const path = `/subjects/${encodeURIComponent(subject)}`;
+        const versions = await this.get<number[]>(`${path}/versions`, true);
+        if (!versions?.length) return undefined; // not registered (yet)
+        const [config, latest] = await Promise.all([
+          this.get<{ compatibilityLevel?: string }>(`/config/${encodeURIComponent(subject)}`, true),
+          this.get<{ id: number; version: number }>(`${path}/versions/latest`),
+        ]);
+        return {
+          subject,
+          versions,
+          latestId: latest?.id ?? null,
+          compatibility: config?.compatibilityLevel ?? `${global?.compatibilityLevel ?? 'unknown'} (global)`,
+        };
+      }),
     );
-    return { subjects };
+    return { subjects: found.filter((s) => s !== undefined) };
   }
 
   private checkSubject(subject: string): void {
