@@ -185,11 +185,15 @@ async function run(opts: RunPlan): Promise<void> {
     });
     services.push({ name, child, log });
     child.on('exit', (code, signal) => {
-      if (!stopping) say(`!! ${name} exited (${signal ?? code}); see ${log}`);
+      if (stopping) return;
+      say(`!! ${name} exited (${signal ?? code}); see ${log}`);
+      exited ??= { name, log, how: signal ?? `exit ${code}` };
     });
     return child;
   };
   let stopping = false;
+  /** The first service that exited by itself: `--no-live` cannot settle without it, and says so. */
+  let exited: { name: string; log: string; how: string } | undefined;
   let flinkSplitJob: string | undefined;
   const stopAll = async () => {
     if (stopping) return;
@@ -292,13 +296,27 @@ async function run(opts: RunPlan): Promise<void> {
     () => stopping,
   );
   printWhereToLook(conn, opts, paths.logs, notAnswering);
-  await watchLanding(conn.databaseUrl, () => stopping, !opts.live);
-  if (!opts.live) await watchSupport(conn.databaseUrl, () => stopping);
+  // Live, a service that exits is reported and the rest go on until Ctrl-C. Without the live
+  // phase, the watches below wait for the backfill to settle: a service gone would keep them
+  // waiting for ever, so they stop, and the run fails naming it.
+  const halted = () => stopping || (!opts.live && exited !== undefined);
+  await watchLanding(conn.databaseUrl, halted, !opts.live);
+  if (!opts.live) await watchSupport(conn.databaseUrl, halted);
   if (!opts.live) {
     const { shopDatabaseUrl } = loadSettings({ shopDatabaseUrl: shopDatabaseSetting });
-    await watchStock(conn.databaseUrl, shopDatabaseUrl, () => stopping);
+    await watchStock(conn.databaseUrl, shopDatabaseUrl, halted);
   }
   if (!opts.live) await stopAll();
+  if (!opts.live && exited) throw serviceExited(exited);
+}
+
+/** `run --no-live` could not settle: one of its services exited by itself. */
+export function serviceExited(s: { name: string; log: string; how: string }): OrderflowError {
+  return new OrderflowError(
+    'ORDERFLOW_RUN_STEP_FAILED',
+    `the ${s.name} service exited (${s.how}) before the backfill had settled; its log: ${s.log}`,
+    { context: { step: s.name, log: s.log } },
+  );
 }
 
 /**
