@@ -8,8 +8,8 @@
  * Pure: no clock, no I/O.
  */
 import { chance, seededRng } from './seeded-rng.ts';
+import { ulid } from './ulid.ts';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MINUTE = 60_000;
 
 /**
@@ -35,13 +35,5 @@ export function orderCart(seed: number, orderId: string, orderDate: number): Ord
 
 /** A cart id: a ULID of `timeMs` whose 80 random bits come from `float` (uniform in [0, 1)). */
 export function cartUlid(timeMs: number, float: () => number): string {
-  let time = '';
-  let t = timeMs;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32]! + time;
-    t = Math.floor(t / 32);
-  }
-  let random = '';
-  for (let i = 0; i < 16; i++) random += CROCKFORD[Math.floor(float() * 32)];
-  return time + random;
+  return ulid(timeMs, () => Math.floor(float() * 32));
 }

@@ -4,31 +4,14 @@
  * with different seeds draw different bits, so ids do not repeat across runs; a rerun with the
  * same seed reproduces the same ids, which makes a repeated backfill idempotent downstream.
  */
+import { ulid as encodeUlid } from '../../common/ulid.ts';
 import type { Random } from './random.ts';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const MAX_TIME = 2 ** 48 - 1;
+export { ulidTime } from '../../common/ulid.ts';
 
+/** An order id: a ULID of `timeMs` with its 80 random bits from the generator's stream. */
 export function ulid(timeMs: number, rng: Random): string {
-  if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs > MAX_TIME) {
-    throw new RangeError(`ULID time must be an integer in [0, 2^48), got ${timeMs}`);
-  }
-  let time = '';
-  let t = timeMs;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32]! + time;
-    t = Math.floor(t / 32);
-  }
-  let random = '';
-  for (let i = 0; i < 16; i++) random += CROCKFORD[rng.int(0, 31)];
-  return time + random;
-}
-
-/** The millisecond timestamp encoded in a ULID. */
-export function ulidTime(id: string): number {
-  let t = 0;
-  for (let i = 0; i < 10; i++) t = t * 32 + CROCKFORD.indexOf(id[i]!);
-  return t;
+  return encodeUlid(timeMs, () => rng.int(0, 31));
 }
 
 /** A courier tracking number such as "PH-4821-0937-5521-0042" (16 random digits). */
