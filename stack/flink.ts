@@ -68,7 +68,11 @@ export function flinkConfig(s: StackSettings, p: StackPaths): Record<string, str
     'jobmanager.execution.failover-strategy': 'region',
     'taskmanager.bind-host': '127.0.0.1',
     'taskmanager.host': '127.0.0.1',
-    'taskmanager.rpc.port': s.flinkRpcPort + 2,
+    // Any free port: a TaskManager started again after a crash must not come back on its
+    // predecessor's RPC address, which the JobManager's remoting can still hold as a stale
+    // (read-only) association, so that it discards every registration from the new one (seen in
+    // CI: the job waited 4 minutes for a slot and failed).
+    'taskmanager.rpc.port': 0,
     'taskmanager.data.port': s.flinkRpcPort + 3,
     'taskmanager.numberOfTaskSlots': FLINK_TASK_SLOTS,
     'taskmanager.memory.process.size': FLINK_TASKMANAGER_MEMORY,
@@ -190,7 +194,7 @@ export function flinkComponents(s: StackSettings, p: StackPaths): Component[] {
   );
   const taskmanager = jvm(
     'flink-tm',
-    s.flinkRpcPort + 2,
+    s.flinkRpcPort + 3, // its data port: its RPC port is any free one
     p,
     `${rest}/taskmanagers`,
     async () => {

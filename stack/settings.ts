@@ -57,7 +57,7 @@ export const stackSettings = {
     'ORDERFLOW_FLINK_RPC_PORT',
     integerIn(1, 65532),
     6123,
-    "First of Flink's four internal ports: JobManager RPC, blob server, TaskManager RPC, TaskManager data (this one and the next three).",
+    "First of Flink's internal ports: JobManager RPC, blob server, (unused), TaskManager data (this one and the next three; the TaskManager's RPC port is any free one, so that a TaskManager started again after a crash has a new address).",
   ),
   ftpPort: ftpSettings.ftpPort,
   ftpPassivePorts: setting(
