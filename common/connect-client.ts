@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * status, stop/reset/resume it (to replay a topic into the database) and delete it.
  */
 import { OrderflowError, describeError } from './errors.ts';
+import { DEFAULT_BACKOFF, backoffDelay } from './retry.ts';
 
 export interface ConnectorConfig {
   name: string;
@@ -18,10 +19,30 @@ export interface ConnectorStatus {
   tasks: { id: number; state: State; worker_id?: string; trace?: string }[];
 }
 
+/**
+ * How long a call is repeated while the worker answers 409: Connect's "rebalance in progress" or
+ * "stale configuration (typically caused by a concurrent config change)", both passing states
+ * whenever another connector of the cluster is being created, changed or deleted.
+ */
+const CONFLICT_BUDGET_MS = 60_000;
+
 export class ConnectClient {
   constructor(private readonly baseUrl: string) {}
 
   private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    const deadline = Date.now() + CONFLICT_BUDGET_MS;
+    for (let failures = 1; ; failures++) {
+      const answer = await this.callOnce(method, path, body);
+      if (answer.status !== 409 || Date.now() >= deadline) return answer;
+      await sleep(backoffDelay(DEFAULT_BACKOFF, failures));
+    }
+  }
+
+  private async callOnce(
     method: string,
     path: string,
     body?: unknown,
