@@ -55,7 +55,11 @@ export async function startOrderStage(
     };
     return { topic, encoder: await serde.writer<Order>(valueSubject(topic), schema), check: problems };
   };
-  const [next, failed] = await Promise.all([sink(definition.success), sink(definition.failed)]);
+  const [next, failed, finished] = await Promise.all([
+    sink(definition.success),
+    sink(definition.failed),
+    definition.finished === undefined ? undefined : sink(definition.finished),
+  ]);
 
   const pacing =
     s.speed > 0
@@ -74,7 +78,11 @@ export async function startOrderStage(
     transactionalId: names.transactionalId(stage, s.instanceId),
     inputTopics: [topicName(definition.input, s.topicPrefix)],
     decoder: serde.reader<Order>(schema),
-    handle: orderStageHandler(stage, s.seed, PROFILES[s.profile as ProfileName], { next, failed }),
+    handle: orderStageHandler(stage, s.seed, PROFILES[s.profile as ProfileName], {
+      next,
+      failed,
+      ...(finished === undefined ? {} : { finished }),
+    }),
     batchSize: s.batchSize,
     pacing,
     pendingStore: {

@@ -13,6 +13,8 @@ export interface StageDefinition {
   input: TopicKey;
   success: TopicKey;
   failed: TopicKey;
+  /** Where an order finished at once goes (the payment stage: a store order paid at the till). */
+  finished?: TopicKey;
   transform: (order: Order, rng: RandomGenerator, configs: StageConfigs) => StageOutcome;
   /** The event time at which the stage's decision happens (what live pacing waits for). */
   eventTime: (outcome: StageOutcome) => number;
@@ -27,13 +29,20 @@ function stageDefinition(
   success: TopicKey,
   transform: StageDefinition['transform'],
   decidedAt: (order: Order) => number,
+  finished?: TopicKey,
 ): StageDefinition {
   return {
     input,
     success,
     failed: 'failed',
+    ...(finished === undefined ? {} : { finished }),
     transform,
-    eventTime: (o) => (o.kind === 'next' ? decidedAt(o.order) : o.order.failure!.failed_at),
+    eventTime: (o) =>
+      o.kind === 'failed'
+        ? o.order.failure!.failed_at
+        : o.kind === 'finished'
+          ? o.order.shipping_info.finished_date!
+          : decidedAt(o.order),
   };
 }
 
@@ -43,6 +52,7 @@ export const STAGES: Record<Stage, StageDefinition> = {
     'paid',
     (order, rng, configs) => payOrder(order, rng, configs.payment),
     (order) => order.payment_info.payment_date!,
+    'finished',
   ),
   shipping: stageDefinition(
     'paid',
@@ -62,20 +72,23 @@ export const STAGE_NAMES = Object.keys(STAGES) as Stage[];
 
 /**
  * The record handler of an order stage: draw the order's fate from its own seeded generator, and
- * route it to the success or the failed sink, keyed by order_id, released at the stage's event time.
+ * route it to the success, the failed or (payment) the finished sink, keyed by order_id, released
+ * at the stage's event time.
  */
 export function orderStageHandler(
   stage: Stage,
   seed: number,
   configs: StageConfigs,
-  sinks: { next: Sink<Order>; failed: Sink<Order> },
+  sinks: { next: Sink<Order>; failed: Sink<Order>; finished?: Sink<Order> },
 ): RecordHandler<Order> {
   const definition = STAGES[stage];
   return (order) => {
     const outcome = definition.transform(order, stageRng(seed, stage, order.order_id), configs);
     const failure = outcome.kind === 'failed';
+    const sink = failure ? sinks.failed : outcome.kind === 'finished' ? sinks.finished : sinks.next;
+    if (sink === undefined) throw new Error(`the ${stage} stage has no sink for a finished order`);
     return [
-      emit(failure ? sinks.failed : sinks.next, order.order_id, outcome.order, {
+      emit(sink, order.order_id, outcome.order, {
         releaseAt: definition.eventTime(outcome),
         originTime: order.order_date,
         failure,

@@ -8,8 +8,14 @@
  * payment_date, each subtotal = round(unit_price x quantity x (1 - discount_percent / 100), 2),
  * order_total = sum of subtotals, item_variety = number of lines, distinct SKUs, the fields each
  * status requires or forbids, and failure set exactly on failed orders with a fitting stage.
+ * Since schema 0.4.0 also: each line's vat_amount = the VAT its VAT-inclusive subtotal holds at its
+ * vat_rate, vat_total = their sum, and the channel rules: a store order has a known store, no cart,
+ * no shipping (no shipped_date, no eta, not express), is paid at the till (a tender, no online
+ * payment_method) and is finished when paid; an online order has no store and no tender.
  */
 import { subtotalCents } from '../common/money.ts';
+import { includedVatCents } from '../reference/vat.ts';
+import { storeById } from '../reference/stores.ts';
 import type { Order, OrderStatus, Stage } from './types.generated.ts';
 
 /** Where in the chain a record sits: the topic it is read from or written to. */
@@ -87,9 +93,91 @@ function requirePaid(order: Order): void {
   const status = currentStatus;
   if (!pay.payment_status) fail('payment_info.payment_status', `a ${status} order must be paid`);
   if (pay.payment_date === null) fail('payment_info.payment_date', `a ${status} order has a payment_date`);
+  if (order.channel === 'store') {
+    if (pay.tender === null) fail('payment_info.tender', `a paid store order has a tender`);
+    return;
+  }
   if (pay.payment_method === null)
     fail('payment_info.payment_method', `a ${status} order has a payment_method`);
   if (order.shipping_info.eta === null) fail('shipping_info.eta', `a ${status} order has an eta`);
+}
+
+/** The rules of the order's channel (store: a till sale; online: no store, no tender). */
+function channelRules(order: Order): void {
+  const pay = order.payment_info;
+  const ship = order.shipping_info;
+  if (order.channel !== 'store') {
+    if (order.channel !== 'online') fail('channel', `unknown channel ${String(order.channel)}`);
+    requireNull('store_id', order.store_id, 'an online order is not placed at a store');
+    requireNull('payment_info.tender', pay.tender, 'an online order is not paid at a till');
+    return;
+  }
+  if (order.store_id === null) fail('store_id', 'a store order names its store');
+  else if (storeById(order.store_id) === undefined)
+    fail('store_id', `store_id ${order.store_id} is not a known store (reference/stores.ts)`);
+  requireNull('cart_id', order.cart_id, 'a store order is not a storefront checkout');
+  requireNull('payment_info.payment_method', pay.payment_method, 'a store order is paid by tender');
+  requireNull('shipping_info.shipped_date', ship.shipped_date, 'a store order has no shipping leg');
+  requireNull('shipping_info.eta', ship.eta, 'a store order has no shipping leg');
+  if (ship.express_shipping) fail('shipping_info.express_shipping', 'a store order is not shipped');
+  if (ship.order_status !== 'PROCESSING' && ship.order_status !== 'DELIVERED') {
+    fail('shipping_info.order_status', `a store order is PROCESSING or DELIVERED, not ${ship.order_status}`);
+  } else if (ship.order_status === 'DELIVERED' && ship.finished_date !== pay.payment_date) {
+    fail(
+      'shipping_info.finished_date',
+      'a store order is finished when it is paid (finished_date = payment_date)',
+    );
+  }
+  if (!pay.payment_status)
+    requireNull('payment_info.tender', pay.tender, 'an unpaid order has no payment yet');
+}
+
+/** VAT lines and total agree (orders before schema 0.4.0 carry no VAT at all). */
+function vatRules(order: Order): void {
+  const items = order.item_info;
+  if (order.vat_total === null) {
+    for (let i = 0; i < items.length; i++) {
+      if (items[i]!.vat_rate !== null || items[i]!.vat_amount !== null)
+        fail(`item_info[${i}].vat_amount`, 'a line carries VAT but the order has no vat_total');
+    }
+    return;
+  }
+  let sum = 0;
+  let valid = true;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const rate = item.vat_rate === null ? NaN : parseScaled(item.vat_rate);
+    const amount = item.vat_amount === null ? NaN : parseScaled(item.vat_amount);
+    const subtotal = parseScaled(item.subtotal);
+    if (Number.isNaN(rate) || rate < 0 || rate > 10000) {
+      fail(
+        `item_info[${i}].vat_rate`,
+        `vat_rate ${String(item.vat_rate)} is not a percent between 0 and 100`,
+      );
+      valid = false;
+      continue;
+    }
+    if (Number.isNaN(amount)) {
+      fail(`item_info[${i}].vat_amount`, `vat_amount ${String(item.vat_amount)} is not a 2-decimal amount`);
+      valid = false;
+      continue;
+    }
+    sum += amount;
+    if (!Number.isNaN(subtotal) && includedVatCents(subtotal, rate) !== amount) {
+      const expected = (includedVatCents(subtotal, rate) / 100).toFixed(2);
+      fail(
+        `item_info[${i}].vat_amount`,
+        `vat_amount ${item.vat_amount} != round(${item.subtotal} x ${item.vat_rate} / (100 + ${item.vat_rate}), 2) = ${expected}`,
+      );
+    }
+  }
+  const total = parseScaled(order.vat_total);
+  if (Number.isNaN(total)) fail('vat_total', `vat_total ${order.vat_total} is not a 2-decimal amount`);
+  else if (valid && total !== sum)
+    fail(
+      'vat_total',
+      `vat_total ${order.vat_total} != sum of the lines' vat_amount ${(sum / 100).toFixed(2)}`,
+    );
 }
 
 /**
@@ -235,7 +323,8 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
       break;
     case 'DELIVERED':
       requirePaid(order);
-      shippingDates(ship, [true, 'a DELIVERED order has shipped'], true);
+      if (order.channel === 'store') shippingDates(ship, [false, 'a store order has no shipping leg'], true);
+      else shippingDates(ship, [true, 'a DELIVERED order has shipped'], true);
       break;
     case 'TIMED_OUT':
       if (paid) fail('payment_info.payment_status', 'a TIMED_OUT order was never paid');
@@ -267,6 +356,9 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
     default:
       fail('shipping_info.order_status', `unknown order_status ${String(status)}`);
   }
+
+  channelRules(order);
+  vatRules(order);
 
   // --- failure set exactly on failed orders ---
   const failure = order.failure;
@@ -302,6 +394,8 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
       fail('payment_info.payment_status', 'an order on the unpaid stage is not paid yet');
     if (stage === 'paid' && !paid)
       fail('payment_info.payment_status', 'an order on the paid stage has been paid');
+    if ((stage === 'paid' || stage === 'shipped') && order.channel === 'store')
+      fail('channel', `a store order skips the ${stage} stage (paid at the till, finished at once)`);
   }
 
   const result = found ?? NONE;

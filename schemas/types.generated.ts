@@ -18,11 +18,15 @@ export interface CustomerInfo {
 
 export type PaymentMethod = 'CREDIT_CARD' | 'BANK_TRANSFER' | 'DIGITAL_WALLET';
 
+export type Tender = 'CASH' | 'DEBIT_CARD' | 'CREDIT_CARD' | 'DIGITAL_WALLET';
+
 export interface PaymentInfo {
   payment_status: boolean;
-  /** Null while unpaid. CREDIT_CARD = Credit Card, BANK_TRANSFER = Bank Transfer, DIGITAL_WALLET = Digital Wallet. */
+  /** Online orders: null while unpaid. Store orders: always null (see tender), so a reader on a schema before 0.4.0 can still read them. CREDIT_CARD = Credit Card, BANK_TRANSFER = Bank Transfer, DIGITAL_WALLET = Digital Wallet. */
   payment_method: null | PaymentMethod;
   payment_date: null | number;
+  /** How a store order was paid at the till (channel store); null online, where payment_method says it. Since 0.4.0. */
+  tender: null | Tender;
 }
 
 export type OrderStatus = 'PROCESSING' | 'SHIPPED' | 'DELIVERED' | 'TIMED_OUT' | 'CANCELLED' | 'RETURNED';
@@ -41,12 +45,16 @@ export interface OrderItem {
   sku: number;
   product_name: string;
   category: string;
-  /** List price in PHP. */
+  /** List price in PHP, VAT included. */
   unit_price: string;
   quantity: number;
   discount_percent: string;
   /** round(unit_price x quantity x (1 - discount_percent/100), 2). */
   subtotal: string;
+  /** VAT rate in percent that applies to this line (reference/vat.ts: province, category and date); 0.00 when exempt. Null before 0.4.0. */
+  vat_rate: null | string;
+  /** VAT included in the subtotal (prices are VAT-inclusive): round(subtotal x vat_rate / (100 + vat_rate), 2). Null before 0.4.0. */
+  vat_amount: null | string;
 }
 
 export type Stage = 'payment' | 'shipping' | 'delivery';
@@ -56,6 +64,8 @@ export interface Failure {
   reason: string;
   failed_at: number;
 }
+
+export type Channel = 'online' | 'store';
 
 /** One order at every stage of its lifecycle: unpaid, paid, shipped, finished or failed. Keyed by order_id. */
 export interface Order {
@@ -76,6 +86,12 @@ export interface Order {
   failure: null | Failure;
   /** The storefront cart this order is the checkout of (cart_events); null on orders written before schema 0.2.0. */
   cart_id: null | string;
+  /** Where the order was placed: online (a storefront checkout, shipped and delivered) or store (at a till: paid at once, no shipping leg, finished when paid). Orders before 0.4.0 are online. */
+  channel: Channel;
+  /** The store of a store order (reference/stores.ts, e.g. ST-PH-00-01); null online. */
+  store_id: null | string;
+  /** VAT included in order_total: the sum of the lines' vat_amount. Null before 0.4.0. */
+  vat_total: null | string;
 }
 
 /** One row per order (finished or failed), payment and shipping flattened, failure columns included. Key: order_id. Written by ksqlDB or the splitter; every field optional, as ksqlDB writes them. */
@@ -83,11 +99,11 @@ export interface Orders {
   order_id: null | string;
   order_date: null | number;
   customer_id: null | string;
-  /** Where this order was delivered (the customer's LGU at order time). */
+  /** The customer's LGU at order time (where an online order was delivered). */
   lgu: null | string;
   provincial_code: null | string;
   payment_status: null | boolean;
-  /** CREDIT_CARD, BANK_TRANSFER or DIGITAL_WALLET. */
+  /** CREDIT_CARD, BANK_TRANSFER or DIGITAL_WALLET (online orders); null on store orders, which carry tender. */
   payment_method: null | string;
   payment_date: null | number;
   shipping_id: null | string;
@@ -104,6 +120,14 @@ export interface Orders {
   failure_reason: null | string;
   failed_at: null | number;
   cart_id: null | string;
+  /** online or store (schema 0.4.0); null on rows split before it, which are online. */
+  channel: null | string;
+  /** The store of a store order; null online. */
+  store_id: null | string;
+  /** CASH, DEBIT_CARD, CREDIT_CARD or DIGITAL_WALLET: how a store order was paid at the till; null online. */
+  tender: null | string;
+  /** VAT included in order_total; null on orders before schema 0.4.0. */
+  vat_total: null | string;
 }
 
 /** The customer as of one order. Key: customer_id (upserted; the warehouse keeps history as SCD type 2). */
@@ -136,6 +160,10 @@ export interface OrderItems {
   quantity: null | number;
   discount_percent: null | string;
   subtotal: null | string;
+  /** VAT rate of the line in percent (0.00 exempt); null before schema 0.4.0. */
+  vat_rate: null | string;
+  /** VAT included in the line's subtotal; null before schema 0.4.0. */
+  vat_amount: null | string;
 }
 
 export type CartEventType = 'CREATE_CART' | 'ADD_TO_CART' | 'REMOVE_FROM_CART' | 'CHECKOUT';

@@ -124,8 +124,16 @@ export interface GeneratorConfig {
     allowBelowCost: boolean;
   };
 
-  /** Share of orders with express shipping. */
+  /** Share of online orders with express shipping (store orders are never shipped). */
   expressShare: number;
+
+  /**
+   * Orders at a store's till instead of online (simulation/model/channel.ts). Only while a store is
+   * open (reference/stores.ts) can an order be a store order: with `nearStore` when the customer
+   * lives in a province that has an open store (at that store, or one of them by weight), with
+   * `awayFromStore` otherwise (at any open store, by weight: a customer who travels).
+   */
+  stores: { nearStore: number; awayFromStore: number };
 }
 
 export const DEFAULT_CONFIG: GeneratorConfig = {
@@ -180,6 +188,12 @@ export const DEFAULT_CONFIG: GeneratorConfig = {
     allowBelowCost: false,
   },
   expressShare: 0.4,
+  // An online-first shop with 14 stores: in a store province, while a store is open, half of the
+  // orders are made at a till (Philippine retail is still mostly physical: e-commerce was about a
+  // tenth of retail sales in 2024), which makes about one order in twelve a store order overall
+  // (the shop's online orders cluster in the evening and at night, when stores are closed); a
+  // customer far from any store rarely buys at one.
+  stores: { nearStore: 0.5, awayFromStore: 0.02 },
 };
 
 /** Deep partial of the config, for overrides in tests and benchmarks. */

@@ -49,6 +49,10 @@ export function split(order: Order): SplitOrder {
     failure_reason: failure?.reason ?? null,
     failed_at: failure?.failed_at ?? null,
     cart_id: order.cart_id ?? null,
+    channel: order.channel,
+    store_id: order.store_id,
+    tender: payment.tender,
+    vat_total: order.vat_total,
   };
 
   const customers: Customers = {
@@ -80,6 +84,8 @@ export function split(order: Order): SplitOrder {
         quantity: item.quantity,
         discount_percent: item.discount_percent,
         subtotal: item.subtotal,
+        vat_rate: item.vat_rate,
+        vat_amount: item.vat_amount,
       },
     ];
   });

@@ -148,6 +148,8 @@ export function sampleData(options: SampleOptions): SampleData {
         quantity,
         discount_percent: fromCents(discount),
         subtotal: fromCents(sub),
+        vat_rate: null,
+        vat_amount: null,
       });
     }
 
@@ -173,6 +175,10 @@ export function sampleData(options: SampleOptions): SampleData {
       failure_reason: null,
       failed_at: null,
       cart_id: null,
+      channel: null,
+      store_id: null,
+      tender: null,
+      vat_total: null,
     };
     const fail = (stage: string, reason: string, status: string, at: number) => {
       order.order_status = status;

@@ -9,6 +9,10 @@ export const paymentConfigSchema = z.object({
   methods: z
     .object({ CREDIT_CARD: rate, BANK_TRANSFER: rate, DIGITAL_WALLET: rate })
     .refine((m) => sumsToOne(Object.values(m)), { message: 'payment method shares must add up to 1' }),
+  /** At a store's till (channel store): how the customer pays, always at once (shares add up to 1). */
+  tenders: z
+    .object({ CASH: rate, DEBIT_CARD: rate, CREDIT_CARD: rate, DIGITAL_WALLET: rate })
+    .refine((m) => sumsToOne(Object.values(m)), { message: 'tender shares must add up to 1' }),
   /** Share of paid orders paid at the moment of ordering (payment_date = order_date). */
   payAtOrderRate: rate,
   /** Otherwise payment_date = order_date + 1 s .. this many seconds. */
@@ -27,6 +31,9 @@ export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 export const PAYMENT_DEFAULT: PaymentConfig = {
   successRate: 0.77,
   methods: { CREDIT_CARD: 0.24, BANK_TRANSFER: 0.57, DIGITAL_WALLET: 0.19 },
+  // Cash still leads at Philippine tills; e-wallets (GCash, Maya) have overtaken cards (BSP Status
+  // of Digital Payments 2023: about half of retail payments by value were digital).
+  tenders: { CASH: 0.46, DEBIT_CARD: 0.14, CREDIT_CARD: 0.12, DIGITAL_WALLET: 0.28 },
   payAtOrderRate: 0.63,
   maxPaymentDelaySeconds: 2 * 86400 + 23 * 3600 + 59 * 60 + 59, // 2 d 23:59:59
   timeoutDays: 7,

@@ -6,6 +6,7 @@
 import type { Order } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
 import { BasketModel } from './basket.ts';
+import { ChannelModel } from './channel.ts';
 import { localDay } from '../../reference/calendar.ts';
 import { CustomerBook } from './customers.ts';
 import { capAtCostInForce, DiscountCalendar } from './discounts.ts';
@@ -53,6 +54,8 @@ export class OrderGenerator {
   readonly discounts: DiscountCalendar;
   /** The price schedule every line is priced from (the shop database holds the same one). */
   readonly prices: PriceBook;
+  /** Online or at a store's till. */
+  readonly channels: ChannelModel;
   private readonly ids: Random;
   private readonly shipping: Random;
   private t: number;
@@ -70,6 +73,7 @@ export class OrderGenerator {
     this.baskets = new BasketModel(config, root.fork('baskets'));
     this.discounts = new DiscountCalendar(config, config.seed);
     this.prices = new PriceBook(config.seed);
+    this.channels = new ChannelModel(config.stores, root.fork('channel'));
     this.ids = root.fork('ids');
     this.shipping = root.fork('shipping');
     this.t = from;
@@ -93,6 +97,11 @@ export class OrderGenerator {
       .draw(day.kind)
       .map((l) => ({ product: this.prices.entryAt(l.product, t), quantity: l.quantity }));
     const orderId = ulid(t, this.ids);
+    const sale = this.channels.draw(day.hour, customer.info.provincial_code);
+    const online = sale.channel === 'online';
+    // Drawn for every order, so that the shipping stream is the same whatever the channel.
+    const shipping = shippingId(this.shipping);
+    const express = this.shipping.chance(this.config.expressShare);
     const order = assembleOrder({
       orderId,
       orderDate: t,
@@ -103,11 +112,14 @@ export class OrderGenerator {
         lines.map((l) => l.product),
         this.config.discounts.allowBelowCost,
       ),
-      shippingId: shippingId(this.shipping),
-      express: this.shipping.chance(this.config.expressShare),
-      // The storefront cart it checks out: named from the seed and the order id alone (no draw from
-      // the generator's streams); the storefront service writes that cart's events (storefront/).
-      cartId: orderCart(this.config.seed, orderId, t).cartId,
+      shippingId: shipping,
+      express: online && express,
+      // An online order checks out a storefront cart, named from the seed and the order id alone (no
+      // draw from the generator's streams); the storefront service writes that cart's events
+      // (storefront/). A till sale has no cart.
+      cartId: online ? orderCart(this.config.seed, orderId, t).cartId : null,
+      channel: sale.channel,
+      storeId: sale.store?.store_id ?? null,
     });
     this.produced++;
     this.volume.orderPlaced(this.produced);

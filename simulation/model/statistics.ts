@@ -23,7 +23,10 @@ export interface StreamStatistics {
   /** Orders placed by a customer's second or later order / orders. */
   returningOrderShare: number;
   tierShares: Record<LocationTier, number>;
+  /** Of online orders (a store order is never shipped). */
   expressShare: number;
+  /** Orders placed at a store's till. */
+  storeShare: number;
   meanLines: number;
   /** Customers whose email or address changed between their orders. */
   customersWithHistory: number;
@@ -35,6 +38,7 @@ export function summarise(orders: readonly Order[], config: GeneratorConfig): St
   const customers = new Map<string, { n: number; versions: Set<string> }>();
   const tiers: Record<LocationTier, number> = { metro_manila: 0, large: 0, medium: 0, small: 0, poor: 0 };
   let express = 0;
+  let store = 0;
   let lines = 0;
   let returning = 0;
   const start = orders[0]?.order_date ?? 0;
@@ -55,6 +59,7 @@ export function summarise(orders: readonly Order[], config: GeneratorConfig): St
     }
     tiers[tierOf.get(c.lgu)!]++;
     if (o.shipping_info.express_shipping) express++;
+    if (o.channel === 'store') store++;
     lines += o.item_info.length;
   }
   void start;
@@ -84,7 +89,8 @@ export function summarise(orders: readonly Order[], config: GeneratorConfig): St
       LocationTier,
       number
     >,
-    expressShare: express / n,
+    expressShare: express / (orders.length - store || 1),
+    storeShare: store / n,
     meanLines: lines / n,
     customersWithHistory: withHistory,
   };

@@ -21,7 +21,7 @@ function sampleOrder(id: string): Order {
       provincial_code: 'PH-CEB',
       contact_number: '+63 917 000 0000',
     },
-    payment_info: { payment_status: false, payment_method: null, payment_date: null },
+    payment_info: { payment_status: false, payment_method: null, payment_date: null, tender: null },
     shipping_info: {
       shipping_id: `S-${id}`,
       express_shipping: false,
@@ -39,12 +39,17 @@ function sampleOrder(id: string): Order {
         quantity: 2,
         discount_percent: '10.00',
         subtotal: '225.90',
+        vat_rate: null,
+        vat_amount: null,
       },
     ],
     item_variety: 1,
     order_total: '225.90',
     failure: null,
     cart_id: null,
+    channel: 'online',
+    store_id: null,
+    vat_total: null,
   };
 }
 

@@ -137,6 +137,9 @@ describe('order id and assembly', () => {
         quantity: 2,
         discount_percent: '0.00',
         subtotal: '650.00',
+        // Pantry is VAT-exempt (reference/vat.ts).
+        vat_rate: '0.00',
+        vat_amount: '0.00',
       },
       {
         sku: 23,
@@ -146,9 +149,14 @@ describe('order id and assembly', () => {
         quantity: 1,
         discount_percent: '0.00',
         subtotal: '1499.00',
+        // 1499.00 x 12 / 112 = 160.607...: the price includes 12% VAT.
+        vat_rate: '12.00',
+        vat_amount: '160.61',
       },
     ]);
     expect(order.order_total).toBe('2149.00');
+    expect(order.vat_total).toBe('160.61');
+    expect(order).toMatchObject({ channel: 'online', store_id: null });
     expect(order).toMatchObject({ order_date: at, item_variety: 2, failure: null });
     expect(order.shipping_info).toMatchObject({ order_status: 'PROCESSING', express_shipping: true });
     expect(order.shipping_info.shipping_id).toMatch(/^PH-\d{4}-\d{4}-\d{4}-\d{4}$/);

@@ -27,14 +27,15 @@ describe('stage outputs keep the lifecycle invariants', () => {
         for (const stage of ['payment', 'shipping', 'delivery'] as const) {
           const def = STAGES[stage];
           const outcome = def.transform(current, stageRng(11, stage, current.order_id), PROFILES[profile]);
-          const topic = outcome.kind === 'next' ? def.success : def.failed;
+          const topic =
+            outcome.kind === 'next' ? def.success : outcome.kind === 'finished' ? def.finished! : def.failed;
           seen.add(`${stage}->${topic}`);
           expect(describeViolations(checkOrder(outcome.order, TOPIC_STAGE[topic]))).toBe('');
           current = outcome.order;
-          if (outcome.kind === 'failed') break;
+          if (outcome.kind !== 'next') break;
         }
       }
-      expect(seen.size).toBe(6); // every route was exercised
+      expect(seen.size).toBe(7); // every route was exercised, a store order's payment -> finished too
     },
   );
 });

@@ -17,7 +17,7 @@ export const DAY = 24 * HOUR;
  * assembled as the generator and the order API assemble theirs: order i is placed at 2025-01-01 +
  * i hours 7 minutes, express every 5th in 2.
  */
-export function unpaidOrder(i: number, prefix = 'T'): Order {
+export function unpaidOrder(i: number, prefix = 'T', channel: 'online' | 'store' = 'online'): Order {
   const lines = [
     { sku: 1 + (i % 20), unit: 12550, qty: 1 + (i % 3), pct: 0 },
     { sku: 30 + (i % 10), unit: 150000, qty: 1, pct: 1250 },
@@ -38,7 +38,9 @@ export function unpaidOrder(i: number, prefix = 'T'): Order {
     lines: lines.map((l) => ({ product: testProduct(l.sku, l.unit), quantity: l.qty })),
     discounts: new Map(lines.map((l) => [l.sku, l.pct] as const)),
     shippingId: `S${i}`,
-    express: i % 5 < 2,
+    express: channel === 'online' && i % 5 < 2,
+    channel,
+    storeId: channel === 'store' ? 'ST-CEB-01' : null,
   });
 }
 

@@ -7,6 +7,7 @@ import {
 import { payOrder } from '../../../processors/payment/transform.ts';
 import { stageRng } from '../../../processors/rng.ts';
 import { OrderflowError } from '../../../common/errors.ts';
+import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
 import { dateProblems } from './chain.ts';
 import { expectConfigs } from './config-check.ts';
 import { DAY, HOUR, unpaidOrder } from './orders.ts';
@@ -84,7 +85,12 @@ describe('payment transform', () => {
       seen++;
       const o = outcome.order;
       expect(o.shipping_info.order_status).toBe('TIMED_OUT');
-      expect(o.payment_info).toEqual({ payment_status: false, payment_method: null, payment_date: null });
+      expect(o.payment_info).toEqual({
+        payment_status: false,
+        payment_method: null,
+        payment_date: null,
+        tender: null,
+      });
       expect(o.shipping_info.finished_date).toBe(order.order_date + 7 * DAY);
       expect(o.failure).toEqual({
         stage: 'payment',
@@ -117,5 +123,41 @@ describe('payment transform', () => {
       const always = run(i, SEED, { ...PAYMENT_DEFAULT, successRate: 1, payAtOrderRate: 1 });
       expect(always.outcome.order.payment_info.payment_date).toBe(always.order.order_date);
     }
+  });
+
+  it('pays a store order at the till as it is placed and finishes it there, with the tender shares of the config (seed 20251, N=20000, tolerance 1.5 points)', () => {
+    const tenders = { CASH: 0, DEBIT_CARD: 0, CREDIT_CARD: 0, DIGITAL_WALLET: 0 };
+    for (let i = 0; i < N; i++) {
+      const order = unpaidOrder(i, 'S', 'store');
+      const outcome = payOrder(order, stageRng(SEED, 'payment', order.order_id), PAYMENT_DEFAULT);
+      expect(outcome.kind).toBe('finished');
+      const { payment_info: pay, shipping_info: ship } = outcome.order;
+      expect(pay).toMatchObject({
+        payment_status: true,
+        payment_method: null,
+        payment_date: order.order_date,
+      });
+      expect(ship).toMatchObject({
+        order_status: 'DELIVERED',
+        express_shipping: false,
+        shipped_date: null,
+        eta: null,
+        finished_date: order.order_date,
+      });
+      expect(outcome.order.failure).toBeNull();
+      expect(describeViolations(checkOrder(outcome.order, 'finished'))).toBe('');
+      tenders[pay.tender!]++;
+    }
+    expect(Math.abs(tenders.CASH / N - 0.46)).toBeLessThan(0.015);
+    expect(Math.abs(tenders.DEBIT_CARD / N - 0.14)).toBeLessThan(0.015);
+    expect(Math.abs(tenders.CREDIT_CARD / N - 0.12)).toBeLessThan(0.015);
+    expect(Math.abs(tenders.DIGITAL_WALLET / N - 0.28)).toBeLessThan(0.015);
+  });
+
+  it('refuses a store order that names no store', () => {
+    const order = { ...unpaidOrder(1, 'S', 'store'), store_id: null };
+    expect(() => payOrder(order, stageRng(SEED, 'payment', order.order_id), PAYMENT_DEFAULT)).toThrow(
+      /store order without a store_id/,
+    );
   });
 });

@@ -107,6 +107,7 @@ describe('processRecord', () => {
       payment_status: true,
       payment_method: 'CREDIT_CARD',
       payment_date: order.order_date,
+      tender: null,
     };
     const result = processRecord(p, source('9'), encoder.encode(order));
     expect(result.kind === 'dead-letter' && result.code).toBe('ORDERFLOW_INVARIANT_VIOLATED');

@@ -209,3 +209,100 @@ describe('checkOrder: each corruption is caught, naming the field', () => {
     expect(fields(checkOrder(o)).sort()).toEqual(['item_variety', 'order_total', 'shipping_info.eta']);
   });
 });
+
+describe('checkOrder: store orders and VAT (schema 0.4.0)', () => {
+  /** A VAT-carrying store order as the payment stage finishes it at the till. */
+  function tillSale(): Order {
+    const o = unpaid();
+    o.channel = 'store';
+    o.store_id = 'ST-00-01';
+    o.cart_id = null;
+    o.shipping_info.express_shipping = false;
+    o.payment_info = {
+      payment_status: true,
+      payment_method: null,
+      payment_date: o.order_date,
+      tender: 'CASH',
+    };
+    o.shipping_info.order_status = 'DELIVERED';
+    o.shipping_info.finished_date = o.order_date;
+    withVat(o, '12.00');
+    return o;
+  }
+
+  /** Every line at `rate`, its VAT and the total computed by hand: subtotal x rate / (100 + rate). */
+  function withVat(o: Order, rate: string): void {
+    let total = 0;
+    for (const item of o.item_info) {
+      const cents = Math.round(Number(item.subtotal) * 100);
+      const vat = Math.round((cents * Number(rate)) / (100 + Number(rate)));
+      item.vat_rate = rate;
+      item.vat_amount = (vat / 100).toFixed(2);
+      total += vat;
+    }
+    o.vat_total = (total / 100).toFixed(2);
+  }
+
+  it('a finished till sale and an unpaid store order pass on their topics', () => {
+    expect(describeViolations(checkOrder(tillSale(), 'finished'))).toBe('');
+    const entering = tillSale();
+    entering.payment_info = { payment_status: false, payment_method: null, payment_date: null, tender: null };
+    entering.shipping_info.order_status = 'PROCESSING';
+    entering.shipping_info.finished_date = null;
+    expect(describeViolations(checkOrder(entering, 'unpaid'))).toBe('');
+  });
+
+  it.each([
+    corrupt('a store order without a store', tillSale, 'store_id', (o) => (o.store_id = null)),
+    corrupt('an unknown store', tillSale, 'store_id', (o) => (o.store_id = 'ST-XX-09')),
+    corrupt(
+      'a store order with a cart',
+      tillSale,
+      'cart_id',
+      (o) => (o.cart_id = '01JPA0000000000000000000CC'),
+    ),
+    corrupt('a store order with shipping dates', tillSale, 'shipping_info.shipped_date', (o) => {
+      o.shipping_info.shipped_date = o.order_date;
+    }),
+    corrupt('a store order with an eta', tillSale, 'shipping_info.eta', (o) => {
+      o.shipping_info.eta = o.order_date + H;
+    }),
+    corrupt('express at a till', tillSale, 'shipping_info.express_shipping', (o) => {
+      o.shipping_info.express_shipping = true;
+    }),
+    corrupt('an online payment method at a till', tillSale, 'payment_info.payment_method', (o) => {
+      o.payment_info.payment_method = 'CREDIT_CARD';
+    }),
+    corrupt('a paid store order without a tender', tillSale, 'payment_info.tender', (o) => {
+      o.payment_info.tender = null;
+    }),
+    corrupt('finished later than paid', tillSale, 'shipping_info.finished_date', (o) => {
+      o.shipping_info.finished_date = o.order_date + H;
+    }),
+    corrupt('a tender online', delivered, 'payment_info.tender', (o) => (o.payment_info.tender = 'CASH')),
+    corrupt('a store online', delivered, 'store_id', (o) => (o.store_id = 'ST-00-01')),
+    corrupt('a line whose VAT is not its rate', tillSale, 'item_info[0].vat_amount', (o) => {
+      o.item_info[0]!.vat_amount = '0.01';
+    }),
+    corrupt('a vat_total that is not the sum', tillSale, 'vat_total', (o) => (o.vat_total = '0.00')),
+    corrupt(
+      'a rate above 100%',
+      tillSale,
+      'item_info[0].vat_rate',
+      (o) => (o.item_info[0]!.vat_rate = '112.00'),
+    ),
+    corrupt('VAT on a line of an order without vat_total', delivered, 'item_info[0].vat_amount', (o) => {
+      o.item_info[0]!.vat_amount = '1.00';
+    }),
+  ])('catches %s, naming %s', (_name, make, field) => {
+    const violations = checkOrder(make());
+    expect(fields(violations)).toContain(field);
+  });
+
+  it('keeps a store order off the paid and shipped topics', () => {
+    const o = tillSale();
+    o.shipping_info.order_status = 'PROCESSING';
+    o.shipping_info.finished_date = null;
+    expect(fields(checkOrder(o, 'paid'))).toContain('channel');
+  });
+});

@@ -21,7 +21,7 @@ export function unpaid(): Order {
       provincial_code: 'PH-CEB',
       contact_number: '0917 123 4567',
     },
-    payment_info: { payment_status: false, payment_method: null, payment_date: null },
+    payment_info: { payment_status: false, payment_method: null, payment_date: null, tender: null },
     shipping_info: {
       shipping_id: 'PH-0001-0002-0003-0004',
       express_shipping: true,
@@ -40,6 +40,8 @@ export function unpaid(): Order {
         quantity: 3,
         discount_percent: '15.00',
         subtotal: '481.95',
+        vat_rate: null,
+        vat_amount: null,
       },
       // 33.33 x 1 x (1 - 0.125) = 29.16375 -> 29.16
       {
@@ -50,18 +52,28 @@ export function unpaid(): Order {
         quantity: 1,
         discount_percent: '12.50',
         subtotal: '29.16',
+        vat_rate: null,
+        vat_amount: null,
       },
     ],
     item_variety: 2,
     order_total: '511.11',
     failure: null,
     cart_id: null,
+    channel: 'online',
+    store_id: null,
+    vat_total: null,
   };
 }
 
 export function paid(): Order {
   const o = unpaid();
-  o.payment_info = { payment_status: true, payment_method: 'BANK_TRANSFER', payment_date: T0 + 2 * H };
+  o.payment_info = {
+    payment_status: true,
+    payment_method: 'BANK_TRANSFER',
+    payment_date: T0 + 2 * H,
+    tender: null,
+  };
   o.shipping_info.eta = T0 + 100 * H;
   return o;
 }

@@ -8,7 +8,17 @@ const fields = (v: readonly Violation[]): string[] => v.map((x) => x.field);
 /** Makes `o` a one-line order of that price, quantity and discount, its total the line's subtotal. */
 function oneLine(o: Order, unit_price: string, quantity: number, discount_percent: string, subtotal: string) {
   o.item_info = [
-    { sku: 1, product_name: 'x', category: 'y', unit_price, quantity, discount_percent, subtotal },
+    {
+      sku: 1,
+      product_name: 'x',
+      category: 'y',
+      unit_price,
+      quantity,
+      discount_percent,
+      subtotal,
+      vat_rate: null,
+      vat_amount: null,
+    },
   ];
   o.item_variety = 1;
   o.order_total = subtotal;

@@ -33,7 +33,12 @@ describe('generated orders enter the chain unpaid', () => {
   it('PROCESSING, unpaid, no dates but order_date, no failure', () => {
     for (const o of orders) {
       expect(o.shipping_info.order_status).toBe('PROCESSING');
-      expect(o.payment_info).toEqual({ payment_status: false, payment_method: null, payment_date: null });
+      expect(o.payment_info).toEqual({
+        payment_status: false,
+        payment_method: null,
+        payment_date: null,
+        tender: null,
+      });
       expect(o.shipping_info.eta).toBeNull();
       expect(o.shipping_info.shipped_date).toBeNull();
       expect(o.shipping_info.finished_date).toBeNull();

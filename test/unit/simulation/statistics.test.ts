@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../../simulation/config.ts';
 import { generateOrders } from '../../../simulation/model/generator.ts';
 import { summarise } from '../../../simulation/model/statistics.ts';
+import { localDay } from '../../../reference/calendar.ts';
+import { isOpen, storeById } from '../../../reference/stores.ts';
 
 const config = makeConfig({ seed: 7, from: Date.UTC(2024, 10, 21), until: Date.UTC(2026, 10, 21) });
 const orders = [...generateOrders(config, { now: () => Date.UTC(2026, 10, 21) })];
@@ -40,8 +42,34 @@ describe('24-month backfill statistics (seed 7)', () => {
     }
   });
 
-  it('express shipping 40% +- 2', () => {
+  it('express shipping 40% +- 2 of online orders', () => {
     expect(Math.abs(s.expressShare - 0.4)).toBeLessThan(0.02);
+  });
+
+  it('store orders 8% +- 1.5 of all, each while its store is open, 80%+ by customers of its province', () => {
+    expect(Math.abs(s.storeShare - 0.08)).toBeLessThan(0.015);
+    const store = orders.filter((o) => o.channel === 'store');
+    let local = 0;
+    for (const o of store) {
+      const at = storeById(o.store_id!)!;
+      expect(isOpen(at, localDay(o.order_date, config).hour)).toBe(true);
+      expect(o.cart_id).toBeNull();
+      if (at.provincial_code === o.customer_info.provincial_code) local++;
+    }
+    expect(local / store.length).toBeGreaterThan(0.8);
+    expect(new Set(store.map((o) => o.store_id)).size).toBe(14);
+  });
+
+  it('VAT is about 9% of sales (12% of the taxable ones: Pantry is exempt), and every online order has a cart', () => {
+    let vat = 0;
+    let sales = 0;
+    for (const o of orders) {
+      vat += Number(o.vat_total);
+      sales += Number(o.order_total);
+      if (o.channel === 'online') expect(o.cart_id).not.toBeNull();
+    }
+    expect(vat / sales).toBeGreaterThan(0.085);
+    expect(vat / sales).toBeLessThan(0.1072); // 12/112: the share if nothing were exempt
   });
 
   it('mean basket ~2.9 lines (+- 0.1)', () => {

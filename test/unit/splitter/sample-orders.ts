@@ -29,6 +29,8 @@ const lines: OrderItem[] = [
     quantity: 4,
     discount_percent: '20.00',
     subtotal: '784.00',
+    vat_rate: null,
+    vat_amount: null,
   },
   {
     sku: 27,
@@ -38,6 +40,8 @@ const lines: OrderItem[] = [
     quantity: 1,
     discount_percent: '0.00',
     subtotal: '1499.50',
+    vat_rate: null,
+    vat_amount: null,
   },
   {
     sku: 51,
@@ -47,6 +51,8 @@ const lines: OrderItem[] = [
     quantity: 2,
     discount_percent: '12.50',
     subtotal: '6037.50',
+    vat_rate: null,
+    vat_amount: null,
   },
 ];
 
@@ -54,7 +60,12 @@ export const delivered: Order = {
   order_id: '01JXQ7M3Z8K2N4P6R8T0V2X4Z6',
   order_date: T0,
   customer_info: customer,
-  payment_info: { payment_status: true, payment_method: 'BANK_TRANSFER', payment_date: T0 + 5 * HOUR },
+  payment_info: {
+    payment_status: true,
+    payment_method: 'BANK_TRANSFER',
+    payment_date: T0 + 5 * HOUR,
+    tender: null,
+  },
   shipping_info: {
     shipping_id: 'SHP-7F3A9C',
     express_shipping: true,
@@ -68,6 +79,9 @@ export const delivered: Order = {
   order_total: '8321.00',
   failure: null,
   cart_id: '01JXQ7K0A1B2C3D4E5F6G7H8J9',
+  channel: 'online',
+  store_id: null,
+  vat_total: null,
 };
 
 export const timedOut: Order = {
@@ -82,7 +96,7 @@ export const timedOut: Order = {
     provincial_code: 'PH-00',
     company: '',
   },
-  payment_info: { payment_status: false, payment_method: null, payment_date: null },
+  payment_info: { payment_status: false, payment_method: null, payment_date: null, tender: null },
   shipping_info: {
     shipping_id: 'SHP-11B0E2',
     express_shipping: false,
@@ -96,12 +110,15 @@ export const timedOut: Order = {
   order_total: '784.00',
   failure: { stage: 'payment', reason: 'payment not received within 7 days', failed_at: T0 + HOUR + 7 * DAY },
   cart_id: null,
+  channel: 'online',
+  store_id: null,
+  vat_total: null,
 };
 
 export const cancelledAtShipping: Order = {
   ...delivered,
   order_id: '01JXQ9Z9Y8X7W6V5T4S3R2Q1P0',
-  payment_info: { payment_status: true, payment_method: 'DIGITAL_WALLET', payment_date: T0 },
+  payment_info: { payment_status: true, payment_method: 'DIGITAL_WALLET', payment_date: T0, tender: null },
   shipping_info: {
     shipping_id: 'SHP-C0FFEE',
     express_shipping: false,
@@ -115,12 +132,20 @@ export const cancelledAtShipping: Order = {
   order_total: '7537.00',
   failure: { stage: 'shipping', reason: 'out of stock at the warehouse', failed_at: T0 + 30 * HOUR },
   cart_id: null,
+  channel: 'online',
+  store_id: null,
+  vat_total: null,
 };
 
 export const returned: Order = {
   ...delivered,
   order_id: '01JXQAAAAAAAAAAAAAAAAAAAAA',
-  payment_info: { payment_status: true, payment_method: 'CREDIT_CARD', payment_date: T0 + 2 * DAY },
+  payment_info: {
+    payment_status: true,
+    payment_method: 'CREDIT_CARD',
+    payment_date: T0 + 2 * DAY,
+    tender: null,
+  },
   shipping_info: {
     shipping_id: 'SHP-0A0B0C',
     express_shipping: false,
@@ -131,6 +156,9 @@ export const returned: Order = {
   },
   failure: { stage: 'delivery', reason: 'returned by the customer', failed_at: T0 + 8 * DAY },
   cart_id: null,
+  channel: 'online',
+  store_id: null,
+  vat_total: null,
 };
 
 /** Orders as they sit on finished_orders and failed_orders. */

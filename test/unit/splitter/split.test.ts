@@ -34,6 +34,10 @@ describe('split', () => {
       failure_reason: null,
       failed_at: null,
       cart_id: delivered.cart_id,
+      channel: 'online',
+      store_id: null,
+      tender: null,
+      vat_total: null,
     });
   });
 

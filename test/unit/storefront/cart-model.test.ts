@@ -31,6 +31,8 @@ function run(): Run {
   const model = new CartModel(SEED);
   const out: Run = { orders: [], events: [], withOrder: [], perOrder: [] };
   for (const order of generateOrders(config, { now: () => UNTIL })) {
+    // Store orders are till sales: no cart, no session (the generator names carts for online ones).
+    if (order.channel !== 'online') continue;
     const session = model.session(order);
     const day = localDay(order.order_date, config);
     out.orders.push(order);
@@ -58,7 +60,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / 
 
 describe('storefront sessions around the orders (seed 7, two years)', () => {
   it('every order is the checkout of its own cart: same customer, same lines, checked out at the order time', () => {
-    expect(r.orders.length).toBeGreaterThan(9_000);
+    expect(r.orders.length).toBeGreaterThan(8_500); // the online ones of about 9,500
     expect(checkedOut).toHaveLength(r.orders.length);
     for (const order of r.orders) {
       const cart = carts.get(order.cart_id!)!;
