@@ -13,7 +13,9 @@
  *     "shipping_info": { "express_shipping": true } }
  *
  * company is optional (""), provincial_code is looked up from the LGU (given, it must agree), and
- * shipping_info is optional (standard shipping). The server fills the rest: product name, category
+ * shipping_info is optional (standard shipping). With `"store_id": "ST-00-01"` (reference/stores.ts)
+ * the order is a sale at that store's till (channel store): paid at once, never shipped, so
+ * express_shipping must be false. The server fills the rest: product name, category
  * and list price from the catalogue (API orders pay list price: the sale events are the
  * generator's simulation), subtotals and total, a shipping id, status PROCESSING, unpaid.
  */
@@ -22,6 +24,7 @@ import { z } from 'zod';
 import { assembleOrder as assembleNewOrder } from '../common/new-order.ts';
 import { between, seededRng } from '../common/seeded-rng.ts';
 import { CATALOGUE } from '../reference/catalogue.ts';
+import { STORES, storeById } from '../reference/stores.ts';
 import type { PriceBook } from '../reference/price-schedule.ts';
 import { LOCATIONS, type Location } from '../reference/locations.ts';
 import type { CustomerInfo, Order } from '../schemas/types.generated.ts';
@@ -117,6 +120,12 @@ const orderRequestSchema = z.strictObject(
             });
         });
       }),
+    store_id: z
+      .string({ error: must('a string') })
+      .refine((id) => storeById(id) !== undefined, {
+        error: `is not one of the shop's stores (${STORES.map((s) => s.store_id).join(', ')}); leave it out for an online order`,
+      })
+      .optional(),
     shipping_info: z
       .strictObject(
         { express_shipping: z.boolean({ error: must('true or false') }).default(false) },
@@ -164,6 +173,17 @@ export function parseOrderRequest(body: string): Checked<OrderRequest> {
         }
         return { field, message: issue.message };
       }),
+    };
+  }
+  if (parsed.data.store_id !== undefined && parsed.data.shipping_info.express_shipping) {
+    return {
+      ok: false,
+      issues: [
+        {
+          field: 'shipping_info.express_shipping',
+          message: 'must be false for a store order (store_id is set): a sale at the till is not shipped',
+        },
+      ],
     };
   }
   const customer = parsed.data.customer_info;
@@ -277,6 +297,8 @@ export function assembleOrder(
     discounts: NO_DISCOUNTS,
     shippingId: shippingIdFor(orderId),
     express: request.shipping_info.express_shipping,
+    channel: request.store_id === undefined ? 'online' : 'store',
+    storeId: request.store_id ?? null,
   });
 }
 
@@ -291,5 +313,6 @@ export function orderFingerprint(order: Order): string {
     order.customer_info,
     order.item_info.map((i) => [i.sku, i.quantity]),
     order.shipping_info.express_shipping,
+    order.store_id,
   ]);
 }

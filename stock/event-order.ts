@@ -11,8 +11,11 @@
  * So records are buffered and applied in event-time order (ties by topic, then order id), up to a
  * watermark: the event time no record still to come can be earlier than. Each input is split into
  * streams that are written in order_date order by one stage from one input partition: paid_orders
- * and finished_orders per partition, failed_orders per partition and failing stage (the payment,
- * shipping and delivery stages all write it). Every record's event time is at or after its
+ * per partition, finished_orders per partition and channel (the delivery stage writes online
+ * orders, the payment stage store orders paid at the till, far ahead of the deliveries),
+ * failed_orders per partition and failing stage (the payment, shipping and delivery stages all
+ * write it). A run may have no store orders at all, so a store stream is not waited for: it holds
+ * the watermark from its first record on. Every record's event time is at or after its
  * order_date, so a stream's later records are at or after the latest order_date it has shown, and
  * the watermark is the least of those over every stream. A stream that has shown nothing holds the
  * watermark at the start. When no record has arrived for a while and every stream has shown one
@@ -39,9 +42,9 @@ const FAILING_STAGES = ['payment', 'shipping', 'delivery'] as const;
 /** The stream a record belongs to: its topic and partition, and for failed_orders the failing stage. */
 export function streamOf(kind: LifecycleTopic, partition: number, order: Order | undefined): string {
   if (!order) return `${kind}:${partition}:undecodable`;
-  return kind === 'failed'
-    ? `${kind}:${partition}:${order.failure?.stage ?? 'none'}`
-    : `${kind}:${partition}`;
+  if (kind === 'failed') return `${kind}:${partition}:${order.failure?.stage ?? 'none'}`;
+  if (kind === 'finished' && order.channel === 'store') return `${kind}:${partition}:store`;
+  return `${kind}:${partition}`;
 }
 
 /** The streams a consumer of these partitions must have heard from before the watermark moves. */
@@ -70,11 +73,15 @@ export class EventTimeBuffer {
   /** Per partition (`topic:partition`): the offset after the last record added. */
   private readonly lastOffset = new Map<string, bigint>();
 
+  /** The store streams of finished_orders heard from: they count in the watermark from then on. */
+  private readonly storeStreams = new Set<string>();
+
   add(r: PendingRecord): void {
     this.pending.push(r);
     if (r.order) {
       const s = streamOf(r.kind, r.partition, r.order);
       this.seen.set(s, Math.max(this.seen.get(s) ?? -Infinity, r.order.order_date));
+      if (s.endsWith(':store')) this.storeStreams.add(s);
     }
     this.lastOffset.set(`${r.topic}:${r.partition}`, r.offset + 1n);
   }
@@ -93,6 +100,7 @@ export class EventTimeBuffer {
     if (expected.length === 0) return -Infinity;
     let w = Infinity;
     for (const s of expected) w = Math.min(w, this.seen.get(s) ?? -Infinity);
+    for (const s of this.storeStreams) w = Math.min(w, this.seen.get(s)!);
     return w;
   }
 

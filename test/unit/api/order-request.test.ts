@@ -73,6 +73,13 @@ describe('order request: what a client may send', () => {
         'customer_info.provincial_code',
         /Cebu is PH-CEB/,
       ],
+      [{ ...valid, store_id: 'ST-XX-01' }, 'store_id', /not one of the shop's stores \(ST-00-01, /],
+      [{ ...valid, store_id: 7 }, 'store_id', /must be a string/],
+      [
+        { ...valid, store_id: 'ST-CEB-01', shipping_info: { express_shipping: true } },
+        'shipping_info.express_shipping',
+        /must be false for a store order/,
+      ],
       [
         {
           ...valid,
@@ -184,5 +191,29 @@ describe('order id and assembly', () => {
     expect(orderFingerprint(assembleOrder(r, 'API-X', 2_000))).toBe(orderFingerprint(first));
     const more = parsed({ ...valid, item_info: [{ sku: 4, quantity: 3 }] });
     expect(orderFingerprint(assembleOrder(more, 'API-X', 1_000))).not.toBe(orderFingerprint(first));
+  });
+
+  it('makes a request with a store_id a sale at that till: channel store, taxed where the store is, no cart', () => {
+    const at = Date.UTC(2026, 0, 5, 3, 0, 0);
+    // A Cebu customer buying appliances in Subic (Zambales): the store's province sets the rate.
+    const order = assembleOrder(
+      parsed({ ...valid, store_id: 'ST-ZMB-01', item_info: [{ sku: 23, quantity: 1 }] }),
+      'API-S',
+      at,
+    );
+    expect(order).toMatchObject({ channel: 'store', store_id: 'ST-ZMB-01', cart_id: null });
+    expect(order.item_info[0]).toMatchObject({ vat_rate: '12.00', vat_amount: '160.61' }); // appliances: 12% from 2026
+    const before = assembleOrder(
+      parsed({ ...valid, store_id: 'ST-ZMB-01', item_info: [{ sku: 23, quantity: 1 }] }),
+      'API-S',
+      Date.UTC(2025, 5, 1),
+    );
+    expect(before.item_info[0]).toMatchObject({ vat_rate: '0.00', vat_amount: '0.00' }); // the freeport row before
+    expect(checkOrder(order, 'unpaid')).toEqual([]);
+    expect(orderFingerprint(order)).not.toBe(
+      orderFingerprint(
+        assembleOrder(parsed({ ...valid, item_info: [{ sku: 23, quantity: 1 }] }), 'API-S', at),
+      ),
+    );
   });
 });

@@ -125,3 +125,29 @@ describe('event-time order of lifecycle records', () => {
     expect(b.resumeOffset('paid_orders', 4)).toBeUndefined();
   });
 });
+
+describe('store orders on finished_orders (paid at the till, written by the payment stage)', () => {
+  const expected = expectedStreams([
+    { kind: 'paid', partition: 0 },
+    { kind: 'finished', partition: 0 },
+    { kind: 'failed', partition: 0 },
+  ]);
+  const till = (id: string, orderDate: number): Order =>
+    ({ ...order(id, orderDate), channel: 'store' }) as Order;
+
+  it('are a stream of their own, not waited for until they show a record, then holding the watermark', () => {
+    expect(streamOf('finished', 0, till('s', 1))).toBe('finished:0:store');
+    const b = new EventTimeBuffer();
+    b.add(rec('paid', 0, order('p', 100), 100));
+    b.add(rec('finished', 0, order('d', 90), 400));
+    for (const stage of ['payment', 'shipping', 'delivery'] as const)
+      b.add(rec('failed', 0, order(stage, 95, stage), 500));
+    expect(b.watermark(expected)).toBe(90); // no store order yet: the online streams decide
+    b.add(rec('finished', 0, till('s', 40), 40));
+    expect(b.watermark(expected)).toBe(40); // the till stream has only reached order_date 40
+    expect(b.take(expected, false, 10).map((r) => r.order!.order_id)).toEqual([]);
+    b.add(rec('finished', 0, till('t', 200), 200));
+    expect(b.watermark(expected)).toBe(90);
+    expect(b.take(expected, false, 10).map((r) => r.order!.order_id)).toEqual(['s']);
+  });
+});
