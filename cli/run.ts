@@ -18,6 +18,8 @@ import { activeJob, cancelJob, splitJobName, submitSplit } from '../flink/split-
 import { timeSchema } from '../producer/options.ts';
 import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
+import { DEFAULT_PORTS } from '../processors/settings.ts';
+import { STOREFRONT_PORT } from '../storefront/settings.ts';
 import { printWhereToLook, untilListening, watchLanding, watchStock, watchSupport } from './run-progress.ts';
 
 const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
@@ -244,12 +246,19 @@ async function run(opts: RunPlan): Promise<void> {
   const anchor = new Date().toISOString();
   const pacing = opts.live ? ['--speed', String(speed), '--anchor', anchor] : ['--speed', '0'];
   say('== services');
-  for (const stage of ['payment', 'shipping', 'delivery']) {
-    start(stage, ['process', stage, '--seed', String(seed), ...pacing]);
+  // Each service's /health and /metrics port: their defaults (9301-9304), or, when
+  // ORDERFLOW_HTTP_PORT is set (a second pipeline on this machine), that port and the next three.
+  const base = Number(process.env.ORDERFLOW_HTTP_PORT) || 0;
+  const httpPort = (fallback: number, offset: number) => [
+    '--port',
+    String(base > 0 ? base + offset : fallback),
+  ];
+  for (const [i, stage] of (['payment', 'shipping', 'delivery'] as const).entries()) {
+    start(stage, ['process', stage, '--seed', String(seed), ...pacing, ...httpPort(DEFAULT_PORTS[stage], i)]);
   }
   // The storefront: each online order's session (abandoned carts, then its own cart) to cart_events.
   // Its events lie before the order, so it needs no pacing: an order's session is due when it is.
-  start('storefront', ['storefront', '--seed', String(seed)]);
+  start('storefront', ['storefront', '--seed', String(seed), ...httpPort(STOREFRONT_PORT, 3)]);
   if (opts.services.includes('splitter')) start('splitter', ['split']);
   else flinkSplitJob = await startFlinkSplit(flinkSettings!);
   // Customer support: tickets from the order outcomes, a report per simulated day on the stack's FTP

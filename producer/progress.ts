@@ -15,6 +15,7 @@ import { createKafka, type Admin } from '../common/kafka.ts';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { readRanges } from '../common/record-reader.ts';
+import { isTransient, retry } from '../common/retry.ts';
 import type { GeneratorConfig } from '../simulation/config.ts';
 import { monthsBefore } from '../simulation/model/generator.ts';
 
@@ -116,7 +117,16 @@ export async function loadProgress(bootstrap: string, topic: string): Promise<Ma
   let ends: { partition: number; low: number; high: number }[];
   try {
     await ensureProgressTopic(admin, topic);
-    ends = (await admin.fetchTopicOffsets(topic)).map((p) => ({
+    // A topic just created has no leader for a moment: the broker answers "Unknown topic or
+    // partition" until it has one (the first `orderflow run` on a new stack met it).
+    const offsets = await retry(() => admin.fetchTopicOffsets(topic), {
+      what: `the generator's progress topic ${topic}`,
+      code: 'ORDERFLOW_BROKER_UNAVAILABLE',
+      budgetMs: 30_000,
+      retriable: (error) =>
+        isTransient(error) || /unknown topic or partition|leader not available/i.test(describeError(error)),
+    });
+    ends = offsets.map((p) => ({
       partition: p.partition,
       low: Number(p.low),
       high: Number(p.high),
