@@ -72,6 +72,19 @@ export function payOrder(order: Order, rng: RandomGenerator, config: PaymentConf
 
 function payAtTill(order: Order, tender: Tender): StageOutcome {
   if (order.store_id === null) throw unfitInput('payment', order, 'it is a store order without a store_id');
+  const ship = order.shipping_info;
+  if (
+    ship.express_shipping ||
+    ship.shipped_date !== null ||
+    ship.eta !== null ||
+    ship.finished_date !== null
+  ) {
+    throw unfitInput(
+      'payment',
+      order,
+      'it is a store order with shipping dates or express shipping (a till sale is not shipped)',
+    );
+  }
   const at = order.order_date;
   return {
     kind: 'finished',

@@ -154,6 +154,20 @@ describe('payment transform', () => {
     expect(Math.abs(tenders.DIGITAL_WALLET / N - 0.28)).toBeLessThan(0.015);
   });
 
+  it('refuses a store order with shipping dates or express shipping (it goes to the dead-letter topic)', () => {
+    const base = unpaidOrder(2, 'S', 'store');
+    for (const shipping_info of [
+      { ...base.shipping_info, shipped_date: base.order_date },
+      { ...base.shipping_info, eta: base.order_date + DAY },
+      { ...base.shipping_info, express_shipping: true },
+    ]) {
+      const order = { ...base, shipping_info };
+      expect(() => payOrder(order, stageRng(SEED, 'payment', order.order_id), PAYMENT_DEFAULT)).toThrow(
+        /store order with shipping dates or express shipping/,
+      );
+    }
+  });
+
   it('refuses a store order that names no store', () => {
     const order = { ...unpaidOrder(1, 'S', 'store'), store_id: null };
     expect(() => payOrder(order, stageRng(SEED, 'payment', order.order_id), PAYMENT_DEFAULT)).toThrow(
