@@ -7,7 +7,7 @@
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type pg from 'pg';
-import { createKafka, type Consumer } from '../common/kafka.ts';
+import { createKafka, PIPELINE_CONSUMER, type Consumer } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { pipelineNames } from '../common/names.ts';
 import { AvroSerde, readSchema, type Decoder } from '../common/serde.ts';
@@ -72,11 +72,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
   const consumer: Consumer = kafka.consumer({
     'group.id': group,
     'enable.auto.commit': false,
-    'auto.offset.reset': 'earliest',
-    'isolation.level': 'read_committed',
-    'partition.assignment.strategy': 'roundrobin',
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 1_000,
+    ...PIPELINE_CONSUMER,
     'js.consumer.max.batch.size': o.batchSize,
   } as KafkaJS.ConsumerConstructorConfig);
   await consumer.connect();
