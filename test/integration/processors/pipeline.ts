@@ -7,6 +7,8 @@ import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { makeConfig } from '../../../simulation/config.ts';
 import { generateOrders } from '../../../simulation/model/generator.ts';
 import { startOrderStage, type RunningStage } from '../../../processors/service.ts';
+import type { StageRuntime } from '../../../runtime/index.ts';
+import { startSplitter } from '../../../splitter/service.ts';
 import { pipelineNames } from '../../../common/names.ts';
 import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
@@ -186,6 +188,22 @@ export function testSettings(
 export async function startStage(stage: Stage, settings: ProcessorSettings): Promise<RunningStage> {
   return startOrderStage(stage, settings, log.child({ stage }), (error) => {
     throw error;
+  });
+}
+
+/** A splitter for a test's pipeline, under an instance id of its own; a fatal error is logged. */
+export function startTestSplitter(
+  prefix: string,
+  kafkaBootstrap = conn.kafkaBootstrap,
+): Promise<StageRuntime<Order>> {
+  return startSplitter({
+    kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    topicPrefix: prefix,
+    instanceId: `test-${randomBytes(3).toString('hex')}`,
+    batchSize: 500,
+    log,
+    onFatal: (error) => log.error({ err: error }, 'splitter failed'),
   });
 }
 
