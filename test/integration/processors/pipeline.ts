@@ -191,6 +191,31 @@ export async function startStage(stage: Stage, settings: ProcessorSettings): Pro
   });
 }
 
+/**
+ * Start a service and kill it with SIGKILL `kills` times, each once it has committed a batch and a
+ * little later into the stream each time; after the first kill `outputs` must hold some but not all
+ * of the `expected` records (the kill really landed mid-stream).
+ */
+export async function killMidStream(
+  spawn: () => ServiceRun,
+  kills: number,
+  outputs: string[],
+  expected: number,
+): Promise<void> {
+  for (let kill = 0; kill < kills; kill++) {
+    const run = spawn();
+    await run.logged('batch committed');
+    await sleep(150 * kill); // land at different points of the stream
+    run.child.kill('SIGKILL');
+    await run.exit;
+    if (kill === 0) {
+      const sofar = await readTopics(outputs, () => true, { settleMs: 1000, timeoutMs: 15_000 });
+      expect(total(sofar)).toBeGreaterThan(0);
+      expect(total(sofar)).toBeLessThan(expected);
+    }
+  }
+}
+
 /** A splitter for a test's pipeline, under an instance id of its own; a fatal error is logged. */
 export function startTestSplitter(
   prefix: string,
