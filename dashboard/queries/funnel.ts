@@ -25,20 +25,22 @@ interface ProductRow {
   category: string | null;
 }
 
-interface Sums {
-  visits: string | null;
-  carts: string | null;
-  checkouts: string | null;
-  paid: string | null;
-  delivered: string | null;
-  abandoned: string | null;
-  open_carts: string | null;
-  landed_orders: string | null;
-}
+/** The day counts of metric_cart_funnel that the tab sums. */
+export const FUNNEL_COUNTS = [
+  'visits',
+  'carts',
+  'checkouts',
+  'paid',
+  'delivered',
+  'abandoned',
+  'open_carts',
+  'landed_orders',
+] as const;
 
-const SUM_COLUMNS = `sum(visits) as visits, sum(carts) as carts, sum(checkouts) as checkouts, sum(paid) as paid,
-  sum(delivered) as delivered, sum(abandoned) as abandoned, sum(open_carts) as open_carts,
-  sum(landed_orders) as landed_orders`;
+/** Summed counts as PostgreSQL returns them (numeric as text; null where no day had a row). */
+type Sums = Record<(typeof FUNNEL_COUNTS)[number], string | null>;
+
+const SUM_COLUMNS = FUNNEL_COUNTS.map((c) => `sum(${c}) as ${c}`).join(', ');
 
 /** The funnel's counts and rates from summed counts, with the definitions of metric_cart_funnel. */
 export function funnelFigures(s: Sums) {
@@ -120,19 +122,10 @@ export async function funnelTab(db: Db, range: RangeWindow) {
   const events = await cartEvents(db, range);
   const eventsBefore = range.previous ? await cartEvents(db, range.previous) : 0;
 
-  const days = await db.rows<Sums & { day: string }>(
-    everyDay('metric_cart_funnel', 'day', [
-      'visits',
-      'carts',
-      'checkouts',
-      'paid',
-      'delivered',
-      'abandoned',
-      'open_carts',
-      'landed_orders',
-    ]),
-    [range.from, range.to],
-  );
+  const days = await db.rows<Sums & { day: string }>(everyDay('metric_cart_funnel', 'day', FUNNEL_COUNTS), [
+    range.from,
+    range.to,
+  ]);
   const interest = await db.rows<
     ProductRow & { adds: string; views: string; removals: string; adds_checked_out: string }
   >(
