@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
-import { createKafka, nextOffset, type Kafka } from '../common/kafka.ts';
+import { createKafka, nextOffset, PIPELINE_CONSUMER, type Kafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { CONCURRENT_PARTITIONS, GroupCommit } from '../runtime/group-commit.ts';
@@ -21,11 +21,7 @@ export interface KafkaContext {
 /** Settings of the stage runtime's consumer and producer (runtime/stage-runtime.ts). */
 export const STAGE_CONSUMER: Record<string, string | number | boolean> = {
   'enable.auto.commit': false,
-  'auto.offset.reset': 'earliest',
-  'isolation.level': 'read_committed',
-  'partition.assignment.strategy': 'roundrobin',
-  'session.timeout.ms': 10_000,
-  'heartbeat.interval.ms': 1_000,
+  ...PIPELINE_CONSUMER,
 };
 export const STAGE_PRODUCER: Record<string, string | number | boolean> = {
   'linger.ms': 5,

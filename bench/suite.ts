@@ -12,13 +12,7 @@ import type { Logger } from '../common/logger.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { CONCURRENT_PARTITIONS } from '../runtime/group-commit.ts';
 import { buildInput, type BenchInput } from './input.ts';
-import {
-  PASSTHROUGH_PRODUCER,
-  RAW_PRODUCE_DEFAULTS,
-  STAGE_CONSUMER,
-  STAGE_PRODUCER,
-  type KafkaContext,
-} from './kafka-io.ts';
+import { PASSTHROUGH_PRODUCER, RAW_PRODUCE_DEFAULTS, STAGE_CONSUMER, STAGE_PRODUCER } from './kafka-io.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
 import { ratio, summarize, type Ratio } from './stats.ts';
@@ -78,6 +72,27 @@ export async function inputFor(
   return input;
 }
 
+/** What every bench context takes from the connections and the invocation's options. */
+export function baseContext(
+  conn: Connections,
+  o: { seed: number; batchSize: number; partitions: number },
+  log: Logger,
+): Pick<
+  BenchContext,
+  'kafka' | 'registryUrl' | 'connectUrl' | 'databaseUrl' | 'log' | 'runId' | 'seed' | 'batchSize'
+> {
+  return {
+    kafka: { bootstrap: conn.kafkaBootstrap, log, partitions: o.partitions },
+    registryUrl: conn.registryUrl,
+    connectUrl: conn.connectUrl,
+    databaseUrl: conn.databaseUrl,
+    log,
+    runId: newRunId(),
+    seed: o.seed,
+    batchSize: o.batchSize,
+  };
+}
+
 export async function makeContext(
   conn: Connections,
   o: Pick<
@@ -104,16 +119,8 @@ export async function makeContext(
     `input (seed ${o.seed}): ${produceInput.orders} orders for the produce side (mean ${produceInput.meanOrderBytes} bytes encoded), ` +
       `${input.orders} for the consuming systems (${input.items} lines), ${sinkInput.orders} for the sink; built in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  const kafka: KafkaContext = { bootstrap: conn.kafkaBootstrap, log, partitions: o.partitions };
   return {
-    kafka,
-    registryUrl: conn.registryUrl,
-    connectUrl: conn.connectUrl,
-    databaseUrl: conn.databaseUrl,
-    log,
-    runId: newRunId(),
-    seed: o.seed,
-    batchSize: o.batchSize,
+    ...baseContext(conn, o, log),
     instances: o.instances,
     produceInput,
     input,

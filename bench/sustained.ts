@@ -21,7 +21,7 @@ import type { SustainedResult, SustainedSide } from './cpu-account.ts';
 import type { BenchInput } from './input.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
-import { inputFor, newRunId, type Connections } from './suite.ts';
+import { baseContext, inputFor, type Connections } from './suite.ts';
 import { runChain } from './sustained-chain.ts';
 import { runFloor } from './sustained-floor.ts';
 import type { BenchContext } from './systems/index.ts';
@@ -38,14 +38,7 @@ export interface SustainedOptions {
 
 function context(conn: Connections, o: SustainedOptions, input: BenchInput, log: Logger): BenchContext {
   return {
-    kafka: { bootstrap: conn.kafkaBootstrap, log, partitions: o.partitions },
-    registryUrl: conn.registryUrl,
-    connectUrl: conn.connectUrl,
-    databaseUrl: conn.databaseUrl,
-    log,
-    runId: newRunId(),
-    seed: o.seed,
-    batchSize: o.batchSize,
+    ...baseContext(conn, o, log),
     instances: 1,
     produceInput: input,
     input,

@@ -31,27 +31,28 @@ export interface SettingRow {
  * `orderflow config` and of the README's configuration tables (a unit test holds the two together).
  */
 export function settingsCatalog(): SettingRow[] {
-  const groups: [string, SettingsSpec][] = [
-    ['all', connectionSettings as SettingsSpec],
-    ['stack', stackSettings as SettingsSpec],
-    ['generate', generatorSettings as SettingsSpec],
-    ['process', processorSettings('payment') as SettingsSpec],
-    ['split', splitterSettings as SettingsSpec],
-    ['connect', sinkSettings as SettingsSpec],
-    ['reconcile', reconcileSettings as SettingsSpec],
-    ['warehouse', warehouseSettings as SettingsSpec],
-    ['dashboard', dashboardSettings as SettingsSpec],
-    ['run', runSettings as SettingsSpec],
-    ['support simulate', supportSettings as SettingsSpec],
-    ['support load', supportLoadSettings as SettingsSpec],
-    ['bench', benchSettings as SettingsSpec],
-    ['shop', shopSettings as SettingsSpec],
-    ['stock', stockSettings as SettingsSpec],
-    ['storefront', storefrontSettings as SettingsSpec],
-    ['api', apiSettings as SettingsSpec],
-  ];
+  // Each command and its settings; the rows keep this order.
+  const groups: Record<string, SettingsSpec> = {
+    all: connectionSettings,
+    stack: stackSettings,
+    generate: generatorSettings,
+    process: processorSettings('payment'),
+    split: splitterSettings,
+    connect: sinkSettings,
+    reconcile: reconcileSettings,
+    warehouse: warehouseSettings,
+    dashboard: dashboardSettings,
+    run: runSettings,
+    'support simulate': supportSettings,
+    'support load': supportLoadSettings,
+    bench: benchSettings,
+    shop: shopSettings,
+    stock: stockSettings,
+    storefront: storefrontSettings,
+    api: apiSettings,
+  };
   const rows = new Map<string, SettingRow>();
-  for (const [command, spec] of groups) {
+  for (const [command, spec] of Object.entries(groups)) {
     for (const s of Object.values(spec)) {
       // Defaults drawn from this machine are shown as what they are made of.
       const r = { env: s.env, default: shownDefault(s.default), doc: s.doc, flag: s.flag?.split(' ')[0] };

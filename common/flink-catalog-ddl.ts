@@ -84,6 +84,14 @@ const SOURCE = [
   "'key.format' = 'raw'",
 ];
 
+/**
+ * The columns every table over an event stream ends with: the Kafka metadata, then a watermark one
+ * minute behind the event time in `eventTime`.
+ */
+export function streamColumns(eventTime: string): string[] {
+  return [...METADATA, `WATERMARK FOR \`${eventTime}\` AS \`${eventTime}\` - INTERVAL '1' MINUTE`];
+}
+
 function createTable(comment: string, table: string, columns: string[], options: string[]): string {
   return [
     `-- ${comment}`,
@@ -138,8 +146,7 @@ export function lifecycleTables(orderSchema: AvroType): string {
       [
         '`order_key` STRING NOT NULL',
         ...fields.map((f) => column(f.name, f.type)),
-        ...METADATA,
-        "WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE",
+        ...streamColumns('order_date'),
       ],
       avroSourceOptions(t.name, 'order_key', t.schema),
     ),

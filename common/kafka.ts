@@ -11,6 +11,20 @@ export type Admin = KafkaJS.Admin;
 export type KafkaMessage = KafkaJS.KafkaMessage;
 export type EachBatchPayload = KafkaJS.EachBatchPayload;
 
+/**
+ * How every service that reads the pipeline's transactional topics consumes (the stage runtime, the
+ * stock service, the benchmarks' raw consumers): from the start, committed records only, eager
+ * assignment (cooperative rebalancing can silently stop this client's consumer,
+ * confluent-kafka-javascript #476), and a lost member noticed within seconds.
+ */
+export const PIPELINE_CONSUMER = {
+  'auto.offset.reset': 'earliest',
+  'isolation.level': 'read_committed',
+  'partition.assignment.strategy': 'roundrobin',
+  'session.timeout.ms': 10_000,
+  'heartbeat.interval.ms': 1_000,
+} as const;
+
 /** librdkafka's words for a refused login or TLS handshake (it reports them as log lines). */
 const SECURITY_FAILURE =
   /SASL authentication error|Authentication failed|SSL handshake failed|certificate verify failed/i;

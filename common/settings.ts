@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { nonNegativeInt, port, positiveInt, setting } from './config.ts';
+import { integerIn, nonNegativeInt, port, positiveInt, setting } from './config.ts';
 import { SCHEMA_NAME } from './database.ts';
 
 /**
@@ -56,7 +56,8 @@ export const connectionSettings = {
 
 export { port };
 
-const instanceName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"');
+/** An instance name or consumer group: letters, digits, ".", "_" and "-". */
+export const instanceName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"');
 /** This machine's name as an instance name. */
 export const HOST_NAME = hostname().replace(/[^A-Za-z0-9._-]/g, '-') || 'host';
 
@@ -87,6 +88,29 @@ export const sharedSettings = {
     { flag: '--instance-id <id>', replaces: ['ORDERFLOW_SPLITTER_INSTANCE'] },
   ),
 };
+
+/**
+ * The HTTP server of a long-running service (/health, /ready, /metrics): its port, whose default is
+ * the service's own, and the address it binds.
+ */
+export function httpSettings(defaultPort: number) {
+  return {
+    port: setting(
+      'ORDERFLOW_HTTP_PORT',
+      integerIn(0, 65535),
+      defaultPort,
+      'Port of /health, /ready and /metrics (0 = any free port).',
+      { flag: '--port <port>' },
+    ),
+    host: setting(
+      'ORDERFLOW_HTTP_HOST',
+      z.string().min(1),
+      '127.0.0.1',
+      'Address the HTTP server binds (0.0.0.0 in a container, so other services can reach it).',
+      { flag: '--host <address>' },
+    ),
+  };
+}
 
 /** ORDERFLOW_KAFKA_* variables that are orderflow's own settings, not librdkafka properties. */
 const STACK_KAFKA_SETTINGS = new Set(['BOOTSTRAP', 'PORT', 'CONTROLLER_PORT', 'SASL_PORT']);

@@ -5,6 +5,9 @@
 -- the WITH options every Avro table here shares (avroSourceOptions in common/flink-catalog-ddl.ts):
 -- the connector and bootstrap servers, read_committed from the earliest offset, the raw key in that
 -- column, and the values read with that .avsc through the registry.
+-- A kafka-stream placeholder (kafka-stream:EVENT_TIME_COLUMN, in double braces) stands for the
+-- columns every table here ends with (streamColumns in common/flink-catalog-ddl.ts): the kafka_*
+-- metadata columns and a watermark one minute behind that column.
 --
 -- Values are Avro in the Confluent wire format, writer schemas fetched from Apicurio's
 -- Confluent-compatible API (format avro-confluent against /apis/ccompat/v7). The reader schema is
@@ -47,10 +50,7 @@ CREATE TABLE IF NOT EXISTS `orders` (
   `failure_reason` STRING,
   `failed_at` TIMESTAMP(3),
   `cart_id` STRING,
-  `kafka_partition` INT METADATA FROM 'partition' VIRTUAL,
-  `kafka_offset` BIGINT METADATA FROM 'offset' VIRTUAL,
-  `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE
+{{kafka-stream:order_date}}
 ) WITH (
 {{kafka-avro:orders:order_key:split/orders.avsc}}
 );
@@ -67,10 +67,7 @@ CREATE TABLE IF NOT EXISTS `customers` (
   `contact_number` STRING,
   `last_order_id` STRING,
   `as_of` TIMESTAMP(3),
-  `kafka_partition` INT METADATA FROM 'partition' VIRTUAL,
-  `kafka_offset` BIGINT METADATA FROM 'offset' VIRTUAL,
-  `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  WATERMARK FOR `as_of` AS `as_of` - INTERVAL '1' MINUTE
+{{kafka-stream:as_of}}
 ) WITH (
 {{kafka-avro:customers:customer_key:split/customers.avsc}}
 );
@@ -88,10 +85,7 @@ CREATE TABLE IF NOT EXISTS `order_items` (
   `quantity` INT,
   `discount_percent` DECIMAL(5, 2),
   `subtotal` DECIMAL(12, 2),
-  `kafka_partition` INT METADATA FROM 'partition' VIRTUAL,
-  `kafka_offset` BIGINT METADATA FROM 'offset' VIRTUAL,
-  `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE
+{{kafka-stream:order_date}}
 ) WITH (
 {{kafka-avro:order_items:item_key:split/order_items.avsc}}
 );
@@ -109,10 +103,7 @@ CREATE TABLE IF NOT EXISTS `cart_events` (
   `view_count` INT,
   `visits` INT,
   `order_id` STRING,
-  `kafka_partition` INT METADATA FROM 'partition' VIRTUAL,
-  `kafka_offset` BIGINT METADATA FROM 'offset' VIRTUAL,
-  `kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  WATERMARK FOR `event_time` AS `event_time` - INTERVAL '1' MINUTE
+{{kafka-stream:event_time}}
 ) WITH (
 {{kafka-avro:cart_events:cart_key:cart_event.avsc}}
 );

@@ -1,7 +1,4 @@
-import { startHealthServer, type HealthServer } from '../common/http.ts';
-import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
-import { collectProcessMetrics } from '../common/metrics.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { checkOrder, describeViolations, type LifecycleStage } from '../schemas/invariants.ts';
 import { topicName, valueSubject, type TopicKey } from '../schemas/topics.ts';
@@ -9,15 +6,12 @@ import type { Order, Stage } from '../schemas/types.generated.ts';
 import { PROFILES, type ProfileName } from './profiles.ts';
 import { pipelineNames } from '../common/names.ts';
 import { StageRuntime } from '../runtime/index.ts';
+import { pipelineStage, serveStage, type ServedStage } from '../runtime/stage-service.ts';
 import type { Sink } from '../runtime/types.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { STAGES, orderStageHandler } from './stages.ts';
 
-export interface RunningStage {
-  runtime: StageRuntime<Order>;
-  server: HealthServer;
-  stop(): Promise<void>;
-}
+export type RunningStage = ServedStage<Order>;
 
 const LIFECYCLE: Partial<Record<TopicKey, LifecycleStage>> = {
   paid: 'paid',
@@ -71,11 +65,15 @@ export async function startOrderStage(
       : undefined;
   const names = pipelineNames(s.topicPrefix);
   const runtime = new StageRuntime<Order>({
-    stage,
-    kafka: createKafka(s.kafkaBootstrap, names.clientId(stage, s.instanceId), log),
-    groupId: s.group || names.group(stage),
-    instanceId: s.instanceId,
-    transactionalId: names.transactionalId(stage, s.instanceId),
+    ...pipelineStage({
+      stage,
+      kafkaBootstrap: s.kafkaBootstrap,
+      topicPrefix: s.topicPrefix,
+      instanceId: s.instanceId,
+      group: s.group,
+      log,
+      onFatal,
+    }),
     inputTopics: [topicName(definition.input, s.topicPrefix)],
     decoder: serde.reader<Order>(schema),
     handle: orderStageHandler(stage, s.seed, PROFILES[s.profile as ProfileName], {
@@ -91,29 +89,6 @@ export async function startOrderStage(
       replicationFactor: s.replicationFactor,
     },
     transactional: s.transactions,
-    log,
-    onFatal,
   });
-  collectProcessMetrics();
-  const server = await startHealthServer({
-    port: s.port,
-    host: s.host,
-    ready: () => runtime.ready,
-    details: () => ({ stage, instance: s.instanceId, partitions: runtime.assignedPartitions }),
-    log,
-  });
-  try {
-    await runtime.start();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return {
-    runtime,
-    server,
-    async stop() {
-      await runtime.stop();
-      await server.close();
-    },
-  };
+  return serveStage(runtime, { port: s.port, host: s.host, label: { stage }, instanceId: s.instanceId, log });
 }

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { boolFlag, integerIn, numberAbove, positiveInt, setting } from '../common/config.ts';
-import { connectionSettings, sharedSettings } from '../common/settings.ts';
+import { boolFlag, numberAbove, positiveInt, setting } from '../common/config.ts';
+import { connectionSettings, httpSettings, instanceName, sharedSettings } from '../common/settings.ts';
 import type { Stage } from '../schemas/types.generated.ts';
 import { PROFILE_NAMES } from './profiles.ts';
 
 /** Default HTTP port (/health, /ready, /metrics) per stage. */
 export const DEFAULT_PORTS: Record<Stage, number> = { payment: 9301, shipping: 9302, delivery: 9303 };
-
-const instanceName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"');
 
 /** Settings of a stage processor (`orderflow process <stage>`); flags override the variables. */
 export function processorSettings(stage: Stage) {
@@ -55,20 +53,7 @@ export function processorSettings(stage: Stage) {
       'Consumer group of the stage (default: <topic prefix>orderflow-<stage>).',
       { flag: '--group <id>' },
     ),
-    port: setting(
-      'ORDERFLOW_HTTP_PORT',
-      integerIn(0, 65535),
-      DEFAULT_PORTS[stage],
-      'Port of /health, /ready and /metrics (0 = any free port).',
-      { flag: '--port <port>' },
-    ),
-    host: setting(
-      'ORDERFLOW_HTTP_HOST',
-      z.string().min(1),
-      '127.0.0.1',
-      'Address the HTTP server binds (0.0.0.0 in a container, so other services can reach it).',
-      { flag: '--host <address>' },
-    ),
+    ...httpSettings(DEFAULT_PORTS[stage]),
     batchSize: sharedSettings.batchSize,
     transactions: setting(
       'ORDERFLOW_TRANSACTIONS',

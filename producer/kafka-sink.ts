@@ -4,6 +4,7 @@
  * (linger.ms, batch.num.messages), and never awaits a single send: up to `maxInFlight` send calls
  * run at once, each one's delivery result is checked, and the first failure stops the run.
  */
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
 import { authFailedError, createKafka, securityFailure, type Kafka, type Producer } from '../common/kafka.ts';
 import { createLogger, type Logger } from '../common/logger.ts';
@@ -112,7 +113,7 @@ export async function prepareProducing(
  * Connect a producer made by `create` (a transactional one fences any older producer with its id),
  * within the budget. A client connects once in its life, so every try makes a new one.
  */
-export async function connectProducer(create: () => Producer, options: KafkaSinkOptions): Promise<Producer> {
+async function connectProducer(create: () => Producer, options: KafkaSinkOptions): Promise<Producer> {
   return await retry(
     async () => {
       const producer = create();
@@ -135,6 +136,34 @@ export async function connectProducer(create: () => Producer, options: KafkaSink
   );
 }
 
+export interface OrderProducer {
+  topic: string;
+  encoder: Encoder<Order>;
+  producer: Producer;
+}
+
+/**
+ * What every order sink opens with: prepareProducing(), then a connected producer with
+ * PRODUCER_DEFAULTS, the sink's own `config` and the ORDERFLOW_KAFKA_* passthrough, in that order of
+ * precedence.
+ */
+export async function openOrderProducer(
+  options: KafkaSinkOptions,
+  config: Record<string, string | number | boolean> = {},
+): Promise<OrderProducer> {
+  const { topic, encoder, kafka } = await prepareProducing(options);
+  const producer = await connectProducer(
+    () =>
+      kafka.producer({
+        ...PRODUCER_DEFAULTS,
+        ...config,
+        ...kafkaPassthrough(),
+      } as KafkaJS.ProducerConstructorConfig),
+    options,
+  );
+  return { topic, encoder, producer };
+}
+
 export class KafkaOrderSink {
   private batch: { key: string; value: Buffer }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -152,11 +181,7 @@ export class KafkaOrderSink {
   ) {}
 
   static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
-    const { topic, encoder, kafka } = await prepareProducing(options);
-    const producer = await connectProducer(
-      () => kafka.producer({ ...PRODUCER_DEFAULTS, ...kafkaPassthrough() } as never),
-      options,
-    );
+    const { topic, encoder, producer } = await openOrderProducer(options);
     options.log.info({ topic, schemaId: encoder.schemaId }, 'producing orders');
     return new KafkaOrderSink(producer, encoder, topic, options);
   }

@@ -12,14 +12,12 @@
  * transaction takes what queued since the last (at most `maxPerTransaction` orders).
  */
 import { hostname } from 'node:os';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { OrderflowError, describeError } from '../common/errors.ts';
 import type { Producer } from '../common/kafka.ts';
-import { kafkaPassthrough } from '../common/settings.ts';
 import type { Encoder } from '../common/serde.ts';
 import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
 import type { Order } from '../schemas/types.generated.ts';
-import { connectProducer, PRODUCER_DEFAULTS, prepareProducing, type KafkaSinkOptions } from './kafka-sink.ts';
+import { openOrderProducer, type KafkaSinkOptions } from './kafka-sink.ts';
 import type { RunProgress } from './progress.ts';
 
 export interface TransactionalSinkOptions extends KafkaSinkOptions {
@@ -54,17 +52,10 @@ export class TransactionalOrderSink {
   }
 
   static async open(options: TransactionalSinkOptions): Promise<TransactionalOrderSink> {
-    const { topic, encoder, kafka } = await prepareProducing(options);
-    const producer = await connectProducer(
-      () =>
-        kafka.producer({
-          ...PRODUCER_DEFAULTS,
-          'transactional.id': options.transactionalId,
-          'transaction.timeout.ms': 60_000,
-          ...kafkaPassthrough(),
-        } as KafkaJS.ProducerConstructorConfig),
-      options,
-    );
+    const { topic, encoder, producer } = await openOrderProducer(options, {
+      'transactional.id': options.transactionalId,
+      'transaction.timeout.ms': 60_000,
+    });
     options.log.info(
       { topic, schemaId: encoder.schemaId, transactionalId: options.transactionalId },
       'producing orders in transactions',

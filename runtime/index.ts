@@ -15,7 +15,8 @@
  * transactional-writer.ts (producer life cycle, commit, abort, recovery), pending-releaser.ts and
  * pending-store.ts (live pacing's parked outputs: restore and release), record.ts (one record:
  * decode, handle, check, encode), chunk.ts (a batch's outputs), client.ts (the seam to the Kafka
- * client), client-errors.ts (reading the client's error flags and codes).
+ * client), client-errors.ts (reading the client's error flags and codes), stage-service.ts (a
+ * service's names and client from the pipeline prefix, and its health server beside the runtime).
  */
 export { StageRuntime, type StageRuntimeOptions } from './stage-runtime.ts';
 export {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { describeError, OrderflowError } from '../common/errors.ts';
-import { nextOffset, type EachBatchPayload } from '../common/kafka.ts';
+import { nextOffset, PIPELINE_CONSUMER, type EachBatchPayload } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { stageMetrics } from '../common/metrics.ts';
 import { FailureStreak, retry } from '../common/retry.ts';
@@ -93,12 +93,7 @@ export class StageRuntime<In> {
       // Exactly-once commits offsets inside each transaction; the at-least-once baseline lets the
       // client auto-commit the offsets stored after each acknowledged batch.
       'enable.auto.commit': !transactional,
-      'auto.offset.reset': 'earliest',
-      'isolation.level': 'read_committed',
-      // Eager assignment: cooperative rebalancing can silently stop this client's consumer (#476).
-      'partition.assignment.strategy': 'roundrobin',
-      'session.timeout.ms': 10_000,
-      'heartbeat.interval.ms': 1_000,
+      ...PIPELINE_CONSUMER,
       'js.consumer.max.batch.size': options.batchSize ?? 1000,
       rebalance_cb: (event: RebalanceEvent, assignment: KafkaJS.TopicPartition[]) =>
         this.onRebalance(event, assignment),

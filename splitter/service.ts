@@ -3,11 +3,11 @@
  * (orders, customers, order_items) exactly once, on the shared stage runtime. Stands in for the
  * ksqlDB statements in ksql/ where ksqlDB is not available; the split itself is splitter/split.ts.
  */
-import { createKafka } from '../common/kafka.ts';
 import { pipelineNames } from '../common/names.ts';
 import type { Logger } from '../common/logger.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { emit, StageRuntime, type Output, type Sink } from '../runtime/index.ts';
+import { pipelineStage } from '../runtime/stage-service.ts';
 import type { Customers, Order, OrderItems, Orders } from '../schemas/types.generated.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
 import { split } from './split.ts';
@@ -55,21 +55,14 @@ export async function startSplitter(o: SplitterOptions): Promise<StageRuntime<Or
     ];
   };
 
-  const names = pipelineNames(o.topicPrefix);
   const runtime = new StageRuntime<Order>({
-    stage: SPLITTER_STAGE,
-    kafka: createKafka(o.kafkaBootstrap, names.clientId(SPLITTER_STAGE, o.instanceId), o.log),
-    groupId: names.group(SPLITTER_STAGE),
-    instanceId: o.instanceId,
     // Until this release the splitter's id was orderflow-splitter-<prefix><instance>: a restart
     // after the upgrade does not fence a predecessor still running the old release (stop it first).
-    transactionalId: names.transactionalId(SPLITTER_STAGE, o.instanceId),
+    ...pipelineStage({ stage: SPLITTER_STAGE, ...o }),
     inputTopics: [topicName('finished', o.topicPrefix), topicName('failed', o.topicPrefix)],
     decoder: serde.reader<Order>(readSchema('order.avsc')),
     handle,
     batchSize: o.batchSize,
-    log: o.log,
-    onFatal: o.onFatal,
   });
   await runtime.start();
   return runtime;

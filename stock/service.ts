@@ -6,29 +6,19 @@
  * committed to Kafka too, after the database commit, only as a hint where to resume reading.
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import type pg from 'pg';
-import { createKafka, type Consumer } from '../common/kafka.ts';
+import { createKafka, PIPELINE_CONSUMER, type Consumer } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { pipelineNames } from '../common/names.ts';
 import { AvroSerde, readSchema, type Decoder } from '../common/serde.ts';
 import { connectShop } from '../common/shop-database.ts';
-import { SHOP_LOCATIONS } from '../common/shop-seed.ts';
 import { topicName } from '../schemas/topics.ts';
 import type { Order } from '../schemas/types.generated.ts';
 import { EventTimeBuffer, expectedStreams } from './event-order.ts';
-import { eventTime, orderLines, split, stockEvent, type LifecycleTopic } from './movement.ts';
-import {
-  DEMAND_WINDOW_DAYS,
-  demandDay,
-  demandRate,
-  reorderLevels,
-  restockQuantity,
-} from './reorder-policy.ts';
+import { applyOrder } from './apply-order.ts';
+import { eventTime, type LifecycleTopic } from './movement.ts';
+import { advanceClock, receiveRestocks } from './restocks.ts';
 
 export const STOCK_SERVICE = 'stock';
-/** Orders are fulfilled from the central warehouse (the only location until the shop has stores). */
-const LOCATION = SHOP_LOCATIONS[0]!.location_id;
-const DAY_MS = 86_400_000;
 
 export interface StockServiceOptions {
   kafkaBootstrap: string;
@@ -72,11 +62,7 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
   const consumer: Consumer = kafka.consumer({
     'group.id': group,
     'enable.auto.commit': false,
-    'auto.offset.reset': 'earliest',
-    'isolation.level': 'read_committed',
-    'partition.assignment.strategy': 'roundrobin',
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 1_000,
+    ...PIPELINE_CONSUMER,
     'js.consumer.max.batch.size': o.batchSize,
   } as KafkaJS.ConsumerConstructorConfig);
   await consumer.connect();
@@ -211,227 +197,4 @@ export async function startStockService(o: StockServiceOptions): Promise<StockSe
       await db.end();
     },
   };
-}
-
-async function movement(
-  db: pg.Client,
-  sku: number,
-  kind: string,
-  quantity: number,
-  at: number,
-  ref: { order?: string; restock?: string },
-): Promise<void> {
-  if (quantity === 0) return;
-  await db.query(
-    `insert into stock_movements (sku, location_id, kind, quantity, event_time, order_id, restock_id)
-     values ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7)`,
-    [sku, LOCATION, kind, quantity, at, ref.order ?? null, ref.restock ?? null],
-  );
-}
-
-/** Apply one lifecycle record. Order-insensitive: an end seen before its payment is handled too. */
-async function applyOrder(db: pg.Client, kind: LifecycleTopic, order: Order, at: number): Promise<void> {
-  const event = stockEvent(kind, order);
-  const id = order.order_id;
-  const { rows } = await db.query<{ paid: boolean; ended: string | null }>(
-    `insert into stock_orders (order_id) values ($1) on conflict (order_id) do update set order_id = excluded.order_id
-     returning paid, ended`,
-    [id],
-  );
-  const state = rows[0]!;
-  const lines = orderLines(order);
-  const touched = [...lines.keys()];
-  if (event.kind === 'paid') {
-    if (state.paid) return;
-    await db.query('update stock_orders set paid = true where order_id = $1', [id]);
-    if (state.ended !== null) return; // its end came first and settled the stock already
-    for (const [sku, qty] of lines) {
-      const s = await db.query<{ available: number }>(
-        `select on_hand - reserved as available from stock where sku = $1 and location_id = $2 for update`,
-        [sku, LOCATION],
-      );
-      const { take, backorder } = split(qty, s.rows[0]?.available ?? 0);
-      await db.query(
-        `update stock set reserved = reserved + $3, backordered = backordered + $4 where sku = $1 and location_id = $2`,
-        [sku, LOCATION, take, backorder],
-      );
-      await db.query(
-        `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, $4, $5)`,
-        [id, sku, LOCATION, take, backorder],
-      );
-      await recordDemand(db, sku, qty, at);
-      await movement(db, sku, 'reserve', take, at, { order: id });
-      await movement(db, sku, 'backorder', backorder, at, { order: id });
-    }
-    await reorder(db, touched, at);
-    return;
-  }
-  if (state.ended !== null) return;
-  await db.query('update stock_orders set ended = $2 where order_id = $1', [id, event.end]);
-  if (event.end === 'none') return;
-  if (state.paid) {
-    const held = await db.query<{ sku: number; reserved: number }>(
-      `select sku, reserved from stock_reservations where order_id = $1`,
-      [id],
-    );
-    for (const r of held.rows) {
-      const consumed = event.end === 'released' ? 0 : r.reserved;
-      await db.query(
-        `update stock set reserved = reserved - $3, on_hand = on_hand - $4 where sku = $1 and location_id = $2`,
-        [r.sku, LOCATION, r.reserved, consumed],
-      );
-      if (event.end === 'released') await movement(db, r.sku, 'release', r.reserved, at, { order: id });
-      else await movement(db, r.sku, 'consume', r.reserved, at, { order: id });
-      if (event.end === 'returned') {
-        await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
-          r.sku,
-          LOCATION,
-          r.reserved,
-        ]);
-        await movement(db, r.sku, 'return', r.reserved, at, { order: id });
-      }
-    }
-  } else if (event.end !== 'released') {
-    // Delivered (or returned) before its payment record was read: take the goods off the shelf now.
-    for (const [sku, qty] of lines) {
-      const s = await db.query<{ available: number }>(
-        `select on_hand - reserved as available from stock where sku = $1 and location_id = $2 for update`,
-        [sku, LOCATION],
-      );
-      const { take, backorder } = split(qty, s.rows[0]?.available ?? 0);
-      await db.query(
-        `update stock set on_hand = on_hand - $3, backordered = backordered + $4 where sku = $1 and location_id = $2`,
-        [sku, LOCATION, take, backorder],
-      );
-      await db.query(
-        `insert into stock_reservations (order_id, sku, location_id, reserved, backordered) values ($1, $2, $3, 0, $4)`,
-        [id, sku, LOCATION, backorder],
-      );
-      await recordDemand(db, sku, qty, at);
-      await movement(db, sku, 'consume', take, at, { order: id });
-      await movement(db, sku, 'backorder', backorder, at, { order: id });
-      if (event.end === 'returned') {
-        await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
-          sku,
-          LOCATION,
-          take,
-        ]);
-        await movement(db, sku, 'return', take, at, { order: id });
-      }
-    }
-  }
-  await reorder(db, touched, at);
-}
-
-/** Count the units an order wanted of a SKU on its event-time day (the reorder policy's demand). */
-async function recordDemand(db: pg.Client, sku: number, units: number, at: number): Promise<void> {
-  await db.query(
-    `insert into stock_demand (sku, location_id, day, units) values ($1, $2, $3, $4)
-     on conflict (sku, location_id, day) do update set units = stock_demand.units + excluded.units`,
-    [sku, LOCATION, demandDay(at), units],
-  );
-}
-
-/**
- * Raise a purchase order for each touched SKU whose inventory position (available plus on order)
- * fell below its reorder point, sized up to its order-up-to level; both follow the SKU's trailing
- * demand (stock/reorder-policy.ts). On order counts only the purchase orders raised at or before
- * this record's event time: one raised by a partition that is months ahead (a backfill read
- * partition by partition) arrives only when the clock gets there, and used to block every earlier
- * record's reorder until then (two-year backfill, seed 1: SKU 10 backordered from May 2024 on).
- */
-async function reorder(db: pg.Client, skus: number[], at: number): Promise<void> {
-  const today = demandDay(at);
-  const { rows } = await db.query<{
-    sku: number;
-    available: number;
-    on_order: string;
-    reorder_point: number;
-    reorder_quantity: number;
-    lead_time_days: number;
-    units: string | null;
-    first_day: number | null;
-    n: string;
-  }>(
-    `select p.sku, s.on_hand - s.reserved as available, p.reorder_point, p.reorder_quantity, p.lead_time_days,
-            (select coalesce(sum(r.quantity), 0) from restocks r
-              where r.sku = p.sku and r.location_id = s.location_id and r.status = 'ordered'
-                and r.ordered_at <= to_timestamp($5 / 1000.0)) as on_order,
-            (select sum(d.units) from stock_demand d
-              where d.sku = p.sku and d.location_id = s.location_id and d.day > $3::int - $4::int and d.day <= $3::int) as units,
-            (select min(d.day) from stock_demand d where d.sku = p.sku and d.location_id = s.location_id) as first_day,
-            (select count(*) from restocks r where r.sku = p.sku and r.location_id = s.location_id) as n
-       from stock s join products p using (sku)
-      where s.location_id = $2 and s.sku = any($1::int[])
-      order by p.sku`,
-    [skus, LOCATION, today, DEMAND_WINDOW_DAYS, at],
-  );
-  for (const r of rows) {
-    const levels = reorderLevels(demandRate(Number(r.units ?? 0), today, r.first_day), {
-      leadTimeDays: r.lead_time_days,
-      minReorderPoint: r.reorder_point,
-      minReorderQuantity: r.reorder_quantity,
-    });
-    const quantity = restockQuantity(r.available, Number(r.on_order), levels);
-    if (quantity <= 0) continue;
-    await db.query(
-      `insert into restocks (restock_id, sku, location_id, quantity, status, ordered_at, expected_at)
-       values ($1, $2, $3, $4, 'ordered', to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0))`,
-      [
-        `${r.sku}-${LOCATION}-${Number(r.n) + 1}`,
-        r.sku,
-        LOCATION,
-        quantity,
-        at,
-        at + r.lead_time_days * DAY_MS,
-      ],
-    );
-  }
-}
-
-/**
- * Move the event-time clock forward, put the scheduled price and cost in force by then on each
- * product (shop.price_changes, reference/price-schedule.ts) and receive every restock due by then.
- */
-async function advanceClock(db: pg.Client, at: number): Promise<void> {
-  const { rows } = await db.query<{ event_time: Date }>(
-    `insert into stock_clock (id, event_time) values (1, to_timestamp($1 / 1000.0))
-     on conflict (id) do update set event_time = greatest(stock_clock.event_time, excluded.event_time)
-     returning event_time`,
-    [at],
-  );
-  await db.query(
-    `update products p set price = c.price, cost = c.cost
-       from (select distinct on (sku) sku, price, cost from price_changes
-              where effective_at <= $1 order by sku, effective_at desc) c
-      where c.sku = p.sku and (p.price, p.cost) is distinct from (c.price, c.cost)`,
-    [rows[0]!.event_time],
-  );
-  await receiveRestocks(db, rows[0]!.event_time.getTime());
-}
-
-/** Receive every restock due by event time `at` (UTC ms): on the shelf at its expected time. */
-async function receiveRestocks(db: pg.Client, at: number): Promise<void> {
-  const due = await db.query<{
-    restock_id: string;
-    sku: number;
-    location_id: string;
-    quantity: number;
-    expected_at: Date;
-  }>(
-    `update restocks set status = 'received', received_at = expected_at
-      where status = 'ordered' and expected_at <= to_timestamp($1 / 1000.0)
-      returning restock_id, sku, location_id, quantity, expected_at`,
-    [at],
-  );
-  for (const r of due.rows.sort(
-    (a, b) => a.expected_at.getTime() - b.expected_at.getTime() || (a.restock_id < b.restock_id ? -1 : 1),
-  )) {
-    await db.query(`update stock set on_hand = on_hand + $3 where sku = $1 and location_id = $2`, [
-      r.sku,
-      r.location_id,
-      r.quantity,
-    ]);
-    await movement(db, r.sku, 'restock', r.quantity, r.expected_at.getTime(), { restock: r.restock_id });
-  }
 }

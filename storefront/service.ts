@@ -5,13 +5,10 @@
  * commit in one Kafka transaction, so a redelivered order after a crash writes nothing twice. The
  * session itself is storefront/cart-model.ts; the handler storefront/sessions.ts.
  */
-import { startHealthServer, type HealthServer } from '../common/http.ts';
-import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
-import { collectProcessMetrics } from '../common/metrics.ts';
-import { pipelineNames } from '../common/names.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
 import { StageRuntime, type Sink } from '../runtime/index.ts';
+import { pipelineStage, serveStage, type ServedStage } from '../runtime/stage-service.ts';
 import { TOPICS, topicName, valueSubject } from '../schemas/topics.ts';
 import type { CartEvent, Order } from '../schemas/types.generated.ts';
 import { CartModel } from './cart-model.ts';
@@ -32,11 +29,7 @@ export interface StorefrontOptions {
   onFatal?: (error: unknown) => void;
 }
 
-export interface RunningStorefront {
-  runtime: StageRuntime<Order>;
-  server: HealthServer;
-  stop(): Promise<void>;
-}
+export type RunningStorefront = ServedStage<Order>;
 
 /** Register the cart event schema, then start consuming; returns once the service consumes. */
 export async function startStorefront(o: StorefrontOptions): Promise<RunningStorefront> {
@@ -46,44 +39,12 @@ export async function startStorefront(o: StorefrontOptions): Promise<RunningStor
     topic,
     encoder: await serde.writer<CartEvent>(valueSubject(topic), readSchema(TOPICS.cartEvents.schema)),
   };
-  const names = pipelineNames(o.topicPrefix);
   const runtime = new StageRuntime<Order>({
-    stage: STOREFRONT_SERVICE,
-    kafka: createKafka(o.kafkaBootstrap, names.clientId(STOREFRONT_SERVICE, o.instanceId), o.log),
-    groupId: names.group(STOREFRONT_SERVICE),
-    instanceId: o.instanceId,
-    transactionalId: names.transactionalId(STOREFRONT_SERVICE, o.instanceId),
+    ...pipelineStage({ stage: STOREFRONT_SERVICE, ...o }),
     inputTopics: [topicName('unpaid', o.topicPrefix)],
     decoder: serde.reader<Order>(readSchema(TOPICS.unpaid.schema)),
     handle: storefrontHandler(new CartModel(o.seed), carts),
     batchSize: o.batchSize,
-    log: o.log,
-    onFatal: o.onFatal,
   });
-  collectProcessMetrics();
-  const server = await startHealthServer({
-    port: o.port,
-    host: o.host,
-    ready: () => runtime.ready,
-    details: () => ({
-      service: STOREFRONT_SERVICE,
-      instance: o.instanceId,
-      partitions: runtime.assignedPartitions,
-    }),
-    log: o.log,
-  });
-  try {
-    await runtime.start();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return {
-    runtime,
-    server,
-    async stop() {
-      await runtime.stop();
-      await server.close();
-    },
-  };
+  return serveStage(runtime, { ...o, label: { service: STOREFRONT_SERVICE } });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type pg from 'pg';
 import { OrderflowError } from '../common/errors.ts';
 import { createLogger } from '../common/logger.ts';
 import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts';
@@ -11,6 +12,20 @@ import { warehouseSettings } from './settings.ts';
 
 function settingsFrom(command: Command) {
   return loadCommandSettings(warehouseSettings, command);
+}
+
+/** Run `work` on a client of the command's schema, which must be migrated; the client is closed after. */
+async function onMigratedSchema<T>(
+  settings: { databaseUrl: string; schema: string },
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = await connectWarehouse(settings.databaseUrl, settings.schema);
+  try {
+    await assertMigrated(client, settings.schema);
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function withCommonOptions(command: Command): Command {
@@ -63,14 +78,7 @@ export function register(program: Command): void {
       .option('--json', 'print the results as JSON'),
   ).action(async (options: { json?: boolean }, command: Command) => {
     const settings = settingsFrom(command);
-    const client = await connectWarehouse(settings.databaseUrl, settings.schema);
-    let results;
-    try {
-      await assertMigrated(client, settings.schema);
-      results = await runChecks(client);
-    } finally {
-      await client.end();
-    }
+    const results = await onMigratedSchema(settings, (client) => runChecks(client));
     console.log(options.json ? JSON.stringify(results, null, 2) : formatResults(results));
     const failed = results.filter((r) => !r.passed);
     if (failed.length > 0) {
@@ -92,17 +100,13 @@ export function register(program: Command): void {
       .option('--rebuild-customers', "recompute every customer's SCD2 history from the observations"),
   ).action(async (options: { rebuildCustomers?: boolean }, command: Command) => {
     const settings = settingsFrom(command);
-    const client = await connectWarehouse(settings.databaseUrl, settings.schema);
-    try {
-      await assertMigrated(client, settings.schema);
-      const r = await refreshWarehouse(client, { rebuildCustomers: options.rebuildCustomers === true });
-      console.log(
-        `schema ${settings.schema}: calendar ${r.calendarDays} days, materialized views refreshed: ${
-          r.materializedViews.join(', ') || 'none'
-        }${r.customersRebuilt === null ? '' : `, ${r.customersRebuilt} customers rebuilt`} (${r.ms} ms)`,
-      );
-    } finally {
-      await client.end();
-    }
+    const r = await onMigratedSchema(settings, (client) =>
+      refreshWarehouse(client, { rebuildCustomers: options.rebuildCustomers === true }),
+    );
+    console.log(
+      `schema ${settings.schema}: calendar ${r.calendarDays} days, materialized views refreshed: ${
+        r.materializedViews.join(', ') || 'none'
+      }${r.customersRebuilt === null ? '' : `, ${r.customersRebuilt} customers rebuilt`} (${r.ms} ms)`,
+    );
   });
 }

@@ -1,6 +1,6 @@
 import type { DayWindow, RangeWindow } from '../range.ts';
 import { NO_DATA_MESSAGE, type Db } from '../warehouse-reader.ts';
-import { n0, num, ratio } from './sql.ts';
+import { everyDay, n0, num, ratio } from './sql.ts';
 import { tilesOf } from './tile.ts';
 
 /**
@@ -18,20 +18,29 @@ export async function hasCarts(db: Db): Promise<boolean> {
   return row?.present === true;
 }
 
-interface Sums {
-  visits: string | null;
-  carts: string | null;
-  checkouts: string | null;
-  paid: string | null;
-  delivered: string | null;
-  abandoned: string | null;
-  open_carts: string | null;
-  landed_orders: string | null;
+/** A product as the cart metrics name it. */
+interface ProductRow {
+  sku: number;
+  product_name: string | null;
+  category: string | null;
 }
 
-const SUM_COLUMNS = `sum(visits) as visits, sum(carts) as carts, sum(checkouts) as checkouts, sum(paid) as paid,
-  sum(delivered) as delivered, sum(abandoned) as abandoned, sum(open_carts) as open_carts,
-  sum(landed_orders) as landed_orders`;
+/** The day counts of metric_cart_funnel that the tab sums. */
+export const FUNNEL_COUNTS = [
+  'visits',
+  'carts',
+  'checkouts',
+  'paid',
+  'delivered',
+  'abandoned',
+  'open_carts',
+  'landed_orders',
+] as const;
+
+/** Summed counts as PostgreSQL returns them (numeric as text; null where no day had a row). */
+type Sums = Record<(typeof FUNNEL_COUNTS)[number], string | null>;
+
+const SUM_COLUMNS = FUNNEL_COUNTS.map((c) => `sum(${c}) as ${c}`).join(', ');
 
 /** The funnel's counts and rates from summed counts, with the definitions of metric_cart_funnel. */
 export function funnelFigures(s: Sums) {
@@ -113,38 +122,27 @@ export async function funnelTab(db: Db, range: RangeWindow) {
   const events = await cartEvents(db, range);
   const eventsBefore = range.previous ? await cartEvents(db, range.previous) : 0;
 
-  const days = await db.rows<Sums & { day: string }>(
-    `select to_char(d.day, 'YYYY-MM-DD') as day, f.visits, f.carts, f.checkouts, f.paid, f.delivered,
-            f.abandoned, f.open_carts, f.landed_orders
-       from generate_series($1::date, $2::date, interval '1 day') as d (day)
-       left join metric_cart_funnel f on f.day = d.day::date
-      order by d.day`,
-    [range.from, range.to],
-  );
-  const interest = await db.rows<{
-    sku: number;
-    product_name: string | null;
-    category: string | null;
-    adds: string;
-    views: string;
-    removals: string;
-    adds_checked_out: string;
-  }>(
+  const days = await db.rows<Sums & { day: string }>(everyDay('metric_cart_funnel', 'day', FUNNEL_COUNTS), [
+    range.from,
+    range.to,
+  ]);
+  const interest = await db.rows<
+    ProductRow & { adds: string; views: string; removals: string; adds_checked_out: string }
+  >(
     `select sku, min(product_name) as product_name, min(category) as category, sum(adds) as adds,
             sum(views_before_add) as views, sum(removals) as removals, sum(adds_checked_out) as adds_checked_out
        from metric_cart_interest where day between $1::date and $2::date
       group by sku order by sum(adds) desc, sku limit 15`,
     [range.from, range.to],
   );
-  const trending = await db.rows<{
-    sku: number;
-    product_name: string | null;
-    category: string | null;
-    adds_last_7_days: string;
-    adds_previous_7_days: string;
-    change: string | null;
-    rank: string;
-  }>(
+  const trending = await db.rows<
+    ProductRow & {
+      adds_last_7_days: string;
+      adds_previous_7_days: string;
+      change: string | null;
+      rank: string;
+    }
+  >(
     `select sku, product_name, category, adds_last_7_days, adds_previous_7_days, change, rank
        from metric_cart_trending order by rank, change desc nulls last, sku limit 10`,
   );

@@ -1,7 +1,7 @@
 import type { DataSpan, Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
 import { byDayOfMonth, rollup, sumOf, within, type DayValues } from './rollup.ts';
-import { cents, everyDay, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
+import { cents, daySeries, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
 import { tilesOf } from './tile.ts';
 
 /**
@@ -27,24 +27,24 @@ interface Row {
 }
 
 export async function orderDays(db: Db, span: DataSpan, province: string | null): Promise<Day[]> {
-  const rows =
-    province === null
-      ? await db.rows<Row>(everyDay('metric_orders', 'day', COLUMNS), [span.firstDay, span.asOf])
-      : await db.rows<Row>(
-          `with per_day as (
-             select order_day, count(*) as orders,
-                    count(*) filter (where order_status = 'DELIVERED') as delivered,
-                    count(*) filter (where order_status = 'CANCELLED') as cancelled,
-                    count(*) filter (where order_status = 'RETURNED') as returned,
-                    count(*) filter (where order_status = 'TIMED_OUT') as timed_out,
-                    count(*) filter (where is_failed) as failed,
-                    sum(order_total) filter (where is_delivered) as revenue
-               from fact_orders
-              where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
-              group by order_day)
-           ${everyDay('per_day', 'order_day', COLUMNS)}`,
-          [span.firstDay, span.asOf, province],
-        );
+  const rows = await db.rows<Row>(
+    ...daySeries(
+      'metric_orders',
+      COLUMNS,
+      span,
+      province,
+      `select order_day, count(*) as orders,
+              count(*) filter (where order_status = 'DELIVERED') as delivered,
+              count(*) filter (where order_status = 'CANCELLED') as cancelled,
+              count(*) filter (where order_status = 'RETURNED') as returned,
+              count(*) filter (where order_status = 'TIMED_OUT') as timed_out,
+              count(*) filter (where is_failed) as failed,
+              sum(order_total) filter (where is_delivered) as revenue
+         from fact_orders
+        where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
+        group by order_day`,
+    ),
+  );
   return rows.map((r) => ({
     day: r.day,
     orders: n0(r.orders),

@@ -1,7 +1,7 @@
 import type { DataSpan, Db } from '../warehouse-reader.ts';
 import { rangeWindow, type RangeWindow } from '../range.ts';
 import { byDayOfMonth, rollup, sumOf, within, type DayValues } from './rollup.ts';
-import { cents, everyDay, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
+import { cents, daySeries, manilaDays, n0, pesos, provinceIs, ratio } from './sql.ts';
 import { tile, type Tile } from './tile.ts';
 
 /**
@@ -24,19 +24,19 @@ interface Row {
 }
 
 export async function revenueDays(db: Db, span: DataSpan, province: string | null): Promise<Day[]> {
-  const rows =
-    province === null
-      ? await db.rows<Row>(everyDay('metric_revenue_profit', 'day', COLUMNS), [span.firstDay, span.asOf])
-      : await db.rows<Row>(
-          `with sales as (
-             select order_day, count(distinct order_id) as delivered_orders, sum(quantity) as units,
-                    sum(subtotal) as revenue, sum(line_cost) as cogs
-               from fact_order_items
-              where is_delivered and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
-              group by order_day)
-           ${everyDay('sales', 'order_day', COLUMNS)}`,
-          [span.firstDay, span.asOf, province],
-        );
+  const rows = await db.rows<Row>(
+    ...daySeries(
+      'metric_revenue_profit',
+      COLUMNS,
+      span,
+      province,
+      `select order_day, count(distinct order_id) as delivered_orders, sum(quantity) as units,
+              sum(subtotal) as revenue, sum(line_cost) as cogs
+         from fact_order_items
+        where is_delivered and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
+        group by order_day`,
+    ),
+  );
   return rows.map((r) => ({
     day: r.day,
     revenue: cents(r.revenue),

@@ -20,6 +20,27 @@ export function everyDay(source: string, dayColumn: string, columns: readonly st
             order by d.day`;
 }
 
+/**
+ * A tab's day series over the data span, as a query and its parameters: the metric `view`'s rows
+ * when no province is chosen (views have no province), else the same `columns` from `perDay`, a
+ * query over the facts with a row per `order_day` that keeps the days $1 to $2 and the province $3.
+ */
+export function daySeries(
+  view: string,
+  columns: readonly string[],
+  span: { firstDay: string; asOf: string },
+  province: string | null,
+  perDay: string,
+): [string, unknown[]] {
+  return province === null
+    ? [everyDay(view, 'day', columns), [span.firstDay, span.asOf]]
+    : [
+        `with per_day as (${perDay})
+         ${everyDay('per_day', 'order_day', columns)}`,
+        [span.firstDay, span.asOf, province],
+      ];
+}
+
 /** Optional province filter on parameter $p (null = every province). */
 export function provinceIs(column: string, p: number): string {
   return `($${p}::text is null or ${column} = $${p}::text)`;

@@ -1,6 +1,6 @@
 import type { Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
-import { n0, num, ratio } from './sql.ts';
+import { manilaDays, n0, num, ratio } from './sql.ts';
 
 /**
  * Tab "support": tickets of the daily support reports (migrations 009, 010) in the range: tiles,
@@ -34,8 +34,7 @@ export async function supportTab(db: Db, range: RangeWindow) {
             count(*) filter (where auto_closed) as auto_closed,
             round((avg(extract(epoch from resolved_at - created_at)) / 3600)::numeric, 1) as hours
        from dim_support_ticket
-      where created_at >= ($1::date)::timestamp at time zone 'Asia/Manila'
-        and created_at < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
+      where ${manilaDays('created_at', 1, 2)}
       group by category order by count(*) desc, category`,
     [range.from, range.to],
   );
@@ -44,8 +43,7 @@ export async function supportTab(db: Db, range: RangeWindow) {
                  else coalesce(o.failure_reason, lower(o.order_status), 'order not landed') end as reason,
             count(*) as tickets
        from dim_support_ticket t left join orders o on o.order_id = t.order_id
-      where t.created_at >= ($1::date)::timestamp at time zone 'Asia/Manila'
-        and t.created_at < ($2::date + 1)::timestamp at time zone 'Asia/Manila'
+      where ${manilaDays('t.created_at', 1, 2)}
       group by 1 order by 2 desc, 1`,
     [range.from, range.to],
   );

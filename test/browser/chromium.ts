@@ -1,9 +1,14 @@
 /** The browser tests' shared set-up: Debian's Chromium, the built front end, a dashboard on a free port. */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_ASSETS_DIR, type buildDashboard } from '../../dashboard/server.ts';
 
-type App = Awaited<ReturnType<typeof buildDashboard>>;
+/** A dashboard server as the tests build it. */
+export type App = Awaited<ReturnType<typeof buildDashboard>>;
+
+/** Where the browser tests write their screenshots. */
+export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
 
 const CHROMIUM_ARGS = [
   '--headless',

@@ -5,7 +5,6 @@
  * Screenshots of every tab go to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
@@ -24,10 +23,14 @@ import {
   type SeededWarehouse,
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-type App = Awaited<ReturnType<typeof buildDashboard>>;
+import {
+  launchChromium,
+  listenOnLoopback,
+  recordingPage,
+  requireBuiltFrontEnd,
+  ARTIFACTS,
+  type App,
+} from './chromium.ts';
 
 async function serve(
   schema: string,

@@ -7,7 +7,6 @@
  * `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLiveCarts } from '../../dashboard/live/live-carts.ts';
@@ -22,10 +21,14 @@ import {
   type SeededWarehouse,
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, log, uniquePrefix } from '../integration/helpers.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-type App = Awaited<ReturnType<typeof buildDashboard>>;
+import {
+  launchChromium,
+  listenOnLoopback,
+  recordingPage,
+  requireBuiltFrontEnd,
+  ARTIFACTS,
+  type App,
+} from './chromium.ts';
 
 async function ready(page: Page, tab: string): Promise<void> {
   await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });

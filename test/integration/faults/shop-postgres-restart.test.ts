@@ -22,30 +22,16 @@ import { cdcConnectorNames } from '../../../common/names.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
 import { watchSinks, type WatchState } from '../../../connect/watchdog.ts';
-import { reconcileShop } from '../../../shop/reconcile.ts';
-import { describeDifferences, isClean, type TableDifference } from '../../../shop/reconcile-compare.ts';
+import { describeDifferences } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { conn, deleteTopicsWhere, log, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl, localCdcValues } from '../shop/fresh-shop.ts';
+import { dropShop, freshShopUrl, localCdcValues, reconcileUntilClean } from '../shop/fresh-shop.ts';
 import { component, restore } from './stack-control.ts';
 
 const prefix = uniquePrefix('pgrestart');
 const shopUrl = freshShopUrl('pgrestart');
 let wh: FreshSchema;
 let values: CdcValues;
-
-async function reconcileUntilClean(timeoutMs: number): Promise<TableDifference[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await reconcileShop({
-      shopDatabaseUrl: shopUrl,
-      databaseUrl: conn.databaseUrl,
-      warehouseSchema: wh.schema,
-    }).catch(() => undefined); // the database may still be starting
-    if (r?.every(isClean) || Date.now() > deadline) return r ?? [];
-    await sleep(500);
-  }
-}
 
 async function connectorStates(): Promise<Record<string, string[]>> {
   const names = cdcConnectorNames(prefix);
@@ -90,7 +76,7 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
       signal: controller.signal,
       onPoll: (state) => (watch = { ...state }),
     });
-    const snapshot = await reconcileUntilClean(120_000);
+    const snapshot = await reconcileUntilClean(shopUrl, wh.schema, 120_000);
     expect(snapshot.flatMap(describeDifferences)).toEqual([]);
 
     // The writer: one change every 25 ms, each a transaction that inserts restock pgr-<n> and sets
@@ -167,7 +153,7 @@ describe('PostgreSQL restarted while the CDC source streams', () => {
     );
 
     const started = Date.now();
-    const after = await reconcileUntilClean(240_000);
+    const after = await reconcileUntilClean(shopUrl, wh.schema, 240_000);
     const cleanAfterMs = Date.now() - started;
     controller.abort();
     await watchdog;

@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * the stage transforms, so they are what the processors would put on finished/failed_orders.
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { randomBytes } from 'node:crypto';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
 import { runReconcile } from '../../../connect/reconcile.ts';
 import type { SinkValues } from '../../../connect/sink-config.ts';
@@ -14,11 +13,10 @@ import type { StageRuntime } from '../../../runtime/index.ts';
 import { checkOrder } from '../../../schemas/invariants.ts';
 import { topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { startSplitter } from '../../../splitter/service.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { conn, createTopics, deleteTopics, localSinkValues, log, uniquePrefix } from '../helpers.ts';
-import { sampleOrders } from '../processors/pipeline.ts';
+import { sampleOrders, startTestSplitter } from '../processors/pipeline.ts';
 import { runChain } from '../../unit/processors/chain.ts';
 import { orderWriter } from '../order-writer.ts';
 
@@ -80,18 +78,7 @@ export async function startLanding(
     throw new Error(`sinks not RUNNING: ${JSON.stringify([...deployed.statuses])}`);
   }
 
-  const splitter =
-    options.splitter === false
-      ? undefined
-      : await startSplitter({
-          kafkaBootstrap: conn.kafkaBootstrap,
-          registryUrl: conn.registryUrl,
-          topicPrefix: prefix,
-          instanceId: `test-${randomBytes(3).toString('hex')}`,
-          batchSize: 500,
-          log,
-          onFatal: (error) => log.error({ err: error }, 'splitter failed'),
-        });
+  const splitter = options.splitter === false ? undefined : await startTestSplitter(prefix);
 
   const writer = await orderWriter('orderflow-test-landing', { partitioner: 'murmur2_random' });
   for (const key of ['finished', 'failed'] as const) await writer.register(topicName(key, prefix));

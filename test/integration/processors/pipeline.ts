@@ -7,6 +7,8 @@ import { AvroSerde, readSchema, type Encoder } from '../../../common/serde.ts';
 import { makeConfig } from '../../../simulation/config.ts';
 import { generateOrders } from '../../../simulation/model/generator.ts';
 import { startOrderStage, type RunningStage } from '../../../processors/service.ts';
+import type { StageRuntime } from '../../../runtime/index.ts';
+import { startSplitter } from '../../../splitter/service.ts';
 import { pipelineNames } from '../../../common/names.ts';
 import { processorSettings, type ProcessorSettings } from '../../../processors/settings.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
@@ -186,6 +188,47 @@ export function testSettings(
 export async function startStage(stage: Stage, settings: ProcessorSettings): Promise<RunningStage> {
   return startOrderStage(stage, settings, log.child({ stage }), (error) => {
     throw error;
+  });
+}
+
+/**
+ * Start a service and kill it with SIGKILL `kills` times, each once it has committed a batch and a
+ * little later into the stream each time; after the first kill `outputs` must hold some but not all
+ * of the `expected` records (the kill really landed mid-stream).
+ */
+export async function killMidStream(
+  spawn: () => ServiceRun,
+  kills: number,
+  outputs: string[],
+  expected: number,
+): Promise<void> {
+  for (let kill = 0; kill < kills; kill++) {
+    const run = spawn();
+    await run.logged('batch committed');
+    await sleep(150 * kill); // land at different points of the stream
+    run.child.kill('SIGKILL');
+    await run.exit;
+    if (kill === 0) {
+      const sofar = await readTopics(outputs, () => true, { settleMs: 1000, timeoutMs: 15_000 });
+      expect(total(sofar)).toBeGreaterThan(0);
+      expect(total(sofar)).toBeLessThan(expected);
+    }
+  }
+}
+
+/** A splitter for a test's pipeline, under an instance id of its own; a fatal error is logged. */
+export function startTestSplitter(
+  prefix: string,
+  kafkaBootstrap = conn.kafkaBootstrap,
+): Promise<StageRuntime<Order>> {
+  return startSplitter({
+    kafkaBootstrap,
+    registryUrl: conn.registryUrl,
+    topicPrefix: prefix,
+    instanceId: `test-${randomBytes(3).toString('hex')}`,
+    batchSize: 500,
+    log,
+    onFatal: (error) => log.error({ err: error }, 'splitter failed'),
   });
 }
 

@@ -6,7 +6,6 @@
  * login, and the password shows up in no output.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteSinks, deploySinks } from '../../../connect/deploy.ts';
 import { runReconcile } from '../../../connect/reconcile.ts';
@@ -15,14 +14,13 @@ import type { RunningStage } from '../../../processors/service.ts';
 import { STAGE_NAMES } from '../../../processors/stages.ts';
 import type { StageRuntime } from '../../../runtime/index.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { startSplitter } from '../../../splitter/service.ts';
 import { ensureTopics, topicPlan } from '../../../stack/topics.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
 import { pipelineNames } from '../../../common/names.ts';
 import { conn, deleteTopicsWhere, localSinkValues, log, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
 import { eventually } from '../landing/landing-fixture.ts';
-import { startStage, testSettings } from '../processors/pipeline.ts';
+import { startStage, startTestSplitter, testSettings } from '../processors/pipeline.ts';
 import {
   openSecuredCluster,
   startSecuredConnect,
@@ -90,15 +88,7 @@ beforeAll(async () => {
   phase('sinks');
   for (const stage of STAGE_NAMES)
     stages.push(await startStage(stage, testSettings(stage, prefix, { kafkaBootstrap: cluster.bootstrap })));
-  splitter = await startSplitter({
-    kafkaBootstrap: cluster.bootstrap,
-    registryUrl: conn.registryUrl,
-    topicPrefix: prefix,
-    instanceId: `test-${randomBytes(3).toString('hex')}`,
-    batchSize: 500,
-    log,
-    onFatal: (error) => log.error({ err: error }, 'splitter failed'),
-  });
+  splitter = await startTestSplitter(prefix, cluster.bootstrap);
   phase('stages and splitter');
 });
 

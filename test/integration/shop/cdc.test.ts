@@ -12,31 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectShop } from '../../../common/shop-database.ts';
 import { deleteCdc, deployCdc } from '../../../connect/deploy.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
-import { reconcileShop } from '../../../shop/reconcile.ts';
 import { isClean } from '../../../shop/reconcile-compare.ts';
 import { freshSchema, type FreshSchema } from '../warehouse/fresh-schema.ts';
 import { conn, deleteTopicsWhere, ORDERFLOW_BIN, uniquePrefix } from '../helpers.ts';
-import { dropShop, freshShopUrl, localCdcValues } from './fresh-shop.ts';
+import { dropShop, freshShopUrl, localCdcValues, reconcileUntilClean } from './fresh-shop.ts';
 
 const run = promisify(execFile);
 const prefix = uniquePrefix('cdc');
 const shopUrl = freshShopUrl('cdc');
 let wh: FreshSchema;
 let values: CdcValues;
-
-async function reconcileClean(timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await reconcileShop({
-      shopDatabaseUrl: shopUrl,
-      databaseUrl: conn.databaseUrl,
-      warehouseSchema: wh.schema,
-    });
-    if (r.every(isClean)) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(250);
-  }
-}
 
 beforeAll(async () => {
   wh = await freshSchema('cdc');
@@ -55,7 +40,7 @@ afterAll(async () => {
 
 describe('change data capture from the shop database', () => {
   it('lands the snapshot, then every insert, update and delete; reconcile passes', async () => {
-    expect(await reconcileClean(90_000)).toBe(true);
+    expect((await reconcileUntilClean(shopUrl, wh.schema, 90_000, 250)).every(isClean)).toBe(true);
     const { rows } = await wh.client.query<{ n: string }>('select count(*) as n from shop_products');
     expect(Number(rows[0]!.n)).toBe(55);
 
@@ -79,7 +64,7 @@ describe('change data capture from the shop database', () => {
     } finally {
       await shop.end();
     }
-    expect(await reconcileClean(60_000)).toBe(true);
+    expect((await reconcileUntilClean(shopUrl, wh.schema, 60_000, 250)).every(isClean)).toBe(true);
     const landed = await wh.client.query<{ restock_id: string; status: string }>(
       'select restock_id, status from shop_restocks',
     );

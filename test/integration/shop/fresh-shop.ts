@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings } from '../../../common/config.ts';
 import { resetShop } from '../../../common/shop-database.ts';
 import type { CdcValues } from '../../../connect/cdc-config.ts';
+import { reconcileShop } from '../../../shop/reconcile.ts';
+import { isClean, type TableDifference } from '../../../shop/reconcile-compare.ts';
 import { shopSettings } from '../../../shop/settings.ts';
-import { localSinkValues } from '../helpers.ts';
+import { conn, localSinkValues } from '../helpers.ts';
 
 /** A shop database URL no other test uses (same server as ORDERFLOW_SHOP_DATABASE_URL). */
 export function freshShopUrl(label: string): string {
@@ -23,4 +26,30 @@ export function localCdcValues(
   shopDatabaseUrl: string,
 ): CdcValues {
   return { ...localSinkValues(topicPrefix, warehouseSchema), shopDatabaseUrl };
+}
+
+/**
+ * Reconcile a shop database against a warehouse schema every `pollMs` until every table is clean or
+ * `timeoutMs` has passed; the last differences. A reconcile that fails (the database still starting)
+ * is tried again, and its error thrown if it still fails when the time is up.
+ */
+export async function reconcileUntilClean(
+  shopUrl: string,
+  warehouseSchema: string,
+  timeoutMs: number,
+  pollMs = 500,
+): Promise<TableDifference[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await reconcileShop({
+      shopDatabaseUrl: shopUrl,
+      databaseUrl: conn.databaseUrl,
+      warehouseSchema,
+    }).catch((error: unknown) => {
+      if (Date.now() > deadline) throw error;
+      return undefined;
+    });
+    if (r && (r.every(isClean) || Date.now() > deadline)) return r;
+    await sleep(pollMs);
+  }
 }

@@ -3,14 +3,13 @@
  * order's session is in cart_events exactly once, and each event's bytes are what the pure model
  * computes for that order (storefront/cart-model.ts), whatever was committed before each kill.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AvroSerde, readSchema } from '../../../common/serde.ts';
 import { dlqTopic, TOPICS, topicName, valueSubject } from '../../../schemas/topics.ts';
 import type { CartEvent } from '../../../schemas/types.generated.ts';
 import { CartModel } from '../../../storefront/cart-model.ts';
 import { conn } from '../helpers.ts';
-import { readTopics, sampleOrders, testPipeline, total } from '../processors/pipeline.ts';
+import { killMidStream, readTopics, sampleOrders, testPipeline, total } from '../processors/pipeline.ts';
 import { spawnService, type ServiceRun } from '../services.ts';
 
 const N = 3000;
@@ -60,18 +59,7 @@ describe('storefront service: crash and restart', () => {
     for (const order of orders)
       for (const e of model.session(order).events) expected.set(`${e.cart_id}/${e.seq}`, encoder.encode(e));
 
-    for (let kill = 0; kill < KILLS; kill++) {
-      const run = spawnStorefront();
-      await run.logged('batch committed');
-      await sleep(150 * kill); // land at different points of the stream
-      run.child.kill('SIGKILL');
-      await run.exit;
-      if (kill === 0) {
-        const sofar = await readTopics([cartTopic], () => true, { settleMs: 1000, timeoutMs: 15_000 });
-        expect(total(sofar)).toBeGreaterThan(0);
-        expect(total(sofar)).toBeLessThan(expected.size); // the kill really landed mid-stream
-      }
-    }
+    await killMidStream(spawnStorefront, KILLS, [cartTopic], expected.size);
 
     const last = spawnStorefront();
     const records = await readTopics([cartTopic], (r) => total(r) >= expected.size, { timeoutMs: 240_000 });

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { funnelFigures } from '../../../dashboard/queries/funnel.ts';
+import { FUNNEL_COUNTS, funnelFigures } from '../../../dashboard/queries/funnel.ts';
 
 /** Summed counts as PostgreSQL returns them (numeric as text; null when no day had a row). */
-const sums = (v: Partial<Record<string, number>>) => {
-  const keys = [
-    'visits',
-    'carts',
-    'checkouts',
-    'paid',
-    'delivered',
-    'abandoned',
-    'open_carts',
-    'landed_orders',
-  ];
-  return Object.fromEntries(keys.map((k) => [k, v[k] === undefined ? null : String(v[k])])) as never;
-};
+const sums = (v: Partial<Record<string, number>>) =>
+  Object.fromEntries(FUNNEL_COUNTS.map((k) => [k, v[k] === undefined ? null : String(v[k])])) as never;
 
 describe('funnel figures from summed counts', () => {
   it("each step's conversion is a share of the step before; cart abandonment leaves open carts out", () => {

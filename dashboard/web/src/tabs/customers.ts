@@ -4,24 +4,24 @@ import type { customersTab } from '../../../queries/customers.ts';
 import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatMonth, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type CustomersData = Of<typeof customersTab>;
 
 export function customers(d: CustomersData): Rendered {
   const t = d.tiles;
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('Customers', t.customers, formatCount)}
-      ${tileHtml('New customers', t.newCustomers, formatCount)}
-      ${tileHtml('Repeat rate', t.repeatRate, (v) => formatRatio(v))}
-      ${tileHtml('Repeat customers’ revenue share', t.repeatRevenueShare, (v) => formatRatio(v))}
-      ${tileHtml('Top-10 customers’ revenue share', t.top10RevenueShare, (v) => formatRatio(v))}
-    </div>
-    <div class="grid">
-      ${chartCard('cus-new', 'New customers per month (first order ever)')}
-      ${chartCard('cus-share', 'Revenue by customer group')}
-      ${tableCard(
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('Customers', t.customers, formatCount),
+      tileHtml('New customers', t.newCustomers, formatCount),
+      tileHtml('Repeat rate', t.repeatRate, (v) => formatRatio(v)),
+      tileHtml('Repeat customers’ revenue share', t.repeatRevenueShare, (v) => formatRatio(v)),
+      tileHtml('Top-10 customers’ revenue share', t.top10RevenueShare, (v) => formatRatio(v)),
+    ],
+    cards: [
+      chartCard('cus-new', 'New customers per month (first order ever)'),
+      chartCard('cus-share', 'Revenue by customer group'),
+      tableCard(
         'Top customers by revenue',
         d.topCustomers,
         [
@@ -32,8 +32,9 @@ export function customers(d: CustomersData): Rendered {
           { title: 'Revenue', value: (r) => formatPeso(r.revenue), numeric: true },
         ],
         { wide: true },
-      )}
-    </div>`;
+      ),
+    ],
+  });
   const draw = () => {
     drawSeries(
       'cus-new',

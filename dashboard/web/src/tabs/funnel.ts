@@ -8,7 +8,7 @@ import type { funnelTab } from '../../../queries/funnel.ts';
 import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
 import { formatCount, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { dayLabels, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayLabels, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type FunnelData = Of<typeof funnelTab>;
 
@@ -42,24 +42,27 @@ export function funnel(d: FunnelData): Rendered {
   const t = d.tiles;
   const f = d.funnel;
   const series = conversionSeries(d.days);
-  const html = `${rangeNote(d)}
-    <p class="subtitle">Carts by the day they were created: their checkouts, payments and deliveries count
-      for that day. Paid and delivered count landed orders (finished or failed), so the newest days still grow.</p>
-    <div class="tiles">
-      ${tileHtml('Visits', t.visits, formatCount)}
-      ${tileHtml('Carts', t.carts, formatCount)}
-      ${tileHtml('Checkouts', t.checkouts, formatCount)}
-      ${tileHtml('Paid', t.paid, formatCount)}
-      ${tileHtml('Delivered', t.delivered, formatCount)}
-      ${tileHtml('Cart abandonment', t.cartAbandonment, (v) => formatRatio(v), { inverse: true })}
-      ${tileHtml('Payment completion', t.paymentCompletion, (v) => formatRatio(v))}
-      ${tileHtml('Visit to delivered', t.visitToDelivered, (v) => formatRatio(v, 2))}
-      ${tileHtml('Cart events per order', t.eventsPerOrder, (v) => (v === null ? '–' : v.toFixed(2)))}
-      ${tileHtml('Cart events dead-lettered', { value: d.deadLettersTotal }, formatCount, { inverse: true })}
-    </div>
-    <div class="grid">
-      ${chartCard('fun-steps', `Funnel from the cart: carts, checkouts, paid, delivered (of ${formatCount(f.visits)} visits)`)}
-      ${tableCard(
+  const html = tabPage(d, {
+    intro: `<p class="subtitle">Carts by the day they were created: their checkouts, payments and deliveries count
+      for that day. Paid and delivered count landed orders (finished or failed), so the newest days still grow.</p>`,
+    tiles: [
+      tileHtml('Visits', t.visits, formatCount),
+      tileHtml('Carts', t.carts, formatCount),
+      tileHtml('Checkouts', t.checkouts, formatCount),
+      tileHtml('Paid', t.paid, formatCount),
+      tileHtml('Delivered', t.delivered, formatCount),
+      tileHtml('Cart abandonment', t.cartAbandonment, (v) => formatRatio(v), { inverse: true }),
+      tileHtml('Payment completion', t.paymentCompletion, (v) => formatRatio(v)),
+      tileHtml('Visit to delivered', t.visitToDelivered, (v) => formatRatio(v, 2)),
+      tileHtml('Cart events per order', t.eventsPerOrder, (v) => (v === null ? '–' : v.toFixed(2))),
+      tileHtml('Cart events dead-lettered', { value: d.deadLettersTotal }, formatCount, { inverse: true }),
+    ],
+    cards: [
+      chartCard(
+        'fun-steps',
+        `Funnel from the cart: carts, checkouts, paid, delivered (of ${formatCount(f.visits)} visits)`,
+      ),
+      tableCard(
         `Steps (${formatCount(f.abandoned)} carts abandoned, ${formatCount(f.open)} still open; ${formatCount(f.landed)} orders landed)`,
         f.steps,
         [
@@ -69,10 +72,14 @@ export function funnel(d: FunnelData): Rendered {
           { title: 'Abandonment', value: (r) => formatRatio(r.abandonment), numeric: true },
         ],
         { id: 'funnel-steps' },
-      )}
-      ${chartCard('fun-days', `Conversion by ${series.weekly ? 'week' : 'day'} (%): visit to cart, cart to checkout, payment completion, paid to delivered`, { wide: true })}
-      ${chartCard('fun-interest', 'Top 10 products by add-to-cart interest (adds in the range)')}
-      ${tableCard(
+      ),
+      chartCard(
+        'fun-days',
+        `Conversion by ${series.weekly ? 'week' : 'day'} (%): visit to cart, cart to checkout, payment completion, paid to delivered`,
+        { wide: true },
+      ),
+      chartCard('fun-interest', 'Top 10 products by add-to-cart interest (adds in the range)'),
+      tableCard(
         'Add-to-cart interest',
         d.interest,
         [
@@ -83,8 +90,8 @@ export function funnel(d: FunnelData): Rendered {
           { title: 'Checked out', value: (r) => formatRatio(r.checkedOut), numeric: true },
         ],
         { id: 'funnel-interest' },
-      )}
-      ${tableCard(
+      ),
+      tableCard(
         'Trending: adds in the last 7 landed days against the 7 before',
         d.trending,
         [
@@ -95,9 +102,9 @@ export function funnel(d: FunnelData): Rendered {
           { title: 'Change', value: (r) => change(r.change), numeric: true },
         ],
         { id: 'funnel-trending', empty: 'no adds in the last 14 landed days' },
-      )}
-      ${d.deadLetters.length ? chartCard('fun-dead-letters', 'Cart events dead-lettered, by reason') : ''}
-      ${tableCard(
+      ),
+      d.deadLetters.length ? chartCard('fun-dead-letters', 'Cart events dead-lettered, by reason') : '',
+      tableCard(
         'Dead-lettered cart events (cart_event_dead_letters)',
         d.deadLetters,
         [
@@ -105,8 +112,9 @@ export function funnel(d: FunnelData): Rendered {
           { title: 'Events', value: (r) => formatCount(r.events), numeric: true },
         ],
         { id: 'funnel-dead-letters', empty: 'every cart event of the range fitted its cart' },
-      )}
-    </div>`;
+      ),
+    ],
+  });
   const draw = () => {
     // Visits are some 12 times the carts: the chart starts at the cart so that the later steps show.
     const fromCart = f.steps.slice(1);

@@ -4,24 +4,24 @@ import type { itemsTab } from '../../../queries/items.ts';
 import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
 import { formatCount, formatPercent, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pesoShort, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type ItemsData = Of<typeof itemsTab>;
 
 export function items(d: ItemsData): Rendered {
   const bySku = d.perSku.slice(0, 20);
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('SKUs sold', { value: d.totals.skusSold }, formatCount)}
-      ${tileHtml('Units sold', { value: d.totals.units }, formatCount)}
-      ${tileHtml('Revenue', { value: d.totals.revenue }, pesoShort)}
-      ${tileHtml('Profit', { value: d.totals.profit }, pesoShort)}
-    </div>
-    <div class="grid">
-      ${chartCard('itm-sku', 'Revenue = COGS + profit, top 20 SKUs by revenue', { wide: true, height: 320 })}
-      ${chartCard('itm-top', 'Top sellers by units', { height: 300 })}
-      ${chartCard('itm-category', 'Revenue and profit by category', { height: 300 })}
-      ${tableCard(
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('SKUs sold', { value: d.totals.skusSold }, formatCount),
+      tileHtml('Units sold', { value: d.totals.units }, formatCount),
+      tileHtml('Revenue', { value: d.totals.revenue }, pesoShort),
+      tileHtml('Profit', { value: d.totals.profit }, pesoShort),
+    ],
+    cards: [
+      chartCard('itm-sku', 'Revenue = COGS + profit, top 20 SKUs by revenue', { wide: true, height: 320 }),
+      chartCard('itm-top', 'Top sellers by units', { height: 300 }),
+      chartCard('itm-category', 'Revenue and profit by category', { height: 300 }),
+      tableCard(
         'Market-basket pairs (bought together)',
         d.pairs,
         [
@@ -34,8 +34,8 @@ export function items(d: ItemsData): Rendered {
           { title: 'Lift', value: (p) => p.lift.toFixed(2), numeric: true },
         ],
         { id: 'basket-pairs', wide: true, empty: 'no pair was bought together twice in this period' },
-      )}
-      ${tableCard(
+      ),
+      tableCard(
         'Per SKU',
         d.perSku,
         [
@@ -49,8 +49,9 @@ export function items(d: ItemsData): Rendered {
           { title: 'Margin', value: (s) => formatPercent(s.marginPercent), numeric: true },
         ],
         { wide: true },
-      )}
-    </div>`;
+      ),
+    ],
+  });
   const draw = () => {
     drawSeries(
       'itm-sku',

@@ -6,7 +6,7 @@ import { COLORS, dataset, drawChart, drawSeries } from '../charts.ts';
 import { formatCount, formatPeso, formatRatio } from '../format.ts';
 import { MAP_BOUNDS, PROVINCE_CENTRES } from '../province-centres.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { money, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { money, pesoShort, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type LocationData = Of<typeof locationTab>;
 
@@ -21,16 +21,20 @@ interface MapPoint {
 
 export function location(d: LocationData): Rendered {
   const rows = d.provinces;
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('Provinces with orders', { value: rows.length }, formatCount)}
-      ${tileHtml('Top province', { value: rows[0]?.revenue ?? null }, pesoShort, { note: rows[0]?.name ?? '' })}
-      ${tileHtml('Top province share', { value: rows[0]?.revenueShare ?? null }, (v) => formatRatio(v))}
-    </div>
-    <div class="grid">
-      ${chartCard('loc-map', 'Map: delivered revenue by province (bubble area), grey where no orders', { height: 820 })}
-      ${chartCard('loc-rank', 'Revenue by province (delivered orders), ranked', { height: Math.max(220, rows.length * 18 + 60) })}
-      ${tableCard('Provinces', rows, [
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('Provinces with orders', { value: rows.length }, formatCount),
+      tileHtml('Top province', { value: rows[0]?.revenue ?? null }, pesoShort, { note: rows[0]?.name ?? '' }),
+      tileHtml('Top province share', { value: rows[0]?.revenueShare ?? null }, (v) => formatRatio(v)),
+    ],
+    cards: [
+      chartCard('loc-map', 'Map: delivered revenue by province (bubble area), grey where no orders', {
+        height: 820,
+      }),
+      chartCard('loc-rank', 'Revenue by province (delivered orders), ranked', {
+        height: Math.max(220, rows.length * 18 + 60),
+      }),
+      tableCard('Provinces', rows, [
         { title: '#', value: (r) => String(r.rank), numeric: true },
         { title: 'Province', value: (r) => r.name },
         { title: 'Orders', value: (r) => formatCount(r.orders), numeric: true },
@@ -38,8 +42,9 @@ export function location(d: LocationData): Rendered {
         { title: 'Revenue', value: (r) => formatPeso(r.revenue), numeric: true },
         { title: 'AOV', value: (r) => formatPeso(r.aov), numeric: true },
         { title: 'Share', value: (r) => formatRatio(r.revenueShare), numeric: true },
-      ])}
-    </div>`;
+      ]),
+    ],
+  });
   const draw = () => {
     // A bubble per province at its approximate centre, area proportional to revenue, over a grey dot
     // for every province so the archipelago's shape shows.

@@ -4,27 +4,28 @@ import type { ordersTab } from '../../../queries/orders.ts';
 import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
-import { dayLabels, money, peso, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayLabels, money, peso, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type OrdersData = Of<typeof ordersTab>;
 
 export function orders(d: OrdersData): Rendered {
   const t = d.tiles;
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('Orders', t.orders, formatCount)}
-      ${tileHtml('Delivered', t.delivered, formatCount)}
-      ${tileHtml('Failed', t.failed, formatCount, { inverse: true })}
-      ${tileHtml('Average order value', t.aov, peso)}
-      ${tileHtml('Orders per day', t.ordersPerDay, (v) => (v === null ? '–' : v.toFixed(1)))}
-      ${tileHtml('Delivered share', t.deliveredRate, (v) => formatRatio(v))}
-    </div>
-    <div class="grid">
-      ${chartCard('ord-daily', 'Orders per day', { wide: true })}
-      ${chartCard('ord-dom', 'Orders per calendar day, by day of month')}
-      ${chartCard('ord-status', 'Outcome of the orders placed')}
-      ${chartCard('ord-monthly', 'Orders and AOV per month', { wide: true })}
-    </div>`;
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('Orders', t.orders, formatCount),
+      tileHtml('Delivered', t.delivered, formatCount),
+      tileHtml('Failed', t.failed, formatCount, { inverse: true }),
+      tileHtml('Average order value', t.aov, peso),
+      tileHtml('Orders per day', t.ordersPerDay, (v) => (v === null ? '–' : v.toFixed(1))),
+      tileHtml('Delivered share', t.deliveredRate, (v) => formatRatio(v)),
+    ],
+    cards: [
+      chartCard('ord-daily', 'Orders per day', { wide: true }),
+      chartCard('ord-dom', 'Orders per calendar day, by day of month'),
+      chartCard('ord-status', 'Outcome of the orders placed'),
+      chartCard('ord-monthly', 'Orders and AOV per month', { wide: true }),
+    ],
+  });
   const draw = () => {
     drawSeries(
       'ord-daily',

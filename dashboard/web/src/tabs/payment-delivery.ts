@@ -4,7 +4,7 @@ import type { paymentDeliveryTab } from '../../../queries/payment-delivery.ts';
 import { COLORS, dataset, drawSeries } from '../charts.ts';
 import { formatCount, formatHours, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type PaymentDeliveryData = Of<typeof paymentDeliveryTab>;
 
@@ -20,17 +20,17 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
       rate: s.entered ? r.failed / s.entered : null,
     })),
   ]);
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('On-time delivery', t.onTimeRate, (v) => formatRatio(v))}
-      ${tileHtml('Time to pay', t.avgHoursToPay, formatHours, { inverse: true })}
-      ${tileHtml('Time to ship', t.avgHoursToShip, formatHours, { inverse: true })}
-      ${tileHtml('Time to deliver', t.avgHoursToDeliver, formatHours, { inverse: true })}
-      ${tileHtml('Orders placed', t.orders, formatCount)}
-    </div>
-    <div class="grid">
-      ${chartCard('pay-funnel', 'Failure funnel: orders entering each stage and failing there')}
-      ${tableCard(
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('On-time delivery', t.onTimeRate, (v) => formatRatio(v)),
+      tileHtml('Time to pay', t.avgHoursToPay, formatHours, { inverse: true }),
+      tileHtml('Time to ship', t.avgHoursToShip, formatHours, { inverse: true }),
+      tileHtml('Time to deliver', t.avgHoursToDeliver, formatHours, { inverse: true }),
+      tileHtml('Orders placed', t.orders, formatCount),
+    ],
+    cards: [
+      chartCard('pay-funnel', 'Failure funnel: orders entering each stage and failing there'),
+      tableCard(
         'Failures by stage and reason',
         funnelRows,
         [
@@ -41,11 +41,12 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
           { title: 'Rate', value: (r) => formatRatio(r.rate), numeric: true },
         ],
         { id: 'failure-funnel' },
-      )}
-      ${chartCard('pay-method', 'Payment method')}
-      ${chartCard('pay-express', 'Shipping')}
-      ${chartCard('pay-ontime', 'On-time rate and days to deliver, by month of order', { wide: true })}
-    </div>`;
+      ),
+      chartCard('pay-method', 'Payment method'),
+      chartCard('pay-express', 'Shipping'),
+      chartCard('pay-ontime', 'On-time rate and days to deliver, by month of order', { wide: true }),
+    ],
+  });
   const draw = () => {
     drawSeries(
       'pay-funnel',

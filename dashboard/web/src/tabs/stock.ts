@@ -4,7 +4,7 @@ import type { stockTab } from '../../../queries/stock.ts';
 import { COLORS, dataset, drawChart, drawSeries } from '../charts.ts';
 import { formatCount, formatDay, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml, type Column } from '../widgets.ts';
-import { dayLabels, rangeNote, pick, type Of, type Rendered } from './tab.ts';
+import { dayLabels, tabPage, pick, type Of, type Rendered } from './tab.ts';
 
 export type StockData = Of<typeof stockTab>;
 
@@ -36,23 +36,29 @@ export function stock(d: StockData): Rendered {
   const t = d.tiles;
   const low = d.products.filter((p) => p.low);
   const lowest = [...d.products].sort((a, b) => a.available - b.available).slice(0, 20);
-  const html = `${rangeNote(d)}
-    <div class="tiles">
-      ${tileHtml('Products stocked', t.products, formatCount)}
-      ${tileHtml('Units on hand', t.onHand, formatCount)}
-      ${tileHtml('Units available', t.available, formatCount, { note: 'on hand less reserved for paid orders' })}
-      ${tileHtml('Below reorder point', t.lowStock, formatCount, { inverse: true })}
-      ${tileHtml('Open restocks', t.openRestocks, formatCount)}
-      ${tileHtml('Units backordered', t.backordered, formatCount, { inverse: true })}
-      ${tileHtml('Fill rate', t.fillRate, (v) => formatRatio(v), { note: 'demand served from the shelf' })}
-      ${tileHtml('Restock lead time', t.leadTimeDays, days, { inverse: true })}
-    </div>
-    <div class="grid">
-      ${chartCard('stock-moves', 'Stock movements per day (units): reserved, consumed, released, returned, restocked, backordered', { wide: true })}
-      ${chartCard('stock-level', 'Units on hand at the end of each day (all products and locations)')}
-      ${chartCard('stock-restocks', 'Restocked units and backorders per day')}
-      ${chartCard('stock-lowest', 'Available units: the 20 lowest products', { height: 420 })}
-      ${tableCard(
+  const html = tabPage(d, {
+    tiles: [
+      tileHtml('Products stocked', t.products, formatCount),
+      tileHtml('Units on hand', t.onHand, formatCount),
+      tileHtml('Units available', t.available, formatCount, {
+        note: 'on hand less reserved for paid orders',
+      }),
+      tileHtml('Below reorder point', t.lowStock, formatCount, { inverse: true }),
+      tileHtml('Open restocks', t.openRestocks, formatCount),
+      tileHtml('Units backordered', t.backordered, formatCount, { inverse: true }),
+      tileHtml('Fill rate', t.fillRate, (v) => formatRatio(v), { note: 'demand served from the shelf' }),
+      tileHtml('Restock lead time', t.leadTimeDays, days, { inverse: true }),
+    ],
+    cards: [
+      chartCard(
+        'stock-moves',
+        'Stock movements per day (units): reserved, consumed, released, returned, restocked, backordered',
+        { wide: true },
+      ),
+      chartCard('stock-level', 'Units on hand at the end of each day (all products and locations)'),
+      chartCard('stock-restocks', 'Restocked units and backorders per day'),
+      chartCard('stock-lowest', 'Available units: the 20 lowest products', { height: 420 }),
+      tableCard(
         'Low stock: below the reorder point',
         low,
         [
@@ -65,8 +71,8 @@ export function stock(d: StockData): Rendered {
           col.openRestocks,
         ],
         { id: 'stock-low', empty: 'every product is above its reorder point' },
-      )}
-      ${tableCard(
+      ),
+      tableCard(
         'Restocks: open, then ordered in this period',
         d.restocks.rows,
         [
@@ -80,9 +86,9 @@ export function stock(d: StockData): Rendered {
           { title: 'Received', value: (r) => day(r.receivedDay) },
         ],
         { id: 'stock-restock-list', empty: 'no restocks in this period' },
-      )}
-      ${chartCard('stock-price-history', priceTitle(d), { wide: true })}
-      ${tableCard(
+      ),
+      chartCard('stock-price-history', priceTitle(d), { wide: true }),
+      tableCard(
         priceTitle(d),
         d.priceHistory,
         [
@@ -102,8 +108,8 @@ export function stock(d: StockData): Rendered {
           wide: true,
           empty: 'no price changes landed from the shop database',
         },
-      )}
-      ${tableCard(
+      ),
+      tableCard(
         'Stock per product (all locations, now)',
         d.products,
         [
@@ -117,8 +123,9 @@ export function stock(d: StockData): Rendered {
           col.backordered,
         ],
         { id: 'stock-products', wide: true },
-      )}
-    </div>`;
+      ),
+    ],
+  });
   const draw = () => {
     const labels = dayLabels(d.days);
     const series = (key: keyof (typeof d.days)[number]) => d.days.map((x) => x[key] as number);

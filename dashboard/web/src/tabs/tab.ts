@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * What every analysis tab shares: the envelope the API wraps a tab's data in, what a tab renders,
- * the line naming the period shown, and the peso formatting of tiles and chart axes.
+ * the line naming the period shown, the page layout, and the peso formatting of tiles and chart axes.
  */
 import type { RangeWindow } from '../../../range.ts';
 import { pesoTick } from '../charts.ts';
@@ -39,4 +39,14 @@ export function rangeNote(d: Envelope): string {
   return `<p class="subtitle">${d.range.label}: ${formatDay(d.range.from)} – ${formatDay(d.range.to)}${
     d.province ? ` · province ${d.province}` : ''
   }${prev} · Asia/Manila days · amounts in PHP</p>`;
+}
+
+/**
+ * The page of an analysis tab: the range note, an optional introduction, a row of tiles, then the
+ * grid of charts and tables.
+ */
+export function tabPage(d: Envelope, page: { intro?: string; tiles: string[]; cards: string[] }): string {
+  return `${rangeNote(d)}${page.intro ?? ''}
+    <div class="tiles">${page.tiles.join('')}</div>
+    <div class="grid">${page.cards.join('')}</div>`;
 }
