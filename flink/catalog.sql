@@ -13,7 +13,7 @@
 -- Confluent-compatible API (format avro-confluent against /apis/ccompat/v7). The reader schema is
 -- the project's own .avsc (value.avro-confluent.schema): the schema Flink would derive from the
 -- columns has strings where the records carry enums, and Avro refuses to resolve an enum to a string.
--- Enums (payment_method, order_status, failure.stage) read as STRING: their symbols (DELIVERED, ...).
+-- Enums (payment_method, tender, order_status, failure.stage, channel) read as STRING: their symbols (DELIVERED, ...).
 -- Keys are the plain string keys the pipeline writes (format raw). Every table reads from the
 -- earliest offset, read_committed (the processors write in transactions), with an event-time
 -- watermark on the order date. Column names are lower case, as in the .avsc files. The kafka_*
@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS `orders` (
   `failure_reason` STRING,
   `failed_at` TIMESTAMP(3),
   `cart_id` STRING,
+  `channel` STRING,
+  `store_id` STRING,
+  `tender` STRING,
+  `vat_total` DECIMAL(12, 2),
 {{kafka-stream:order_date}}
 ) WITH (
 {{kafka-avro:orders:order_key:split/orders.avsc}}
@@ -85,6 +89,8 @@ CREATE TABLE IF NOT EXISTS `order_items` (
   `quantity` INT,
   `discount_percent` DECIMAL(5, 2),
   `subtotal` DECIMAL(12, 2),
+  `vat_rate` DECIMAL(5, 2),
+  `vat_amount` DECIMAL(12, 2),
 {{kafka-stream:order_date}}
 ) WITH (
 {{kafka-avro:order_items:item_key:split/order_items.avsc}}

@@ -17,11 +17,11 @@ SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CAN
 -- Finished and failed orders in one stream (failure is null on finished orders).
 CREATE TEMPORARY VIEW `landed_orders` AS
   SELECT `order_id`, `order_date`, `customer_info`, `payment_info`, `shipping_info`, `item_info`,
-         `item_variety`, `order_total`, `failure`, `cart_id`
+         `item_variety`, `order_total`, `failure`, `cart_id`, `channel`, `store_id`, `vat_total`
   FROM `finished_orders`
   UNION ALL
   SELECT `order_id`, `order_date`, `customer_info`, `payment_info`, `shipping_info`, `item_info`,
-         `item_variety`, `order_total`, `failure`, `cart_id`
+         `item_variety`, `order_total`, `failure`, `cart_id`, `channel`, `store_id`, `vat_total`
   FROM `failed_orders`;
 
 CREATE TEMPORARY TABLE `orders_out` WITH (
@@ -49,7 +49,8 @@ BEGIN
     `order_key`, `order_id`, `order_date`, `customer_id`, `lgu`, `provincial_code`,
     `payment_status`, `payment_method`, `payment_date`, `shipping_id`, `express_shipping`,
     `order_status`, `shipped_date`, `eta`, `finished_date`, `item_variety`, `order_total`,
-    `failure_stage`, `failure_reason`, `failed_at`, `cart_id`)
+    `failure_stage`, `failure_reason`, `failed_at`, `cart_id`, `channel`, `store_id`, `tender`,
+    `vat_total`)
   SELECT
     o.`order_id`, o.`order_id`, o.`order_date`,
     o.`customer_info`.`customer_id`, o.`customer_info`.`lgu`, o.`customer_info`.`provincial_code`,
@@ -57,7 +58,8 @@ BEGIN
     o.`shipping_info`.`shipping_id`, o.`shipping_info`.`express_shipping`, o.`shipping_info`.`order_status`,
     o.`shipping_info`.`shipped_date`, o.`shipping_info`.`eta`, o.`shipping_info`.`finished_date`,
     o.`item_variety`, o.`order_total`,
-    o.`failure`.`stage`, o.`failure`.`reason`, o.`failure`.`failed_at`, o.`cart_id`
+    o.`failure`.`stage`, o.`failure`.`reason`, o.`failure`.`failed_at`, o.`cart_id`,
+    o.`channel`, o.`store_id`, o.`payment_info`.`tender`, o.`vat_total`
   FROM `landed_orders` AS o;
 
   -- customers: the customer as of each order, keyed by customer_id (the sink upserts it).
@@ -75,12 +77,14 @@ BEGIN
   -- line, key item_id = order_id + '-' + sku. Flink re-keys in the same statement (ksqlDB needs two).
   INSERT INTO `order_items_out` (
     `item_key`, `item_id`, `order_id`, `order_date`, `order_status`, `sku`, `product_name`,
-    `category`, `unit_price`, `quantity`, `discount_percent`, `subtotal`)
+    `category`, `unit_price`, `quantity`, `discount_percent`, `subtotal`, `vat_rate`, `vat_amount`)
   SELECT
     CONCAT(o.`order_id`, '-', CAST(i.`sku` AS STRING)),
     CONCAT(o.`order_id`, '-', CAST(i.`sku` AS STRING)),
     o.`order_id`, o.`order_date`, o.`shipping_info`.`order_status`,
-    i.`sku`, i.`product_name`, i.`category`, i.`unit_price`, i.`quantity`, i.`discount_percent`, i.`subtotal`
+    i.`sku`, i.`product_name`, i.`category`, i.`unit_price`, i.`quantity`, i.`discount_percent`, i.`subtotal`,
+    i.`vat_rate`, i.`vat_amount`
   FROM `landed_orders` AS o
-  CROSS JOIN UNNEST(o.`item_info`) AS i (`sku`, `product_name`, `category`, `unit_price`, `quantity`, `discount_percent`, `subtotal`);
+  CROSS JOIN UNNEST(o.`item_info`) AS i (`sku`, `product_name`, `category`, `unit_price`, `quantity`, `discount_percent`, `subtotal`,
+    `vat_rate`, `vat_amount`);
 END;

@@ -18,18 +18,42 @@ export interface Landed {
   failed: Order[];
 }
 
-/** `count` orders (seeded): three in four finished (delivered), the rest failed at payment. */
+/**
+ * `count` orders (seeded): three in four finished (delivered), the rest failed at payment. A finished
+ * store order is paid at the till, as the payment stage does: a tender, no shipping leg (the default
+ * seed's 40 orders hold one, so the split's tender column carries a value).
+ */
 export function landedOrders(count = 40, seed = 23): Landed {
   const orders = sampleOrders(count, seed);
   const cut = Math.round(count * 0.75);
-  const finished = orders.slice(0, cut).map((o) => ({
-    ...o,
-    shipping_info: {
-      ...o.shipping_info,
-      order_status: 'DELIVERED' as const,
-      finished_date: o.order_date + 86_400_000,
-    },
-  }));
+  const finished = orders.slice(0, cut).map((o): Order => {
+    if (o.channel === 'store')
+      return {
+        ...o,
+        payment_info: {
+          payment_status: true,
+          payment_method: null,
+          payment_date: o.order_date,
+          tender: 'CASH',
+        },
+        shipping_info: {
+          ...o.shipping_info,
+          express_shipping: false,
+          order_status: 'DELIVERED',
+          shipped_date: null,
+          eta: null,
+          finished_date: o.order_date,
+        },
+      };
+    return {
+      ...o,
+      shipping_info: {
+        ...o.shipping_info,
+        order_status: 'DELIVERED' as const,
+        finished_date: o.order_date + 86_400_000,
+      },
+    };
+  });
   const failed = orders.slice(cut).map((o) => ({
     ...o,
     shipping_info: {

@@ -135,7 +135,19 @@ export function ksqlSplitGroups(
       sources.add(identifier(m[1]!));
   }
   const groups: { query: string; group: string; exact: boolean }[] = [];
+  const add = (g: { query: string; group: string; exact: boolean }) => {
+    // Two INSERT INTO queries share the pattern INSERTQUERY_<n>: one entry stands for both.
+    if (!groups.some((e) => e.group === g.group && e.exact === g.exact)) groups.push(g);
+  };
   for (const st of statements) {
+    const dropped = /^DROP\s+(STREAM|TABLE)\s+(?:IF\s+EXISTS\s+)?(`[^`]+`|\w+)/i.exec(st);
+    if (dropped) {
+      // DROP ends the query that writes the stream (CREATE ... AS SELECT), so its group goes too.
+      const id = `${dropped[1]!.toUpperCase() === 'TABLE' ? 'CTAS' : 'CSAS'}_${identifier(dropped[2]!).toUpperCase()}_`;
+      const at = groups.findIndex((g) => !g.exact && g.group === prefix + id);
+      if (at >= 0) groups.splice(at, 1);
+      continue;
+    }
     const from = /\bFROM\s+(`[^`]+`|\w+)/i.exec(st)?.[1];
     if (!from || !sources.has(identifier(from))) continue;
     const queryId = /QUERY_ID\s*=\s*'([^']+)'/i.exec(st)?.[1];
@@ -143,13 +155,12 @@ export function ksqlSplitGroups(
       /^CREATE\s+(?:OR\s+REPLACE\s+)?(STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?(`[^`]+`|\w+)[\s\S]*\bAS\s+SELECT\b/i.exec(
         st,
       );
-    if (queryId)
-      groups.push({ query: queryId.toUpperCase(), group: prefix + queryId.toUpperCase(), exact: true });
+    if (queryId) add({ query: queryId.toUpperCase(), group: prefix + queryId.toUpperCase(), exact: true });
     else if (create) {
       const id = `${create[1]!.toUpperCase() === 'TABLE' ? 'CTAS' : 'CSAS'}_${create[2]!.replaceAll('`', '').toUpperCase()}_`;
-      groups.push({ query: `${id}<n>`, group: prefix + id, exact: false });
+      add({ query: `${id}<n>`, group: prefix + id, exact: false });
     } else if (/^INSERT\s+INTO\b/i.test(st))
-      groups.push({ query: 'INSERTQUERY_<n>', group: `${prefix}INSERTQUERY_`, exact: false });
+      add({ query: 'INSERTQUERY_<n>', group: `${prefix}INSERTQUERY_`, exact: false });
   }
   return groups;
 }

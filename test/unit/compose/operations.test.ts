@@ -239,6 +239,12 @@ describe('the live view under compose', () => {
         exact: false,
       },
       { query: 'INSERTQUERY_<n>', group: '_confluent-ksql-orderflow_ksql_query_INSERTQUERY_', exact: false },
+      // V000006's landed stream over the same topics (its INSERT INTO shares INSERTQUERY_<n>).
+      {
+        query: 'CSAS_LANDED_ORDERS_040_<n>',
+        group: '_confluent-ksql-orderflow_ksql_query_CSAS_LANDED_ORDERS_040_',
+        exact: false,
+      },
     ]);
     expect(
       ksqlSplitGroups(
@@ -269,6 +275,7 @@ describe('the live view under compose', () => {
     // Another ksql.service.id moves the groups.
     const otherService = copy();
     env(otherService, 'ksqldb-server').KSQL_KSQL_SERVICE_ID = 'other_';
-    expect(splitGroupProblems(otherService, migrations)).toHaveLength(4);
+    // Three split queries missed (two landed streams and the INSERTs), two patterns that match none.
+    expect(splitGroupProblems(otherService, migrations)).toHaveLength(5);
   });
 });

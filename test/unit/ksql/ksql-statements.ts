@@ -1,8 +1,9 @@
 /**
  * A small reader for the ksqlDB statements in ksql/migrations, just large enough for the statements
  * orderflow writes: SET, CREATE STREAM over a topic, CREATE STREAM ... AS SELECT (column lists with
- * aliases, struct dereference `->`, AS_VALUE, CONCAT, CAST(... AS STRING), EXPLODE, PARTITION BY)
- * and INSERT INTO ... SELECT *. Unquoted identifiers are upper-cased, as ksqlDB does, while
+ * aliases, struct dereference `->`, AS_VALUE, CONCAT, CAST(... AS STRING), EXPLODE, PARTITION BY),
+ * INSERT INTO ... SELECT * and DROP STREAM (refused, as ksqlDB does, while another stream reads the
+ * stream or an INSERT INTO writes it). Unquoted identifiers are upper-cased, as ksqlDB does, while
  * backticked identifiers keep their case. ksql-evaluation.ts runs what this reads; tests use both
  * to hold the statements against the Avro schemas and the splitter.
  */
@@ -238,9 +239,33 @@ export function readMigrations(dir: string): { files: string[]; streams: Map<str
         target.insertedFrom.push(unquote(insert[2]!).name);
         continue;
       }
+      const drop = new RegExp(String.raw`^DROP STREAM (IF EXISTS )?(${IDENT})$`, 'i').exec(stmt);
+      if (drop) {
+        // As ksqlDB: the query writing the stream ends with it (its topic stays), but a stream that
+        // other streams read, or that an INSERT INTO writes, cannot be dropped.
+        const name = unquote(drop[2]!).name;
+        const target = streams.get(name);
+        if (!target) {
+          if (drop[1]) continue;
+          throw new Error(`${file}: DROP STREAM of unknown stream ${name}`);
+        }
+        const readers = [...streams.values()].filter(
+          (s) => s.kind === 'derived' && (s.from === name || s.insertedFrom.includes(name)),
+        );
+        if (readers.length > 0)
+          throw new Error(`${file}: cannot drop ${name}: read by ${readers.map((s) => s.name).join(', ')}`);
+        if (target.kind === 'derived' && target.insertedFrom.length > 0)
+          throw new Error(`${file}: cannot drop ${name}: an INSERT INTO query writes into it`);
+        streams.delete(name);
+        continue;
+      }
       const create = new RegExp(String.raw`^CREATE STREAM (?:IF NOT EXISTS )?(${IDENT}) ?`, 'i').exec(stmt);
       if (!create) throw new Error(`${file}: unsupported statement: ${stmt}`);
       const name = unquote(create[1]!).name;
+      // ksqlDB skips CREATE ... IF NOT EXISTS of a stream that exists (and fails one without it):
+      // a later migration that means to redefine a stream has to drop it first.
+      if (streams.has(name))
+        throw new Error(`${file}: stream ${name} exists already, so ksqlDB would not create it again`);
       let rest = stmt.slice(create[0].length);
       let keyColumn: string | null = null;
       if (rest.startsWith('(')) {

@@ -164,3 +164,33 @@ export const returned: Order = {
 /** Orders as they sit on finished_orders and failed_orders. */
 export const finishedOrders: Order[] = [delivered];
 export const failedOrders: Order[] = [timedOut, cancelledAtShipping, returned];
+
+/**
+ * A till sale at the Cebu store (schema 0.4.0): paid by tender at the till and finished as it is
+ * placed (no shipping leg), VAT-inclusive prices at 12% (vat_amount = round(subtotal x 12 / 112, 2)).
+ */
+export const tillSale: Order = {
+  order_id: '01JXQBBBBBBBBBBBBBBBBBBBBB',
+  order_date: T0 + 3 * HOUR,
+  customer_info: customer,
+  payment_info: { payment_status: true, payment_method: null, payment_date: T0 + 3 * HOUR, tender: 'CASH' },
+  shipping_info: {
+    shipping_id: 'SHP-5T0RE1',
+    express_shipping: false,
+    order_status: 'DELIVERED',
+    shipped_date: null,
+    eta: null,
+    finished_date: T0 + 3 * HOUR,
+  },
+  item_info: [
+    { ...lines[0]!, vat_rate: '12.00', vat_amount: '84.00' },
+    { ...lines[1]!, vat_rate: '12.00', vat_amount: '160.66' },
+  ],
+  item_variety: 2,
+  order_total: '2283.50',
+  failure: null,
+  cart_id: null,
+  channel: 'store',
+  store_id: 'ST-CEB-01',
+  vat_total: '244.66',
+};
