@@ -17,6 +17,7 @@ import { ordersTab } from './queries/orders.ts';
 import { paymentDeliveryTab } from './queries/payment-delivery.ts';
 import { revenueTab } from './queries/revenue.ts';
 import { NO_STOCK_MESSAGE, hasStock, stockTab } from './queries/stock.ts';
+import { storesTab } from './queries/stores.ts';
 import { supportTab } from './queries/support.ts';
 import {
   RANGE_LABELS,
@@ -53,7 +54,7 @@ interface TabQuery {
 
 type TabHandler = (db: Db, span: DataSpan, range: RangeWindow, province: string | null) => Promise<object>;
 
-/** The analysis tabs (six of the reference, then support, stock and the storefront funnel): name in the URL, whether a province filter applies, and the query. */
+/** The analysis tabs (six of the reference, then support, stock, the storefront funnel and the stores): name in the URL, whether a province filter applies, and the query. */
 export const TABS: Record<string, { title: string; province: boolean; run: TabHandler }> = {
   revenue: { title: 'Revenue & profit', province: true, run: revenueTab },
   orders: { title: 'Orders', province: true, run: ordersTab },
@@ -78,6 +79,7 @@ export const TABS: Record<string, { title: string; province: boolean; run: TabHa
     run: async (db, _s, r) =>
       (await hasCarts(db)) ? funnelTab(db, r) : { empty: true, message: NO_CARTS_MESSAGE },
   },
+  stores: { title: 'Stores', province: false, run: (db, _s, r) => storesTab(db, r) },
 };
 
 /**

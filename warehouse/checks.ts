@@ -121,8 +121,8 @@ export const ASSERTIONS: Assertion[] = [
   ),
   rule(
     'eta after payment',
-    'eta > payment_date',
-    'eta <= payment_date or (payment_date is not null and eta is null)',
+    'eta > payment_date (an online order; a store order has no eta)',
+    `eta <= payment_date or (payment_date is not null and eta is null and channel is distinct from 'store')`,
   ),
   rule(
     'subtotal rule',
@@ -169,14 +169,15 @@ export const ASSERTIONS: Assertion[] = [
   ),
   rule(
     'status agrees with dates',
-    'Delivered has shipped and finished dates; Timed Out has no payment; Cancelled/Returned are finished; paid orders have a method and a date',
+    'Delivered has shipped (online) and finished dates; Timed Out has no payment; Cancelled/Returned are finished; paid online orders have a method and a date (store orders: "store orders are paid at the till")',
     `order_status not in ('PROCESSING', 'SHIPPED', 'DELIVERED', 'TIMED_OUT', 'CANCELLED', 'RETURNED')
-     or (order_status = 'DELIVERED' and (shipped_date is null or finished_date is null or payment_date is null))
+     or (order_status = 'DELIVERED' and (finished_date is null or payment_date is null))
+     or (order_status = 'DELIVERED' and shipped_date is null and channel is distinct from 'store')
      or (order_status = 'TIMED_OUT' and (payment_date is not null or payment_status or finished_date is null))
      or (order_status in ('CANCELLED', 'RETURNED') and (payment_date is null or finished_date is null))
      or (order_status = 'RETURNED' and shipped_date is null)
      or (payment_status is distinct from (payment_date is not null))
-     or ((payment_date is null) <> (payment_method is null))`,
+     or ((payment_date is null) <> (payment_method is null) and channel is distinct from 'store')`,
   ),
   rule(
     'failed orders carry a failure',
@@ -195,14 +196,17 @@ export const ASSERTIONS: Assertion[] = [
 
   // Storefront carts (issue 15; warehouse 019): checked only once carts have landed at all, so a
   // warehouse fed the orders alone (older pipelines, tests without the cart sink) is not flagged.
-  // Orders placed through the order API carry no cart_id; a channel column (online | store) would
-  // let this say "every online order" without that exception.
+  // Since schema 0.4.0 an order says its channel: an online order (channel 'online'; null before
+  // 0.4.0, when not every order had a cart) must name one, except the order API's (ids API-...),
+  // which are placed without a cart; a store order has none ("store orders are never shipped").
   rule(
     'every online order has a cart',
-    "an order with a cart_id (the generator's online orders) has that cart landed, checked out into that order by the order's customer; an abandoned cart never becomes an order",
-    `o.cart_id is not null and exists (select 1 from dim_cart)
-     and not exists (select 1 from dim_cart c where c.cart_id = o.cart_id and c.order_id = o.order_id
-                     and c.checked_out_at is not null and c.customer_id is not distinct from o.customer_id)`,
+    "every online order landed since schema 0.4.0 names a cart (the order API's, API-..., excepted), and an order with a cart_id has that cart landed, checked out into that order by the order's customer; an abandoned cart never becomes an order",
+    `exists (select 1 from dim_cart)
+     and ((o.cart_id is not null
+           and not exists (select 1 from dim_cart c where c.cart_id = o.cart_id and c.order_id = o.order_id
+                           and c.checked_out_at is not null and c.customer_id is not distinct from o.customer_id))
+          or (o.cart_id is null and o.channel = 'online' and o.order_id not like 'API-%'))`,
     'orders o',
   ),
   rule(
@@ -224,6 +228,73 @@ export const ASSERTIONS: Assertion[] = [
     description: 'no two carts were checked out into the same order',
     sql: `select coalesce(sum(n - 1), 0) as offending
             from (select count(*) as n from dim_cart where order_id is not null group by order_id having count(*) > 1) d`,
+  },
+
+  // Channels and VAT (schema 0.4.0, warehouse 022/023). Orders landed before 0.4.0 have no channel
+  // (online) and no VAT fields; from 0.4.0 on both are always set.
+  rule(
+    'orders.channel known',
+    "channel is null (before schema 0.4.0, online), 'online' or 'store'",
+    `channel is not null and channel not in ('online', 'store')`,
+  ),
+  rule(
+    'store orders name a known store',
+    'a store order has a store_id of the stores reference table (reference/stores.ts; an unknown one is flagged only once stores are loaded)',
+    `o.channel = 'store' and (o.store_id is null
+       or (exists (select 1 from stores) and not exists (select 1 from stores s where s.store_id = o.store_id)))`,
+    'orders o',
+  ),
+  rule(
+    'store orders are never shipped',
+    'a store order has no shipped_date, no eta, no cart and no express shipping',
+    `channel = 'store' and (shipped_date is not null or eta is not null or cart_id is not null or express_shipping)`,
+  ),
+  rule(
+    'store orders are paid at the till',
+    'a store order is paid by a tender (CASH, DEBIT_CARD, CREDIT_CARD, DIGITAL_WALLET; no online payment method) and delivered when paid (finished_date = payment_date)',
+    `channel = 'store' and (tender is null or tender not in ('CASH', 'DEBIT_CARD', 'CREDIT_CARD', 'DIGITAL_WALLET')
+       or payment_method is not null or not payment_status or payment_date is null
+       or order_status <> 'DELIVERED' or finished_date is distinct from payment_date or failure_stage is not null)`,
+  ),
+  rule(
+    'online orders have no store',
+    'an online order (or one landed before schema 0.4.0) has no store_id and no tender',
+    `channel is distinct from 'store' and (store_id is not null or tender is not null)`,
+  ),
+  rule(
+    'order vat_total = sum(vat_amount)',
+    "an order's vat_total is the sum of its lines' vat_amount (both null before schema 0.4.0; set on every order since)",
+    `(channel is not null and vat_total is null)
+     or vat_total is distinct from (select sum(i.vat_amount) from order_items i where i.order_id = orders.order_id)`,
+  ),
+  rule(
+    'line VAT rule',
+    "a line's vat_amount is the VAT its VAT-inclusive subtotal holds: round(subtotal x vat_rate / (100 + vat_rate), 2); rate and amount are both set (0.4.0) or both null",
+    `(vat_rate is null) <> (vat_amount is null)
+     or vat_amount <> round(subtotal * vat_rate / (100 + vat_rate), 2)
+     or (vat_rate is null and exists (select 1 from orders o where o.order_id = i.order_id and o.channel is not null))`,
+    'order_items i',
+  ),
+  {
+    name: 'line VAT rate = rate in force',
+    description:
+      "a line's vat_rate is the rate in force (vat_rules, from reference/vat.ts) on its order's local day for its category where the sale is made (the store's province at a till, the delivery province online); skipped while vat_rules is empty",
+    sql: `with lines as (
+            select i.vat_rate, i.category, (i.order_date at time zone 'Asia/Manila')::date as day,
+                   case when o.channel = 'store' then s.provincial_code else o.provincial_code end as province
+              from order_items i
+              join orders o on o.order_id = i.order_id
+              left join stores s on s.store_id = o.store_id
+             where i.vat_rate is not null and exists (select 1 from vat_rules)
+          ), rates as (
+            select province, category, day, vat_rate_in_force(province, category, day) as rate
+              from (select distinct province, category, day from lines) d
+          )
+          select count(*) as offending
+            from lines l
+            left join rates r on r.province is not distinct from l.province and r.category is not distinct from l.category
+                             and r.day = l.day
+           where r.rate is distinct from l.vat_rate`,
   },
 
   // Customer support (support/loader.ts): the tickets of the daily reports

@@ -6,7 +6,13 @@ import { addSettingFlags, loadCommandSettings } from '../common/setting-flags.ts
 import { formatResults, runChecks } from './check.ts';
 import { connectWarehouse } from '../common/database.ts';
 import { assertMigrated, migrate } from './migrate.ts';
-import { readGeneratorReferenceData, upsertLocations, upsertProducts } from './reference-data.ts';
+import {
+  readGeneratorReferenceData,
+  replaceVatRules,
+  upsertLocations,
+  upsertProducts,
+  upsertStores,
+} from './reference-data.ts';
 import { refreshWarehouse } from './refresh.ts';
 import { warehouseSettings } from './settings.ts';
 
@@ -43,9 +49,9 @@ export function register(program: Command): void {
     warehouse
       .command('migrate')
       .description(
-        'Create or upgrade the warehouse schema (landing tables, dimensions, facts, metric views), then load the products and locations reference tables',
+        'Create or upgrade the warehouse schema (landing tables, dimensions, facts, metric views), then load the reference tables (products, locations, stores, VAT rules)',
       )
-      .option('--no-reference-data', 'skip loading products and locations from the generator'),
+      .option('--no-reference-data', 'skip loading the reference tables from the generator'),
   ).action(async (options: { referenceData: boolean }, command: Command) => {
     const settings = settingsFrom(command);
     const log = createLogger('warehouse');
@@ -56,13 +62,15 @@ export function register(program: Command): void {
       }, ${result.alreadyApplied} already applied`,
     );
     if (!options.referenceData) return;
-    const { products, locations } = await readGeneratorReferenceData();
+    const { products, locations, stores, vatRules } = await readGeneratorReferenceData();
     const client = await connectWarehouse(settings.databaseUrl, settings.schema);
     try {
       const changedProducts = await upsertProducts(client, products);
       const changedLocations = await upsertLocations(client, locations);
+      const changedStores = await upsertStores(client, stores);
+      const changedRules = await replaceVatRules(client, vatRules);
       console.log(
-        `reference data: ${products.length} products (${changedProducts} changed), ${locations.length} locations (${changedLocations} changed)`,
+        `reference data: ${products.length} products (${changedProducts} changed), ${locations.length} locations (${changedLocations} changed), ${stores.length} stores (${changedStores} changed), ${vatRules.length} VAT rules (${changedRules} changed)`,
       );
     } finally {
       await client.end();

@@ -1,11 +1,15 @@
 import type pg from 'pg';
 import { PRODUCTS } from '../reference/catalogue.ts';
 import { LOCATIONS } from '../reference/locations.ts';
+import { STORES } from '../reference/stores.ts';
+import { VAT_RULES } from '../reference/vat.ts';
 
 /**
- * The products and locations reference tables, loaded from the catalogue and location list the
- * generator draws from (reference/), so the warehouse and the generator can never disagree. Upserts: loading twice
- * changes nothing; a changed price or cost overwrites the row.
+ * The reference tables (products, locations, stores, the VAT rate table), loaded from the catalogue,
+ * location list, stores and tax rules the generator draws from (reference/), so the warehouse and the
+ * generator can never disagree. Upserts: loading twice changes nothing; a changed price or cost
+ * overwrites the row. The VAT table is replaced as a whole (a rule gone from reference/vat.ts would
+ * otherwise still decide rates).
  */
 
 export interface ProductRow {
@@ -23,12 +27,35 @@ export interface LocationRow {
   tier: string;
 }
 
-/** The generator's catalogue and locations (async so callers need not change if they ever move to I/O). */
+export interface StoreRow {
+  store_id: string;
+  name: string;
+  street_address: string;
+  lgu: string;
+  provincial_code: string;
+  opens_hour: number;
+  closes_hour: number;
+  weight: number;
+}
+
+export interface VatRuleRow {
+  /** First local day (YYYY-MM-DD) in force. */
+  from: string;
+  provincial_code: string;
+  category: string;
+  /** Percent, two decimals ("12.00"). */
+  rate: string;
+  source: string;
+}
+
+/** The generator's reference data (async so callers need not change if they ever move to I/O). */
 export async function readGeneratorReferenceData(): Promise<{
   products: readonly ProductRow[];
   locations: readonly LocationRow[];
+  stores: readonly StoreRow[];
+  vatRules: readonly VatRuleRow[];
 }> {
-  return Promise.resolve({ products: PRODUCTS, locations: LOCATIONS });
+  return Promise.resolve({ products: PRODUCTS, locations: LOCATIONS, stores: STORES, vatRules: VAT_RULES });
 }
 
 export async function upsertProducts(client: pg.Client, products: readonly ProductRow[]): Promise<number> {
@@ -62,4 +89,58 @@ export async function upsertLocations(client: pg.Client, locations: readonly Loc
     [locations.map((l) => l.lgu), locations.map((l) => l.provincial_code), locations.map((l) => l.tier)],
   );
   return result.rowCount ?? 0;
+}
+
+export async function upsertStores(client: pg.Client, stores: readonly StoreRow[]): Promise<number> {
+  if (stores.length === 0) return 0;
+  const result = await client.query(
+    `insert into stores (store_id, name, street_address, lgu, provincial_code, opens_hour, closes_hour, weight)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::numeric[])
+     on conflict (store_id) do update
+        set name = excluded.name, street_address = excluded.street_address, lgu = excluded.lgu,
+            provincial_code = excluded.provincial_code, opens_hour = excluded.opens_hour,
+            closes_hour = excluded.closes_hour, weight = excluded.weight
+      where (stores.name, stores.street_address, stores.lgu, stores.provincial_code, stores.opens_hour,
+             stores.closes_hour, stores.weight)
+            is distinct from (excluded.name, excluded.street_address, excluded.lgu, excluded.provincial_code,
+                              excluded.opens_hour, excluded.closes_hour, excluded.weight)`,
+    [
+      stores.map((s) => s.store_id),
+      stores.map((s) => s.name),
+      stores.map((s) => s.street_address),
+      stores.map((s) => s.lgu),
+      stores.map((s) => s.provincial_code),
+      stores.map((s) => s.opens_hour),
+      stores.map((s) => s.closes_hour),
+      stores.map((s) => s.weight),
+    ],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Make vat_rules the rules given: upsert each, delete any other; returns the rows changed. */
+export async function replaceVatRules(client: pg.Client, rules: readonly VatRuleRow[]): Promise<number> {
+  const columns = [
+    rules.map((r) => r.from),
+    rules.map((r) => r.provincial_code),
+    rules.map((r) => r.category),
+    rules.map((r) => r.rate),
+    rules.map((r) => r.source),
+  ];
+  const removed = await client.query(
+    `delete from vat_rules v
+      where (v.effective_from, v.provincial_code, v.category) not in (
+        select * from unnest($1::date[], $2::text[], $3::text[]))`,
+    columns.slice(0, 3),
+  );
+  if (rules.length === 0) return removed.rowCount ?? 0;
+  const upserted = await client.query(
+    `insert into vat_rules (effective_from, provincial_code, category, rate, source)
+     select * from unnest($1::date[], $2::text[], $3::text[], $4::numeric[], $5::text[])
+     on conflict (effective_from, provincial_code, category) do update
+        set rate = excluded.rate, source = excluded.source
+      where (vat_rules.rate, vat_rules.source) is distinct from (excluded.rate, excluded.source)`,
+    columns,
+  );
+  return (removed.rowCount ?? 0) + (upserted.rowCount ?? 0);
 }

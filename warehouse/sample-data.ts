@@ -1,15 +1,23 @@
 import { fromCents, subtotalCents } from '../common/money.ts';
+import { isOpen, STORES, type Store } from '../reference/stores.ts';
+import { includedVatCents, VAT_RULES, VatTable } from '../reference/vat.ts';
 import type { Customers, OrderItems, Orders } from '../schemas/types.generated.ts';
-import type { LocationRow, ProductRow } from './reference-data.ts';
+import type { LocationRow, ProductRow, StoreRow, VatRuleRow } from './reference-data.ts';
 
 /**
  * A seeded, self-consistent set of landing rows (what the sink would write) for tests and for
  * measuring the views. Not the product's generator: a small stand-in that obeys the lifecycle
  * invariants, has repeat customers who move, failures at every stage, and baskets with structure.
+ * Every row is of schema 0.4.0: a channel, and VAT on every line at the rate in force
+ * (reference/vat.ts) where the sale is made. With `storeShare` > 0, that share of the orders placed
+ * while a store is open are sales at a till (reference/stores.ts): paid with a tender, delivered at
+ * once, never shipped.
  */
 export interface SampleData {
   products: readonly ProductRow[];
   locations: readonly LocationRow[];
+  stores: readonly StoreRow[];
+  vatRules: readonly VatRuleRow[];
   orders: Orders[];
   items: OrderItems[];
   /** One row per order, in the order the sink would deliver them (finish time, not order time). */
@@ -27,7 +35,22 @@ export interface SampleOptions {
   moveRate?: number;
   products?: readonly ProductRow[];
   locations?: readonly LocationRow[];
+  /**
+   * Share (0-1) of the orders placed while at least one store is open that are store orders (default
+   * 0: every order online). Drawn from a stream of its own, so the online orders' other fields are
+   * those of a sample without stores.
+   */
+  storeShare?: number;
 }
+
+/** The payment stage's tender mix at the till (docs/design.md): cumulative shares. */
+const TENDERS: readonly (readonly [number, string])[] = [
+  [0.46, 'CASH'],
+  [0.6, 'DEBIT_CARD'],
+  [0.72, 'CREDIT_CARD'],
+  [1, 'DIGITAL_WALLET'],
+];
+const MANILA_OFFSET = 8 * 3_600_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -74,6 +97,10 @@ export function sampleData(options: SampleOptions): SampleData {
   const products = options.products ?? SAMPLE_PRODUCTS;
   const locations = options.locations ?? SAMPLE_LOCATIONS;
   const moveRate = options.moveRate ?? 0.15;
+  const storeShare = options.storeShare ?? 0;
+  // The channel's own stream: three draws per order whatever the outcome.
+  const till = rng(options.seed ^ 0x57015);
+  const vat = new VatTable(VAT_RULES);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
@@ -116,6 +143,14 @@ export function sampleData(options: SampleOptions): SampleData {
     }
     seen.add(person.id);
 
+    const local = orderDate + MANILA_OFFSET;
+    const [isStore, storeDraw, tenderDraw] = [till() < storeShare, till(), till()];
+    const open = STORES.filter((st) => isOpen(st, new Date(local).getUTCHours()));
+    const store: Store | null = isStore && open.length > 0 ? weighted(open, storeDraw) : null;
+    const saleProvince = store?.provincial_code ?? person.location.provincial_code;
+    const saleDay = new Date(local).toISOString().slice(0, 10);
+    let vatCents = 0;
+
     // Basket: 1-4 distinct SKUs; SKU pairs (k, k+1) travel together half the time.
     const skus = new Set<number>();
     const first = pick(products).sku;
@@ -136,6 +171,9 @@ export function sampleData(options: SampleOptions): SampleData {
       const discount = subtotalCents(priceCents, quantity, drawn) < costCents * quantity ? 0 : drawn;
       const sub = subtotalCents(priceCents, quantity, discount);
       totalCents += sub;
+      const rate = vat.rateHundredths(saleProvince, p.category, saleDay);
+      const lineVat = includedVatCents(sub, rate);
+      vatCents += lineVat;
       lines.push({
         item_id: `${orderId}-${sku}`,
         order_id: orderId,
@@ -148,8 +186,8 @@ export function sampleData(options: SampleOptions): SampleData {
         quantity,
         discount_percent: fromCents(discount),
         subtotal: fromCents(sub),
-        vat_rate: null,
-        vat_amount: null,
+        vat_rate: fromCents(rate),
+        vat_amount: fromCents(lineVat),
       });
     }
 
@@ -175,10 +213,10 @@ export function sampleData(options: SampleOptions): SampleData {
       failure_reason: null,
       failed_at: null,
       cart_id: null,
-      channel: null,
+      channel: 'online',
       store_id: null,
       tender: null,
-      vat_total: null,
+      vat_total: fromCents(vatCents),
     };
     const fail = (stage: string, reason: string, status: string, at: number) => {
       order.order_status = status;
@@ -215,6 +253,25 @@ export function sampleData(options: SampleOptions): SampleData {
         }
       }
     }
+    if (store !== null) {
+      // A sale at the till (the payment stage's store rule): paid as placed, handed over there.
+      Object.assign(order, {
+        channel: 'store',
+        store_id: store.store_id,
+        tender: TENDERS.find(([upTo]) => tenderDraw < upTo)![1],
+        payment_status: true,
+        payment_method: null,
+        payment_date: orderDate,
+        express_shipping: false,
+        order_status: 'DELIVERED',
+        shipped_date: null,
+        eta: null,
+        finished_date: orderDate,
+        failure_stage: null,
+        failure_reason: null,
+        failed_at: null,
+      });
+    }
     for (const line of lines) line.order_status = order.order_status;
     orders.push(order);
     items.push(...lines);
@@ -238,8 +295,21 @@ export function sampleData(options: SampleOptions): SampleData {
   return {
     products,
     locations,
+    stores: STORES,
+    vatRules: VAT_RULES,
     orders,
     items,
     customers: customers.sort((a, b) => a.deliveredAt - b.deliveredAt).map((c) => c.row),
   };
+}
+
+/** The store that `draw` (0-1) falls on, by the stores' weights. */
+function weighted(stores: readonly Store[], draw: number): Store {
+  const total = stores.reduce((sum, st) => sum + st.weight, 0);
+  let at = draw * total;
+  for (const st of stores) {
+    at -= st.weight;
+    if (at < 0) return st;
+  }
+  return stores[stores.length - 1]!;
 }

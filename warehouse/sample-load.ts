@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { Customers, OrderItems, Orders } from '../schemas/types.generated.ts';
-import { upsertLocations, upsertProducts, type ProductRow } from './reference-data.ts';
+import {
+  replaceVatRules,
+  upsertLocations,
+  upsertProducts,
+  upsertStores,
+  type ProductRow,
+} from './reference-data.ts';
 import type { SampleData } from './sample-data.ts';
 
 /**
@@ -16,6 +22,8 @@ export async function loadSample(
 ): Promise<void> {
   await upsertProducts(client, data.products);
   await upsertLocations(client, data.locations);
+  await upsertStores(client, data.stores);
+  await replaceVatRules(client, data.vatRules);
   if (options.shopCatalogue !== false) {
     const first = data.orders.reduce((t, o) => Math.min(t, o.order_date ?? t), Date.now());
     await landShopCatalogue(client, data.products, first);

@@ -82,7 +82,7 @@ describe('dashboard in Chromium', () => {
   beforeAll(async () => {
     requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
-    seeded = await seededWarehouse('browser', { orders: 4000, carts: true });
+    seeded = await seededWarehouse('browser', { orders: 4000, carts: true, storeShare: 0.1 });
     empty = await seededWarehouse('browser_empty', { orders: 0 });
 
     // Real topics with a few generated orders on unpaid_orders, for the live tab.

@@ -56,6 +56,7 @@ const RENDERERS: Record<string, Renderer> = {
   support: tabs.support,
   stock: tabs.stock,
   funnel: tabs.funnel,
+  stores: tabs.stores,
 };
 
 const view = document.getElementById('view')!;

@@ -4,7 +4,8 @@
  * trigger) builds dim_cart and dead-letters what does not fit. Deterministic (hashes of the order
  * ids), shaped like the generator's carts (simulation/model/carts.ts) without depending on it:
  *
- * - every order is the checkout of a cart created 5-44 minutes before it, holding the order's lines
+ * - every online order (a till sale has no cart) is the checkout of a cart created 5-44 minutes
+ *   before it, holding the order's lines
  *   (CREATE_CART with the first, ADD_TO_CART for the others), one order in 10 with a further product
  *   added and removed again, then CHECKOUT into the order; the order carries the cart's id;
  * - before each order, 2 or 3 carts (mean 2.33: about 70% of carts abandoned) of 1 or 2 products,
@@ -16,7 +17,8 @@
 export const SEED_CARTS_SQL = `
   create temporary table seeded_cart_steps on commit drop as
   with o as (
-    select order_id, order_date, customer_id, abs(hashtext(order_id)) as h from orders where order_date is not null
+    select order_id, order_date, customer_id, abs(hashtext(order_id)) as h from orders
+     where order_date is not null and channel is distinct from 'store'
   ), lines as (
     select i.order_id, i.sku, i.quantity, (row_number() over (partition by i.order_id order by i.sku) - 1)::int as k
       from order_items i join o using (order_id)
@@ -67,7 +69,7 @@ export const SEED_CARTS_SQL = `
     from seeded_cart_steps
    order by cart_id, seq;
 
-  update orders set cart_id = 'CART-' || order_id where order_date is not null;
+  update orders set cart_id = 'CART-' || order_id where order_date is not null and channel is distinct from 'store';
 
   insert into cart_events (cart_id, seq, event_type, event_time, sku, quantity, view_count)
   select c.cart_id, c.events, 'ADD_TO_CART', c.checked_out_at + interval '5 minutes', 7, 1, 2

@@ -23,11 +23,14 @@ export interface SeededWarehouse {
 /**
  * A throw-away, migrated warehouse schema; with `orders` > 0 it holds seeded landing rows (the
  * warehouse's sample data over the generator's real catalogue and 99 locations) spanning `days`,
- * and with `carts` the storefront carts those orders checked out (seeded-carts.ts).
+ * with `storeShare` that share of the orders placed in opening hours sold at a store's till, and
+ * with `carts` the storefront carts the online orders checked out (seeded-carts.ts).
  */
 export async function seededWarehouse(
   label: string,
-  options: { orders: number; days?: number; seed?: number; carts?: boolean } = { orders: 3000 },
+  options: { orders: number; days?: number; seed?: number; carts?: boolean; storeShare?: number } = {
+    orders: 3000,
+  },
 ): Promise<SeededWarehouse> {
   const schema = `dash_${label}_${randomBytes(4).toString('hex')}`;
   await migrate(databaseUrl, schema);
@@ -41,6 +44,7 @@ export async function seededWarehouse(
       start: Date.UTC(2024, 10, 1, 3),
       days: options.days ?? 730,
       customers: Math.round(options.orders / 3),
+      ...(options.storeShare ? { storeShare: options.storeShare } : {}),
       ...(reference.products ? { products: reference.products } : {}),
       ...(reference.locations ? { locations: reference.locations } : {}),
     });

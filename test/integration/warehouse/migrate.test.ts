@@ -41,9 +41,12 @@ describe('warehouse migrate', () => {
       expect(typeOf('order_items', 'discount_percent')).toBe('numeric');
       expect(typeOf('customers', 'as_of')).toBe('timestamp with time zone');
       expect(typeOf('orders', 'cart_id')).toBe('text'); // schema 0.2.0, migration 016
-      expect(cols.rows.filter((r) => r.table_name === 'orders')).toHaveLength(20);
+      expect(typeOf('orders', 'vat_total')).toBe('numeric'); // schema 0.4.0, migration 022
+      expect(typeOf('order_items', 'vat_rate')).toBe('numeric');
+      // 0.4.0 adds channel, store_id, tender and vat_total to orders, vat_rate and vat_amount to lines.
+      expect(cols.rows.filter((r) => r.table_name === 'orders')).toHaveLength(24);
       expect(cols.rows.filter((r) => r.table_name === 'customers')).toHaveLength(10);
-      expect(cols.rows.filter((r) => r.table_name === 'order_items')).toHaveLength(11);
+      expect(cols.rows.filter((r) => r.table_name === 'order_items')).toHaveLength(13);
     } finally {
       await client.end();
     }

@@ -9,7 +9,8 @@ export function runChain(order: Order, seed: number, configs: StageConfigs): Ord
   for (const stage of ['payment', 'shipping', 'delivery'] as const) {
     const outcome = STAGES[stage].transform(current, stageRng(seed, stage, current.order_id), configs);
     current = outcome.order;
-    if (outcome.kind === 'failed') break;
+    // failed: on failed_orders; finished: a store order paid at the till, straight to finished_orders.
+    if (outcome.kind !== 'next') break;
   }
   return current;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { subtotalCents, toBasisHundredths, toCents } from '../../../common/money.ts';
+import { storeById } from '../../../reference/stores.ts';
+import { includedVatCents } from '../../../reference/vat.ts';
 import { sampleData } from '../../../warehouse/sample-data.ts';
 
 const options = {
@@ -55,5 +57,37 @@ describe('sample landing data', () => {
       addresses.set(c.customer_id!, (addresses.get(c.customer_id!) ?? new Set()).add(c.street_address!));
     }
     expect([...addresses.values()].filter((s) => s.size > 1).length).toBeGreaterThan(5);
+  });
+
+  it('with storeShare, has till sales at open stores; VAT on every line', () => {
+    const withStores = sampleData({ ...options, storeShare: 0.3 });
+    const store = withStores.orders.filter((o) => o.channel === 'store');
+    expect(store.length).toBeGreaterThan(40);
+    expect(withStores.orders.filter((o) => o.channel === 'online').length).toBeGreaterThan(200);
+    for (const o of store) {
+      const at = storeById(o.store_id!)!;
+      const hour = new Date(o.order_date! + 8 * 3_600_000).getUTCHours();
+      expect(hour >= at.opens_hour && hour < at.closes_hour).toBe(true);
+      expect(o).toMatchObject({
+        order_status: 'DELIVERED',
+        payment_method: null,
+        shipped_date: null,
+        eta: null,
+      });
+      expect(o.finished_date).toBe(o.order_date);
+      expect(['CASH', 'DEBIT_CARD', 'CREDIT_CARD', 'DIGITAL_WALLET']).toContain(o.tender);
+    }
+    for (const o of withStores.orders) {
+      const ls = withStores.items.filter((i) => i.order_id === o.order_id);
+      for (const i of ls) {
+        const vat = includedVatCents(toCents(i.subtotal!), toBasisHundredths(i.vat_rate!));
+        expect(toCents(i.vat_amount!)).toBe(vat);
+      }
+      expect(toCents(o.vat_total!)).toBe(ls.reduce((sum, i) => sum + toCents(i.vat_amount!), 0));
+    }
+    // The online orders are those of the sample without stores, drawn the same.
+    const plain = new Map(sampleData(options).orders.map((o) => [o.order_id, o]));
+    for (const o of withStores.orders.filter((x) => x.channel === 'online'))
+      expect(o).toEqual(plain.get(o.order_id));
   });
 });

@@ -7,5 +7,6 @@ export { orders } from './orders.ts';
 export { paymentDelivery } from './payment-delivery.ts';
 export { revenue } from './revenue.ts';
 export { stock } from './stock.ts';
+export { stores } from './stores.ts';
 export { support } from './support.ts';
 export type { Envelope, Rendered } from './tab.ts';
