@@ -88,7 +88,7 @@ export interface Order {
   cart_id: null | string;
   /** Where the order was placed: online (a storefront checkout, shipped and delivered) or store (at a till: paid at once, no shipping leg, finished when paid). Orders before 0.4.0 are online. */
   channel: Channel;
-  /** The store of a store order (reference/stores.ts, e.g. ST-PH-00-01); null online. */
+  /** The store of a store order (reference/stores.ts, e.g. ST-00-01); null online. */
   store_id: null | string;
   /** VAT included in order_total: the sum of the lines' vat_amount. Null before 0.4.0. */
   vat_total: null | string;

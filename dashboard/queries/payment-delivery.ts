@@ -7,7 +7,8 @@ import { tile } from './tile.ts';
  * Tab "payment & delivery", over the orders placed in the range: hours to pay, ship and deliver
  * (averages over the orders that reached the step), method and express splits, on-time rate
  * (delivered with finished_date <= eta + 24 h, over delivered orders), and the failure funnel:
- * per stage, orders that entered it, and how many failed there, by reason.
+ * per stage, orders that entered it, and how many failed there, by reason. Online orders only: a
+ * store order is paid and handed over at the till (the stores tab shows those).
  */
 interface SummaryRow {
   orders: string;
@@ -41,7 +42,7 @@ async function summary(db: Db, window: DayWindow, province: string | null) {
             count(*) filter (where express_shipping) as express,
             count(*) filter (where not express_shipping) as standard
        from fact_orders
-      where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}`,
+      where channel = 'online' and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}`,
     [window.from, window.to, province],
   );
   return r!;
@@ -57,7 +58,7 @@ export async function paymentDeliveryTab(db: Db, range: RangeWindow, province: s
   const failures = await db.rows<{ failure_stage: string; failure_reason: string | null; failed: string }>(
     `select failure_stage, coalesce(failure_reason, 'unknown') as failure_reason, count(*) as failed
        from fact_orders
-      where failure_stage is not null and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
+      where failure_stage is not null and channel = 'online' and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
       group by 1, 2
       order by 1, 3 desc, 2`,
     params,
@@ -77,7 +78,7 @@ export async function paymentDeliveryTab(db: Db, range: RangeWindow, province: s
             round(avg(hours_to_ship), 2) as avg_hours_to_ship,
             round(avg(hours_to_deliver), 2) as avg_hours_to_deliver
        from fact_orders
-      where ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
+      where channel = 'online' and ${manilaDays('order_date', 1, 2)} and ${provinceIs('provincial_code', 3)}
       group by 1 order by 1`,
     params,
   );

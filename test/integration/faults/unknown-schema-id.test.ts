@@ -12,6 +12,7 @@ import { createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import {
   decodeOrder,
   inputProducer,
+  PAYMENT_OUTPUTS,
   readTopics,
   sampleOrders,
   startStage,
@@ -54,7 +55,7 @@ describe('a record with an unknown schema id', () => {
 
     const started = Date.now();
     stage = await startStage('payment', testSettings('payment', prefix));
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const outputs = PAYMENT_OUTPUTS.map((key) => topicName(key, prefix));
     const dlq = dlqTopic(unpaid);
     const records = await readTopics(
       [...outputs, dlq],

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { topicName, dlqTopic } from '../../../schemas/topics.ts';
-import { killMidStream, orderIds, readTopics, sampleOrders, testPipeline, total } from './pipeline.ts';
+import {
+  killMidStream,
+  orderIds,
+  readTopics,
+  sampleOrders,
+  testPipeline,
+  total,
+  PAYMENT_OUTPUTS,
+} from './pipeline.ts';
 
 const N = 6000;
 const KILLS = 3;
@@ -21,7 +29,7 @@ describe('payment stage: crash and restart', () => {
 
   it(`stays exact when killed with SIGKILL ${KILLS} times mid-stream`, async () => {
     const encoder = await pipe.load(sampleOrders(N, 23));
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
 
     await killMidStream(spawnPayment, KILLS, outputs, N);
 

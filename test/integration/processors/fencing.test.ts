@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../../common/kafka.ts';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
 import { conn, log } from '../helpers.ts';
-import { orderIds, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
+import { orderIds, readTopics, sampleOrders, total, testPipeline, PAYMENT_OUTPUTS } from './pipeline.ts';
 
 const N = 4000;
 
@@ -30,7 +30,7 @@ describe('payment stage: fenced producer', () => {
     await usurper.disconnect();
     expect(stage.runtime.processedRecords).toBeLessThan(N); // fenced mid-stream
 
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 180_000 });
     expect(total(records)).toBe(N);
     expect(orderIds(encoder, records).size).toBe(N);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectPacedExactlyOnce, readTopics, testPipeline, total } from './pipeline.ts';
+import { expectPacedExactlyOnce, readTopics, testPipeline, total, PAYMENT_OUTPUTS } from './pipeline.ts';
 
 const N = 300;
 const SPEED = 100_000;
@@ -30,7 +30,7 @@ describe('payment stage: killed while holding pending outputs', () => {
       spreadMs: SPREAD_MS,
       speed: SPEED,
     });
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
 
     // Run 1: consume everything into the pending topic, release a little, then kill -9.
     const first = spawnPayment(anchor);

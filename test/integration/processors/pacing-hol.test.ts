@@ -11,6 +11,7 @@ import {
   total,
   type TestRecord,
   testPipeline,
+  PAYMENT_OUTPUTS,
 } from './pipeline.ts';
 
 const SPEED = 100_000; // one real second = ~28 simulated hours
@@ -29,7 +30,7 @@ describe('payment stage: live pacing without head-of-line blocking', () => {
     const encoder = await pipe.send([far, ...near]); // in this order, in the one partition
 
     const stage = await pipe.startStage('payment', { speed: SPEED, anchor: String(anchor) });
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const orderOf = (r: TestRecord) => decodeOrder(encoder, r.value);
 
     const first = await readTopics(outputs, (r) => total(r) >= near.length, {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { expectPacedExactlyOnce, readTopics, total, until, testPipeline } from './pipeline.ts';
+import {
+  expectPacedExactlyOnce,
+  readTopics,
+  total,
+  until,
+  testPipeline,
+  PAYMENT_OUTPUTS,
+} from './pipeline.ts';
 
 const N = 300;
 const SPEED = 100_000;
@@ -31,7 +38,7 @@ describe('payment stage: live pacing across a rebalance', () => {
 
     await pipe.stopStage(a); // graceful: its partitions, and their pending entries, move to b
 
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
     expectPacedExactlyOnce(encoder, records, N, anchor, SPEED);
     expect(b.runtime.pendingRecords).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderIds, readTopics, total, until, testPipeline } from './pipeline.ts';
+import { orderIds, readTopics, total, until, testPipeline, PAYMENT_OUTPUTS } from './pipeline.ts';
 
 const N = 400;
 const SPEED = 100_000;
@@ -31,7 +31,7 @@ describe('payment stage: stopped in the middle of a release', () => {
     expect(stoppedMidRelease).toBe(STOPS);
 
     await pipe.startStage('payment', { ...settings, instanceId: `${pipe.prefix}last` });
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
     expect(total(records)).toBe(N);
     expect(orderIds(encoder, records).size).toBe(N);

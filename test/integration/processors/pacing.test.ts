@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { decodeOrder, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
+import { decodeOrder, readTopics, sampleOrders, total, testPipeline, PAYMENT_OUTPUTS } from './pipeline.ts';
 
 const N = 40;
 const SPEED = 100_000; // 7 simulated days (a payment time-out) = ~6 real seconds
@@ -18,7 +18,7 @@ describe('payment stage: live pacing', () => {
     const producedAt = Date.now();
 
     await pipe.startStage('payment', { speed: SPEED, anchor: String(anchor) });
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 60_000, settleMs: 1000 });
     expect(total(records)).toBe(N);
 

@@ -20,6 +20,12 @@ import { spawnStage, type ServiceRun } from '../services.ts';
 
 export const ORDER_SCHEMA = readSchema('order.avsc');
 
+/**
+ * Where the payment stage writes: paid_orders, failed_orders (timed out), and finished_orders for a
+ * store order paid at the till (the sample orders have about one in twelve).
+ */
+export const PAYMENT_OUTPUTS = ['paid', 'finished', 'failed'] as const;
+
 /** `count` generator orders (seeded), as the producer service would emit them. */
 export function sampleOrders(count: number, seed = 17): Order[] {
   const config = makeConfig({ seed, count, from: Date.UTC(2025, 0, 1), until: Date.UTC(2035, 0, 1) });

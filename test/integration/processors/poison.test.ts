@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../../runtime/index.ts';
 import { dlqTopic, topicName } from '../../../schemas/topics.ts';
-import { inputProducer, readTopics, sampleOrders, total, testPipeline } from './pipeline.ts';
+import { inputProducer, readTopics, sampleOrders, total, testPipeline, PAYMENT_OUTPUTS } from './pipeline.ts';
 
 describe('payment stage: poison records', () => {
   const pipe = testPipeline('poison');
@@ -32,7 +32,7 @@ describe('payment stage: poison records', () => {
     await input.close();
 
     await pipe.startStage('payment');
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const dlq = dlqTopic(unpaid);
     const records = await readTopics(
       [...outputs, dlq],

@@ -18,6 +18,7 @@ import {
   testSettings,
   total,
   type TestRecord,
+  PAYMENT_OUTPUTS,
 } from './pipeline.ts';
 
 const N = 1500;
@@ -47,7 +48,7 @@ describe('payment stage: replay', () => {
     await input.close();
 
     first = await startStage('payment', testSettings('payment', prefix, { seed: 99 }));
-    const outputs = [topicName('paid', prefix), topicName('failed', prefix)];
+    const outputs = PAYMENT_OUTPUTS.map((key) => topicName(key, prefix));
     const original = await readTopics(outputs, (r) => total(r) >= N);
     expect(total(original)).toBe(N);
 
@@ -57,7 +58,7 @@ describe('payment stage: replay', () => {
       topic,
       encoder: await serde.writer<Order>(valueSubject(topic), ORDER_SCHEMA),
     });
-    const replayed = [topicName('paid', replayPrefix), topicName('failed', replayPrefix)];
+    const replayed = PAYMENT_OUTPUTS.map((key) => topicName(key, replayPrefix));
     replay = new StageRuntime<Order>({
       stage: 'payment',
       kafka: createKafka(conn.kafkaBootstrap, 'orderflow-test-replay', log),
@@ -68,7 +69,8 @@ describe('payment stage: replay', () => {
       decoder: serde.reader<Order>(ORDER_SCHEMA),
       handle: orderStageHandler('payment', 99, PROFILES.default, {
         next: await sink(replayed[0]!),
-        failed: await sink(replayed[1]!),
+        finished: await sink(replayed[1]!),
+        failed: await sink(replayed[2]!),
       }),
       log,
     });
@@ -80,5 +82,7 @@ describe('payment stage: replay', () => {
     expect(paidBefore.size).toBeGreaterThan(N / 2);
     expect(byKey(again, replayed[0]!)).toEqual(paidBefore);
     expect(byKey(again, replayed[1]!)).toEqual(byKey(original, outputs[1]!));
+    expect(byKey(again, replayed[1]!).size).toBeGreaterThan(0); // till sales, straight to finished_orders
+    expect(byKey(again, replayed[2]!)).toEqual(byKey(original, outputs[2]!));
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { orderIds, readTopics, sampleOrders, total, until, testPipeline } from './pipeline.ts';
+import {
+  orderIds,
+  readTopics,
+  sampleOrders,
+  total,
+  until,
+  testPipeline,
+  PAYMENT_OUTPUTS,
+} from './pipeline.ts';
 
 const N = 5000;
 
@@ -32,7 +40,7 @@ describe('payment stage: two instances', () => {
 
     await pipe.stopStage(a); // graceful: its partitions move to b
 
-    const outputs = pipe.topics('paid', 'failed');
+    const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N);
     expect(total(records)).toBe(N);
     expect(orderIds(encoder, records).size).toBe(N);

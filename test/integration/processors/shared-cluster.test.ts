@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { counterValue, stageMetrics } from '../../../common/metrics.ts';
-import { decodeOrder, inputProducer, readTopics, sampleOrders, testPipeline, total } from './pipeline.ts';
+import {
+  decodeOrder,
+  inputProducer,
+  PAYMENT_OUTPUTS,
+  readTopics,
+  sampleOrders,
+  testPipeline,
+  total,
+} from './pipeline.ts';
 
 const N = 3000;
 
@@ -27,7 +35,7 @@ describe('two pipelines on one cluster', () => {
 
     for (const [i, pipe] of pipelines.entries()) {
       const records = await readTopics(
-        [pipe.names.topic('paid'), pipe.names.topic('failed')],
+        PAYMENT_OUTPUTS.map((key) => pipe.names.topic(key)),
         (r) => total(r) >= N,
         {
           timeoutMs: 180_000,
