@@ -91,8 +91,14 @@ export async function buildInput(
   const enc = await encoders(registryUrl);
   const next = { topic: 'next', encoder: enc.order };
   const failedSink = { topic: 'failed', encoder: enc.order };
+  // A store order is paid at the till and goes from payment straight to finished_orders.
+  const tillSink = { topic: 'finished', encoder: enc.order };
   const handlers = {
-    payment: orderStageHandler('payment', seed, PROFILES.default, { next, failed: failedSink }),
+    payment: orderStageHandler('payment', seed, PROFILES.default, {
+      next,
+      failed: failedSink,
+      finished: tillSink,
+    }),
     shipping: orderStageHandler('shipping', seed, PROFILES.default, { next, failed: failedSink }),
     delivery: orderStageHandler('delivery', seed, PROFILES.default, { next, failed: failedSink }),
   };
@@ -134,6 +140,11 @@ export async function buildInput(
     if (out.sink.topic === 'failed') {
       stages[stage].failed.push(message);
       land(value, failed);
+      return undefined;
+    }
+    if (out.sink.topic === 'finished') {
+      stages[stage].next.push(message);
+      land(value, finished);
       return undefined;
     }
     stages[stage].next.push(message);

@@ -220,7 +220,10 @@ export function stageSystem(stage: Stage): SystemDef {
     async (ctx, probe, { run, prefix }) => {
       const input = topicName(def.input, prefix);
       const data = ctx.input.stages[stage];
-      const outputs = [topicName(def.success, prefix), topicName(def.failed, prefix)];
+      // Every topic the stage writes: the payment stage also finishes store orders at the till.
+      const outputs = [def.success, def.failed, ...(def.finished ? [def.finished] : [])].map((key) =>
+        topicName(key, prefix),
+      );
       await createTopics(ctx.kafka, [input, dlqTopic(input), ...outputs]);
       await produceAll(ctx.kafka, input, data.input);
       const services: ServiceProcess[] = [];
