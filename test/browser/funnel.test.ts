@@ -7,7 +7,7 @@
  * `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLiveCarts } from '../../dashboard/live/live-carts.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
@@ -22,21 +22,18 @@ import {
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, log, uniquePrefix } from '../integration/helpers.ts';
 import {
+  chartPoints,
+  count,
   launchChromium,
   listenOnLoopback,
-  recordingPage,
+  onCleanPage,
+  ready,
   requireBuiltFrontEnd,
+  tileText,
   ARTIFACTS,
   type App,
 } from './chromium.ts';
 
-async function ready(page: Page, tab: string): Promise<void> {
-  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
-}
-
-const tileText = (page: Page, label: string) =>
-  page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
-const count = (text: string | null) => Number((text ?? '').replaceAll(',', ''));
 const percent = (a: number, b: number, digits = 1) => `${((a / b) * 100).toFixed(digits)}%`;
 
 describe('funnel tab in Chromium', () => {
@@ -59,16 +56,6 @@ describe('funnel tab in Chromium', () => {
       [from, to],
     );
     return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
-  }
-
-  async function onCleanPage(body: (page: Page) => Promise<void>): Promise<void> {
-    const { page, errors } = await recordingPage(browser, 900, true);
-    try {
-      await body(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
   }
 
   beforeAll(async () => {
@@ -105,7 +92,7 @@ describe('funnel tab in Chromium', () => {
   });
 
   it('shows the funnel of the range with the figures of the landing tables', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=funnel&range=all`);
       await ready(page, 'funnel');
       const e = await expected(span.first, span.last);
@@ -143,9 +130,7 @@ describe('funnel tab in Chromium', () => {
         'add_to_cart after checkout',
         'unknown cart',
       ]);
-      const charts = await page.$$eval('#view canvas', (cs) =>
-        cs.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
-      );
+      const charts = await chartPoints(page);
       expect(charts.map((c) => c.id)).toEqual(['fun-steps', 'fun-days', 'fun-interest', 'fun-dead-letters']);
       for (const c of charts) expect(c.points, c.id).toBeGreaterThan(0);
       expect(charts.find((c) => c.id === 'fun-steps')?.points).toBe(4);
@@ -159,7 +144,7 @@ describe('funnel tab in Chromium', () => {
   });
 
   it('the range filter reloads the funnel for that period', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=funnel`);
       await ready(page, 'funnel');
       for (const [name, label] of [
@@ -188,7 +173,7 @@ describe('funnel tab in Chromium', () => {
   });
 
   it('the live tab shows the carts open and the conversion over the last simulated hour', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=live`);
       await ready(page, 'live');
       const { rows } = await seeded.client.query<Record<string, string>>(
@@ -219,7 +204,7 @@ describe('funnel tab in Chromium', () => {
     const server = await buildDashboard({ db: reader, log });
     const serverUrl = await listenOnLoopback(server);
     try {
-      await onCleanPage(async (page) => {
+      await onCleanPage(browser, async (page) => {
         await page.goto(`${serverUrl}/?tab=funnel`);
         await ready(page, 'funnel');
         expect(await page.locator('#view [data-empty]').textContent()).toMatch(

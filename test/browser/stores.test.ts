@@ -5,8 +5,7 @@
  * to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rangeWindow } from '../../dashboard/range.ts';
 import { buildDashboard } from '../../dashboard/server.ts';
@@ -18,18 +17,18 @@ import {
   type SeededWarehouse,
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { log } from '../integration/helpers.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-type App = Awaited<ReturnType<typeof buildDashboard>>;
-
-async function ready(page: Page, tab: string): Promise<void> {
-  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
-}
-
-const tileText = (page: Page, label: string) =>
-  page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
-const count = (text: string | null) => Number((text ?? '').replaceAll(',', ''));
+import {
+  chartPoints,
+  count,
+  launchChromium,
+  listenOnLoopback,
+  onCleanPage,
+  ready,
+  requireBuiltFrontEnd,
+  tileText,
+  ARTIFACTS,
+  type App,
+} from './chromium.ts';
 
 describe('stores tab in Chromium', () => {
   let seeded: SeededWarehouse;
@@ -50,16 +49,6 @@ describe('stores tab in Chromium', () => {
       [from, to],
     );
     return rows.map((r) => ({ name: r.name, orders: Number(r.orders), sales: Number(r.sales) }));
-  }
-
-  async function onCleanPage(body: (page: Page) => Promise<void>): Promise<void> {
-    const { page, errors } = await recordingPage(browser, 900, true);
-    try {
-      await body(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
   }
 
   beforeAll(async () => {
@@ -90,7 +79,7 @@ describe('stores tab in Chromium', () => {
   });
 
   it('ranks the stores by sales, and draws channels, tenders and VAT per month', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=stores&range=all`);
       await ready(page, 'stores');
       const e = await expected(span.first, span.last);
@@ -106,9 +95,7 @@ describe('stores tab in Chromium', () => {
       );
       const tenders = await page.locator('#stores-tenders tbody td:first-child').allTextContents();
       expect([...tenders].sort()).toEqual(['Cash', 'Credit card', 'Debit card', 'E-wallet']);
-      const charts = await page.$$eval('#view canvas', (cs) =>
-        cs.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
-      );
+      const charts = await chartPoints(page);
       expect(charts.map((c) => c.id)).toEqual(['sto-ranking', 'sto-channels', 'sto-tenders', 'sto-vat']);
       for (const c of charts) expect(c.points, c.id).toBeGreaterThan(0);
       expect(charts.find((c) => c.id === 'sto-ranking')?.points).toBe(e.filter((s) => s.orders > 0).length);
@@ -122,7 +109,7 @@ describe('stores tab in Chromium', () => {
   });
 
   it('the range filter reloads the stores for that period', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=stores&range=all`);
       await ready(page, 'stores');
       await page.selectOption('#range', 'quarter');
