@@ -15,11 +15,8 @@ import { rangeWindow } from '../../dashboard/range.ts';
 import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { CARTS_SQL } from '../integration/dashboard/seeded-carts.ts';
-import {
-  databaseUrl,
-  seededWarehouse,
-  type SeededWarehouse,
-} from '../integration/dashboard/seeded-warehouse.ts';
+import { seededDashboard, type SeededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
+import { databaseUrl, seededWarehouse } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, log, uniquePrefix } from '../integration/helpers.ts';
 import {
   chartPoints,
@@ -31,23 +28,18 @@ import {
   requireBuiltFrontEnd,
   tileText,
   ARTIFACTS,
-  type App,
 } from './chromium.ts';
 
 const percent = (a: number, b: number, digits = 1) => `${((a / b) * 100).toFixed(digits)}%`;
 
 describe('funnel tab in Chromium', () => {
-  let seeded: SeededWarehouse;
-  let db: WarehouseReader;
-  let watcher: PipelineWatcher;
-  let app: App;
+  let dash: SeededDashboard;
   let url: string;
   let browser: Browser;
-  let span: { first: string; last: string };
 
   /** The funnel of the carts created on Manila days from..to, from the landing tables. */
   async function expected(from: string, to: string) {
-    const { rows } = await seeded.client.query<Record<string, string>>(
+    const { rows } = await dash.wh.client.query<Record<string, string>>(
       `select sum(visits) as visits, count(*) as carts, count(*) filter (where checked_out) as checkouts,
               count(*) filter (where paid) as paid, count(*) filter (where delivered) as delivered,
               count(*) filter (where expired) as abandoned, count(*) filter (where landed) as landed,
@@ -61,41 +53,36 @@ describe('funnel tab in Chromium', () => {
   beforeAll(async () => {
     requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
-    seeded = await seededWarehouse('browser_funnel', { orders: 2500, days: 365, seed: 1515, carts: true });
-    db = new WarehouseReader(databaseUrl, seeded.schema);
     // The live tab over topics that do not exist (this test is about its cart figures).
-    watcher = new PipelineWatcher({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      connectUrl: conn.connectUrl,
-      topicPrefix: uniquePrefix('funnel'),
-      processorUrls: [],
-      liveCarts: () => readLiveCarts(db),
-      log,
-    });
-    app = await buildDashboard({ db, watcher, log });
-    url = await listenOnLoopback(app);
-    browser = await launchChromium();
-    const { rows } = await seeded.client.query<{ first: string; last: string }>(
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
+    const watch = (db: WarehouseReader) =>
+      new PipelineWatcher({
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        connectUrl: conn.connectUrl,
+        topicPrefix: uniquePrefix('funnel'),
+        processorUrls: [],
+        liveCarts: () => readLiveCarts(db),
+        log,
+      });
+    dash = await seededDashboard(
+      'browser_funnel',
+      { orders: 2500, days: 365, seed: 1515, carts: true },
+      watch,
     );
-    span = rows[0]!;
+    url = await listenOnLoopback(dash.app);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await watcher?.close();
-    await db?.close();
-    await seeded?.drop();
+    await dash?.close();
   });
 
   it('shows the funnel of the range with the figures of the landing tables', async () => {
     await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=funnel&range=all`);
       await ready(page, 'funnel');
-      const e = await expected(span.first, span.last);
+      const e = await expected(dash.firstDay, dash.asOf);
       expect(e.carts).toBeGreaterThan(1000);
       for (const [label, key] of [
         ['Visits', 'visits'],
@@ -137,7 +124,7 @@ describe('funnel tab in Chromium', () => {
       expect(charts.find((c) => c.id === 'fun-interest')?.points).toBe(10);
       // A year of days is drawn by week: 4 series of a point per 7 days.
       expect(await page.locator('#fun-days').getAttribute('aria-label')).toMatch(/^Conversion by week/);
-      const days = (Date.parse(span.last) - Date.parse(span.first)) / 86_400_000 + 1;
+      const days = (Date.parse(dash.asOf) - Date.parse(dash.firstDay)) / 86_400_000 + 1;
       expect(charts.find((c) => c.id === 'fun-days')?.points).toBe(4 * Math.ceil(days / 7));
       await page.screenshot({ path: `${ARTIFACTS}funnel.png`, fullPage: true });
     });
@@ -161,7 +148,7 @@ describe('funnel tab in Chromium', () => {
           expect(page.url()).toContain(`range=${name}`);
         }
         expect(await page.locator('.subtitle').first().textContent()).toContain(label);
-        const w = rangeWindow(name, span.last, span.first);
+        const w = rangeWindow(name, dash.asOf, dash.firstDay);
         const e = await expected(w.from, w.to);
         expect(count(await tileText(page, 'Carts')), name).toBe(e.carts);
         expect(count(await tileText(page, 'Checkouts')), name).toBe(e.checkouts);
@@ -176,7 +163,7 @@ describe('funnel tab in Chromium', () => {
     await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=live`);
       await ready(page, 'live');
-      const { rows } = await seeded.client.query<Record<string, string>>(
+      const { rows } = await dash.wh.client.query<Record<string, string>>(
         `with c as (${CARTS_SQL}), t as (select max(event_time) as t from cart_events)
          select count(*) filter (where not checked_out and not expired) as open,
                 count(*) filter (where created_at > t.t - interval '1 hour') as created,
