@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { boolFlag, loadSettings, numberAbove, setting } from '../common/config.ts';
@@ -20,9 +19,9 @@ import { loadStack, stackUp } from '../stack/stack.ts';
 import { ensureTopics } from '../stack/topics.ts';
 import { DEFAULT_PORTS } from '../processors/settings.ts';
 import { STOREFRONT_PORT } from '../storefront/settings.ts';
+import { BIN, runToEnd, serviceExited, step } from './run-steps.ts';
 import { printWhereToLook, untilListening, watchLanding, watchStock, watchSupport } from './run-progress.ts';
 
-const BIN = fileURLToPath(new URL('../bin/orderflow.mjs', import.meta.url));
 const say = (line: string) => console.log(line);
 
 /** The settings `run` reads itself and hands to the services it starts (the rest they read themselves). */
@@ -319,15 +318,6 @@ async function run(opts: RunPlan): Promise<void> {
   if (!opts.live && exited) throw serviceExited(exited);
 }
 
-/** `run --no-live` could not settle: one of its services exited by itself. */
-export function serviceExited(s: { name: string; log: string; how: string }): OrderflowError {
-  return new OrderflowError(
-    'ORDERFLOW_RUN_STEP_FAILED',
-    `the ${s.name} service exited (${s.how}) before the backfill had settled; its log: ${s.log}`,
-    { context: { step: s.name, log: s.log } },
-  );
-}
-
 /**
  * Submit flink/split.sql (as `orderflow flink split` does; a split job of this prefix already running
  * is reused) and wait until the JobManager reports it RUNNING; its job id.
@@ -355,49 +345,4 @@ async function startFlinkSplit(s: ReturnType<typeof loadSettings<typeof sqlSetti
     `   flink split job ${splitJobName(s.topicPrefix)} ${r.submitted ? 'submitted' : 'already running'}, RUNNING: ${url}`,
   );
   return r.jobId;
-}
-
-/** A failed step of the run: which, its exit code and its log, as properties too. */
-export function stepFailed(
-  stepName: string,
-  args: readonly string[],
-  exitCode: number | null,
-  log: string,
-  output: string,
-): OrderflowError {
-  return new OrderflowError(
-    'ORDERFLOW_RUN_STEP_FAILED',
-    `\`orderflow ${args.join(' ')}\` failed (exit ${exitCode ?? 'by signal'}; log ${log}):\n${output}`,
-    { context: { step: stepName, command: `orderflow ${args.join(' ')}`, exitCode, log } },
-  );
-}
-
-/** Run one CLI step to completion (its output also in <logs>/<name>.log), failing the run if it fails. */
-function step(name: string, args: string[], logs: string): void {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  const log = path.join(logs, `${name}.log`);
-  appendFileSync(log, `${r.stdout}${r.stderr}`);
-  process.stdout.write(
-    r.stdout
-      .split('\n')
-      .map((l) => (l ? `   ${l}` : l))
-      .join('\n'),
-  );
-  if (r.status !== 0) throw stepFailed(name, args, r.status, log, `${r.stderr}${r.stdout}`);
-}
-
-/** Run the backfill in the foreground, its progress lines passed through. */
-async function runToEnd(name: string, args: string[], logs: string): Promise<void> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let last = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    process.stderr.write(text);
-    last = text;
-  });
-  const log = path.join(logs, `${name}.log`);
-  const fd = openSync(log, 'a');
-  child.stdout.on('data', (chunk: Buffer) => writeSync(fd, chunk));
-  const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw stepFailed(name, args, code, log, last);
 }

@@ -14,18 +14,16 @@
  * payment_method) and is finished when paid; an online order has no store and no tender.
  */
 import { subtotalCents } from '../common/money.ts';
-import { includedVatCents } from '../reference/vat.ts';
-import { storeById } from '../reference/stores.ts';
+import { channelRules, vatRules } from './channel-vat-rules.ts';
+import { parseScaled } from './parse-scaled.ts';
 import type { Order, OrderStatus, Stage } from './types.generated.ts';
+import { beginCheck, endCheck, fail, requireNull, requireSet, type Violation } from './violations.ts';
+
+export { parseScaled } from './parse-scaled.ts';
+export type { Violation } from './violations.ts';
 
 /** Where in the chain a record sits: the topic it is read from or written to. */
 export type LifecycleStage = 'unpaid' | 'paid' | 'shipped' | 'finished' | 'failed';
-
-export interface Violation {
-  /** The field (dotted path) the rule is about. */
-  field: string;
-  message: string;
-}
 
 const STATUSES_AT: Record<LifecycleStage, readonly OrderStatus[]> = {
   unpaid: ['PROCESSING'],
@@ -42,18 +40,10 @@ const FAILURE_STAGES: Record<'TIMED_OUT' | 'CANCELLED' | 'RETURNED', readonly St
   RETURNED: ['delivery'],
 };
 
-const NONE: readonly Violation[] = Object.freeze([]);
-
-// Per-call state of checkOrder. It runs synchronously and never re-enters itself, so module-level
-// state is safe and spares allocating closures on every call; `found` stays null for a valid order.
-let found: Violation[] | null = null;
+// Per-call state of checkOrder (see violations.ts for why module-level state is safe here).
 let lastName = '';
 let last = 0;
 let currentStatus: OrderStatus = 'PROCESSING';
-
-function fail(field: string, message: string): void {
-  (found ??= []).push({ field, message });
-}
 
 /** The next date of the lifecycle (if set) is not before the previous set one. */
 function after(name: string, t: number | null): void {
@@ -61,14 +51,6 @@ function after(name: string, t: number | null): void {
   if (t < last) fail(name, `${name} ${fmt(t)} is before ${lastName} ${fmt(last)}`);
   lastName = name;
   last = t;
-}
-
-function requireNull(field: string, value: unknown, why: string): void {
-  if (value !== null) fail(field, `${field} must be null: ${why}`);
-}
-
-function requireSet(field: string, value: unknown, why: string): void {
-  if (value === null) fail(field, `${field} must be set: ${why}`);
 }
 
 /**
@@ -102,118 +84,6 @@ function requirePaid(order: Order): void {
   if (order.shipping_info.eta === null) fail('shipping_info.eta', `a ${status} order has an eta`);
 }
 
-/** The rules of the order's channel (store: a till sale; online: no store, no tender). */
-function channelRules(order: Order): void {
-  const pay = order.payment_info;
-  const ship = order.shipping_info;
-  if (order.channel !== 'store') {
-    if (order.channel !== 'online') fail('channel', `unknown channel ${String(order.channel)}`);
-    requireNull('store_id', order.store_id, 'an online order is not placed at a store');
-    requireNull('payment_info.tender', pay.tender, 'an online order is not paid at a till');
-    return;
-  }
-  if (order.store_id === null) fail('store_id', 'a store order names its store');
-  else if (storeById(order.store_id) === undefined)
-    fail('store_id', `store_id ${order.store_id} is not a known store (reference/stores.ts)`);
-  requireNull('cart_id', order.cart_id, 'a store order is not a storefront checkout');
-  requireNull('payment_info.payment_method', pay.payment_method, 'a store order is paid by tender');
-  requireNull('shipping_info.shipped_date', ship.shipped_date, 'a store order has no shipping leg');
-  requireNull('shipping_info.eta', ship.eta, 'a store order has no shipping leg');
-  if (ship.express_shipping) fail('shipping_info.express_shipping', 'a store order is not shipped');
-  if (ship.order_status !== 'PROCESSING' && ship.order_status !== 'DELIVERED') {
-    fail('shipping_info.order_status', `a store order is PROCESSING or DELIVERED, not ${ship.order_status}`);
-  } else if (ship.order_status === 'DELIVERED' && ship.finished_date !== pay.payment_date) {
-    fail(
-      'shipping_info.finished_date',
-      'a store order is finished when it is paid (finished_date = payment_date)',
-    );
-  }
-  if (!pay.payment_status)
-    requireNull('payment_info.tender', pay.tender, 'an unpaid order has no payment yet');
-}
-
-/** VAT lines and total agree (orders before schema 0.4.0 carry no VAT at all). */
-function vatRules(order: Order): void {
-  const items = order.item_info;
-  if (order.vat_total === null) {
-    for (let i = 0; i < items.length; i++) {
-      if (items[i]!.vat_rate !== null || items[i]!.vat_amount !== null)
-        fail(`item_info[${i}].vat_amount`, 'a line carries VAT but the order has no vat_total');
-    }
-    return;
-  }
-  let sum = 0;
-  let valid = true;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const rate = item.vat_rate === null ? NaN : parseScaled(item.vat_rate);
-    const amount = item.vat_amount === null ? NaN : parseScaled(item.vat_amount);
-    const subtotal = parseScaled(item.subtotal);
-    if (Number.isNaN(rate) || rate < 0 || rate > 10000) {
-      fail(
-        `item_info[${i}].vat_rate`,
-        `vat_rate ${String(item.vat_rate)} is not a percent between 0 and 100`,
-      );
-      valid = false;
-      continue;
-    }
-    if (Number.isNaN(amount)) {
-      fail(`item_info[${i}].vat_amount`, `vat_amount ${String(item.vat_amount)} is not a 2-decimal amount`);
-      valid = false;
-      continue;
-    }
-    sum += amount;
-    if (!Number.isNaN(subtotal) && includedVatCents(subtotal, rate) !== amount) {
-      const expected = (includedVatCents(subtotal, rate) / 100).toFixed(2);
-      fail(
-        `item_info[${i}].vat_amount`,
-        `vat_amount ${item.vat_amount} != round(${item.subtotal} x ${item.vat_rate} / (100 + ${item.vat_rate}), 2) = ${expected}`,
-      );
-    }
-  }
-  const total = parseScaled(order.vat_total);
-  if (Number.isNaN(total)) fail('vat_total', `vat_total ${order.vat_total} is not a 2-decimal amount`);
-  else if (valid && total !== sum)
-    fail(
-      'vat_total',
-      `vat_total ${order.vat_total} != sum of the lines' vat_amount ${(sum / 100).toFixed(2)}`,
-    );
-}
-
-/**
- * Parse a decimal string with at most `scale` fraction digits into an integer of units
- * (cents for scale 2); NaN if it is not such a string. Fast path for the common fixed-scale form.
- */
-export function parseScaled(value: string, scale = 2): number {
-  const len = value.length;
-  if (len === 0) return NaN;
-  let i = 0;
-  let negative = false;
-  if (value.charCodeAt(0) === 45 /* - */) {
-    negative = true;
-    i = 1;
-  }
-  let n = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < len; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (frac >= 0 || digits === 0) return NaN;
-      frac = 0;
-      continue;
-    }
-    if (c < 48 || c > 57) return NaN;
-    n = n * 10 + (c - 48);
-    digits++;
-    if (frac >= 0) frac++;
-  }
-  if (digits === 0 || frac === 0 || frac > scale) return NaN;
-  for (let f = frac < 0 ? 0 : frac; f < scale; f++) n *= 10;
-  if (!Number.isSafeInteger(n)) return NaN;
-  return negative ? -n : n;
-}
-
 /** round(cents x qty x (10000 - discount) / 10000), half away from zero, exact. */
 function expectedSubtotal(priceCents: number, quantity: number, discountHundredths: number): number {
   const numerator = priceCents * quantity * (10000 - discountHundredths);
@@ -233,7 +103,7 @@ function fmt(t: number | null): string {
  * status is one that belongs on that stage's topic (e.g. only DELIVERED on finished_orders).
  */
 export function checkOrder(order: Order, stage?: LifecycleStage): readonly Violation[] {
-  found = null;
+  beginCheck();
   const pay = order.payment_info;
   const ship = order.shipping_info;
   const status = ship.order_status;
@@ -398,9 +268,7 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
       fail('channel', `a store order skips the ${stage} stage (paid at the till, finished at once)`);
   }
 
-  const result = found ?? NONE;
-  found = null;
-  return result;
+  return endCheck();
 }
 
 /** A one-line summary of violations, for logs and DLQ headers. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { PRODUCTS } from '../reference/catalogue.ts';
 import { LOCATIONS } from '../reference/locations.ts';
-import { STORES } from '../reference/stores.ts';
+import { STORES, type Store } from '../reference/stores.ts';
 import { VAT_RULES } from '../reference/vat.ts';
 
 /**
@@ -27,16 +27,8 @@ export interface LocationRow {
   tier: string;
 }
 
-export interface StoreRow {
-  store_id: string;
-  name: string;
-  street_address: string;
-  lgu: string;
-  provincial_code: string;
-  opens_hour: number;
-  closes_hour: number;
-  weight: number;
-}
+/** A row of the stores table: a store as reference/stores.ts defines it. */
+export type StoreRow = Store;
 
 export interface VatRuleRow {
   /** First local day (YYYY-MM-DD) in force. */

@@ -1,6 +1,6 @@
 import type { DayWindow, RangeWindow } from '../range.ts';
 import { NO_DATA_MESSAGE, type Db } from '../warehouse-reader.ts';
-import { everyDay, n0, num, ratio } from './sql.ts';
+import { everyDay, n0, num, product, ratio } from './sql.ts';
 import { tilesOf } from './tile.ts';
 
 /**
@@ -199,9 +199,7 @@ export async function funnelTab(db: Db, range: RangeWindow) {
       };
     }),
     interest: interest.map((p) => ({
-      sku: p.sku,
-      name: p.product_name ?? `SKU ${p.sku}`,
-      category: p.category,
+      ...product(p),
       adds: n0(p.adds),
       views: n0(p.views),
       addPerView: ratio(n0(p.adds), n0(p.views)),
@@ -209,9 +207,7 @@ export async function funnelTab(db: Db, range: RangeWindow) {
       checkedOut: ratio(n0(p.adds_checked_out), n0(p.adds)),
     })),
     trending: trending.map((p) => ({
-      sku: p.sku,
-      name: p.product_name ?? `SKU ${p.sku}`,
-      category: p.category,
+      ...product(p),
       addsLast7Days: n0(p.adds_last_7_days),
       addsPrevious7Days: n0(p.adds_previous_7_days),
       change: num(p.change),

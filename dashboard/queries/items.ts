@@ -1,6 +1,6 @@
 import type { Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
-import { manilaDays, n0, num, provinceIs } from './sql.ts';
+import { manilaDays, n0, num, product, provinceIs } from './sql.ts';
 
 /**
  * Tab "items": revenue, COGS and profit per SKU (delivered lines), top sellers by units, and
@@ -81,9 +81,7 @@ export async function itemsTab(db: Db, range: RangeWindow, province: string | nu
     [...params, minTogether],
   );
   const perSku = skus.map((s) => ({
-    sku: s.sku,
-    name: s.product_name ?? `SKU ${s.sku}`,
-    category: s.category,
+    ...product(s),
     units: n0(s.units),
     orders: n0(s.orders),
     revenue: n0(s.revenue),

@@ -66,6 +66,11 @@ export function pesos(centavos: number): number {
   return centavos / 100;
 }
 
+/** A product as the tabs show it: its SKU, its name (`SKU <n>` when the catalogue has none), its category. */
+export function product<C>(p: { sku: number; product_name: string | null; category: C }) {
+  return { sku: p.sku, name: p.product_name ?? `SKU ${p.sku}`, category: p.category };
+}
+
 /** a / b rounded to `digits`, or null when b is 0. */
 export function ratio(a: number, b: number, digits = 4): number | null {
   if (b === 0) return null;

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { DEFAULT_ASSETS_DIR, type buildDashboard } from '../../dashboard/server.ts';
 
 /** A dashboard server as the tests build it. */
@@ -58,4 +59,34 @@ export async function recordingPage(
   page.on('pageerror', (e) => errors.push(e.message));
   if (requestFailed) page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
   return { page, errors };
+}
+
+/** Runs `body` on a fresh recording page, then expects no console errors; the page is closed either way. */
+export async function onCleanPage(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
+  const { page, errors } = await recordingPage(browser, 900, true);
+  try {
+    await body(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Waits until the view shows `tab` with its data loaded. */
+export async function ready(page: Page, tab: string): Promise<void> {
+  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
+}
+
+/** The value shown on the tile labelled `label`. */
+export const tileText = (page: Page, label: string) =>
+  page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
+
+/** A figure as the dashboard shows it (thousands separated by commas), as a number. */
+export const count = (text: string | null) => Number((text ?? '').replaceAll(',', ''));
+
+/** data-points of every canvas in the view (set when a chart is drawn). */
+export function chartPoints(page: Page): Promise<{ id: string; points: number }[]> {
+  return page.$$eval('#view canvas', (canvases) =>
+    canvases.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
+  );
 }

@@ -5,7 +5,7 @@
  * Screenshots of every tab go to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../common/serde.ts';
@@ -24,9 +24,11 @@ import {
 } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
 import {
+  chartPoints,
   launchChromium,
   listenOnLoopback,
-  recordingPage,
+  onCleanPage,
+  ready,
   requireBuiltFrontEnd,
   ARTIFACTS,
   type App,
@@ -39,33 +41,6 @@ async function serve(
   const db = new WarehouseReader(databaseUrl, schema);
   const app = await buildDashboard({ db, watcher, log });
   return { app, db, url: await listenOnLoopback(app) };
-}
-
-/** Open a page that records console errors and failed requests. */
-function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  return recordingPage(browser, 900, true);
-}
-
-/** Runs `body` on a fresh recording page, then expects no console errors; the page is closed either way. */
-async function onCleanPage(browser: Browser, body: (page: Page) => Promise<void>): Promise<void> {
-  const { page, errors } = await openPage(browser);
-  try {
-    await body(page);
-    expect(errors).toEqual([]);
-  } finally {
-    await page.close();
-  }
-}
-
-async function ready(page: Page, tab: string): Promise<void> {
-  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
-}
-
-/** data-points of every canvas in the view (set when a chart is drawn). */
-function chartPoints(page: Page): Promise<{ id: string; points: number }[]> {
-  return page.$$eval('#view canvas', (canvases) =>
-    canvases.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
-  );
 }
 
 describe('dashboard in Chromium', () => {
@@ -156,8 +131,7 @@ describe('dashboard in Chromium', () => {
   }
 
   it('support tab shows tickets by category, by failure reason, and the share auto-closed', async () => {
-    const { page, errors } = await openPage(browser);
-    try {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${main.url}/?tab=support&range=all`);
       await ready(page, 'support');
       const expected = await seeded.client.query<{ n: string }>(
@@ -178,10 +152,7 @@ describe('dashboard in Chromium', () => {
       expect(
         await page.locator('#view .tile[data-tile="Report lines dead-lettered"] .value').textContent(),
       ).toBe('2');
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('stock tab shows the level of every product, the low-stock products and the open restocks', async () => {
@@ -360,23 +331,22 @@ describe('dashboard in Chromium', () => {
       log,
     });
     const server = await serve(seeded.schema, blind);
-    const { page, errors } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/?tab=live`);
-      await ready(page, 'live');
-      const warning = page.locator('.empty.error', { hasText: 'Schema registry is down' });
-      await expect.poll(() => warning.count(), { timeout: 20_000 }).toBeGreaterThan(0);
-      expect(await warning.first().textContent()).toContain(
-        '(http://127.0.0.1:59999/apis/ccompat/v7): fetch failed: connect ECONNREFUSED',
-      );
-      const row = page.locator('#live-components tbody tr', { hasText: 'Schema registry' });
-      expect(await row.locator('.pill').textContent()).toBe('down');
-      const kafkaRow = page.locator('#live-components tbody tr', { hasText: 'Kafka Connect' });
-      expect(await kafkaRow.locator('.pill').textContent()).toBe('up');
-      await page.screenshot({ path: `${ARTIFACTS}live-component-down.png`, fullPage: true });
-      expect(errors).toEqual([]);
+      await onCleanPage(browser, async (page) => {
+        await page.goto(`${server.url}/?tab=live`);
+        await ready(page, 'live');
+        const warning = page.locator('.empty.error', { hasText: 'Schema registry is down' });
+        await expect.poll(() => warning.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+        expect(await warning.first().textContent()).toContain(
+          '(http://127.0.0.1:59999/apis/ccompat/v7): fetch failed: connect ECONNREFUSED',
+        );
+        const row = page.locator('#live-components tbody tr', { hasText: 'Schema registry' });
+        expect(await row.locator('.pill').textContent()).toBe('down');
+        const kafkaRow = page.locator('#live-components tbody tr', { hasText: 'Kafka Connect' });
+        expect(await kafkaRow.locator('.pill').textContent()).toBe('up');
+        await page.screenshot({ path: `${ARTIFACTS}live-component-down.png`, fullPage: true });
+      });
     } finally {
-      await page.close();
       await server.app.close();
       await server.db.close();
       await blind.close();

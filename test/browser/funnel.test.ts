@@ -7,7 +7,7 @@
  * `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLiveCarts } from '../../dashboard/live/live-carts.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
@@ -15,42 +15,31 @@ import { rangeWindow } from '../../dashboard/range.ts';
 import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { CARTS_SQL } from '../integration/dashboard/seeded-carts.ts';
-import {
-  databaseUrl,
-  seededWarehouse,
-  type SeededWarehouse,
-} from '../integration/dashboard/seeded-warehouse.ts';
+import { seededDashboard, type SeededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
+import { databaseUrl, seededWarehouse } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, log, uniquePrefix } from '../integration/helpers.ts';
 import {
+  chartPoints,
+  count,
   launchChromium,
   listenOnLoopback,
-  recordingPage,
+  onCleanPage,
+  ready,
   requireBuiltFrontEnd,
+  tileText,
   ARTIFACTS,
-  type App,
 } from './chromium.ts';
 
-async function ready(page: Page, tab: string): Promise<void> {
-  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
-}
-
-const tileText = (page: Page, label: string) =>
-  page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
-const count = (text: string | null) => Number((text ?? '').replaceAll(',', ''));
 const percent = (a: number, b: number, digits = 1) => `${((a / b) * 100).toFixed(digits)}%`;
 
 describe('funnel tab in Chromium', () => {
-  let seeded: SeededWarehouse;
-  let db: WarehouseReader;
-  let watcher: PipelineWatcher;
-  let app: App;
+  let dash: SeededDashboard;
   let url: string;
   let browser: Browser;
-  let span: { first: string; last: string };
 
   /** The funnel of the carts created on Manila days from..to, from the landing tables. */
   async function expected(from: string, to: string) {
-    const { rows } = await seeded.client.query<Record<string, string>>(
+    const { rows } = await dash.wh.client.query<Record<string, string>>(
       `select sum(visits) as visits, count(*) as carts, count(*) filter (where checked_out) as checkouts,
               count(*) filter (where paid) as paid, count(*) filter (where delivered) as delivered,
               count(*) filter (where expired) as abandoned, count(*) filter (where landed) as landed,
@@ -61,54 +50,39 @@ describe('funnel tab in Chromium', () => {
     return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
   }
 
-  async function onCleanPage(body: (page: Page) => Promise<void>): Promise<void> {
-    const { page, errors } = await recordingPage(browser, 900, true);
-    try {
-      await body(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
-
   beforeAll(async () => {
     requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
-    seeded = await seededWarehouse('browser_funnel', { orders: 2500, days: 365, seed: 1515, carts: true });
-    db = new WarehouseReader(databaseUrl, seeded.schema);
     // The live tab over topics that do not exist (this test is about its cart figures).
-    watcher = new PipelineWatcher({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      connectUrl: conn.connectUrl,
-      topicPrefix: uniquePrefix('funnel'),
-      processorUrls: [],
-      liveCarts: () => readLiveCarts(db),
-      log,
-    });
-    app = await buildDashboard({ db, watcher, log });
-    url = await listenOnLoopback(app);
-    browser = await launchChromium();
-    const { rows } = await seeded.client.query<{ first: string; last: string }>(
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
+    const watch = (db: WarehouseReader) =>
+      new PipelineWatcher({
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        connectUrl: conn.connectUrl,
+        topicPrefix: uniquePrefix('funnel'),
+        processorUrls: [],
+        liveCarts: () => readLiveCarts(db),
+        log,
+      });
+    dash = await seededDashboard(
+      'browser_funnel',
+      { orders: 2500, days: 365, seed: 1515, carts: true },
+      watch,
     );
-    span = rows[0]!;
+    url = await listenOnLoopback(dash.app);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await watcher?.close();
-    await db?.close();
-    await seeded?.drop();
+    await dash?.close();
   });
 
   it('shows the funnel of the range with the figures of the landing tables', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=funnel&range=all`);
       await ready(page, 'funnel');
-      const e = await expected(span.first, span.last);
+      const e = await expected(dash.firstDay, dash.asOf);
       expect(e.carts).toBeGreaterThan(1000);
       for (const [label, key] of [
         ['Visits', 'visits'],
@@ -143,23 +117,21 @@ describe('funnel tab in Chromium', () => {
         'add_to_cart after checkout',
         'unknown cart',
       ]);
-      const charts = await page.$$eval('#view canvas', (cs) =>
-        cs.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
-      );
+      const charts = await chartPoints(page);
       expect(charts.map((c) => c.id)).toEqual(['fun-steps', 'fun-days', 'fun-interest', 'fun-dead-letters']);
       for (const c of charts) expect(c.points, c.id).toBeGreaterThan(0);
       expect(charts.find((c) => c.id === 'fun-steps')?.points).toBe(4);
       expect(charts.find((c) => c.id === 'fun-interest')?.points).toBe(10);
       // A year of days is drawn by week: 4 series of a point per 7 days.
       expect(await page.locator('#fun-days').getAttribute('aria-label')).toMatch(/^Conversion by week/);
-      const days = (Date.parse(span.last) - Date.parse(span.first)) / 86_400_000 + 1;
+      const days = (Date.parse(dash.asOf) - Date.parse(dash.firstDay)) / 86_400_000 + 1;
       expect(charts.find((c) => c.id === 'fun-days')?.points).toBe(4 * Math.ceil(days / 7));
       await page.screenshot({ path: `${ARTIFACTS}funnel.png`, fullPage: true });
     });
   });
 
   it('the range filter reloads the funnel for that period', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=funnel`);
       await ready(page, 'funnel');
       for (const [name, label] of [
@@ -176,7 +148,7 @@ describe('funnel tab in Chromium', () => {
           expect(page.url()).toContain(`range=${name}`);
         }
         expect(await page.locator('.subtitle').first().textContent()).toContain(label);
-        const w = rangeWindow(name, span.last, span.first);
+        const w = rangeWindow(name, dash.asOf, dash.firstDay);
         const e = await expected(w.from, w.to);
         expect(count(await tileText(page, 'Carts')), name).toBe(e.carts);
         expect(count(await tileText(page, 'Checkouts')), name).toBe(e.checkouts);
@@ -188,10 +160,10 @@ describe('funnel tab in Chromium', () => {
   });
 
   it('the live tab shows the carts open and the conversion over the last simulated hour', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=live`);
       await ready(page, 'live');
-      const { rows } = await seeded.client.query<Record<string, string>>(
+      const { rows } = await dash.wh.client.query<Record<string, string>>(
         `with c as (${CARTS_SQL}), t as (select max(event_time) as t from cart_events)
          select count(*) filter (where not checked_out and not expired) as open,
                 count(*) filter (where created_at > t.t - interval '1 hour') as created,
@@ -219,7 +191,7 @@ describe('funnel tab in Chromium', () => {
     const server = await buildDashboard({ db: reader, log });
     const serverUrl = await listenOnLoopback(server);
     try {
-      await onCleanPage(async (page) => {
+      await onCleanPage(browser, async (page) => {
         await page.goto(`${serverUrl}/?tab=funnel`);
         await ready(page, 'funnel');
         expect(await page.locator('#view [data-empty]').textContent()).toMatch(

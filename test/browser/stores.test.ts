@@ -5,43 +5,31 @@
  * to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rangeWindow } from '../../dashboard/range.ts';
-import { buildDashboard } from '../../dashboard/server.ts';
-import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { STORES } from '../../reference/stores.ts';
+import { seededDashboard, type SeededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
 import {
-  databaseUrl,
-  seededWarehouse,
-  type SeededWarehouse,
-} from '../integration/dashboard/seeded-warehouse.ts';
-import { log } from '../integration/helpers.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-type App = Awaited<ReturnType<typeof buildDashboard>>;
-
-async function ready(page: Page, tab: string): Promise<void> {
-  await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
-}
-
-const tileText = (page: Page, label: string) =>
-  page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
-const count = (text: string | null) => Number((text ?? '').replaceAll(',', ''));
+  chartPoints,
+  count,
+  launchChromium,
+  listenOnLoopback,
+  onCleanPage,
+  ready,
+  requireBuiltFrontEnd,
+  tileText,
+  ARTIFACTS,
+} from './chromium.ts';
 
 describe('stores tab in Chromium', () => {
-  let seeded: SeededWarehouse;
-  let db: WarehouseReader;
-  let app: App;
+  let dash: SeededDashboard;
   let url: string;
   let browser: Browser;
-  let span: { first: string; last: string };
 
   /** Delivered store orders per store in the Manila days from..to, best first, from the landing table. */
   async function expected(from: string, to: string) {
-    const { rows } = await seeded.client.query<{ name: string; orders: string; sales: string }>(
+    const { rows } = await dash.wh.client.query<{ name: string; orders: string; sales: string }>(
       `select s.name, count(o.order_id) as orders, coalesce(sum(o.order_total), 0) as sales
          from stores s left join orders o
            on o.store_id = s.store_id and o.channel = 'store' and o.order_status = 'DELIVERED'
@@ -52,48 +40,24 @@ describe('stores tab in Chromium', () => {
     return rows.map((r) => ({ name: r.name, orders: Number(r.orders), sales: Number(r.sales) }));
   }
 
-  async function onCleanPage(body: (page: Page) => Promise<void>): Promise<void> {
-    const { page, errors } = await recordingPage(browser, 900, true);
-    try {
-      await body(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
-
   beforeAll(async () => {
     requireBuiltFrontEnd();
     mkdirSync(ARTIFACTS, { recursive: true });
-    seeded = await seededWarehouse('browser_stores', {
-      orders: 2500,
-      days: 365,
-      seed: 1515,
-      storeShare: 0.2,
-    });
-    db = new WarehouseReader(databaseUrl, seeded.schema);
-    app = await buildDashboard({ db, log });
-    url = await listenOnLoopback(app);
+    dash = await seededDashboard('browser_stores', { orders: 2500, days: 365, seed: 1515, storeShare: 0.2 });
+    url = await listenOnLoopback(dash.app);
     browser = await launchChromium();
-    const { rows } = await seeded.client.query<{ first: string; last: string }>(
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
-    );
-    span = rows[0]!;
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await db?.close();
-    await seeded?.drop();
+    await dash?.close();
   });
 
   it('ranks the stores by sales, and draws channels, tenders and VAT per month', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=stores&range=all`);
       await ready(page, 'stores');
-      const e = await expected(span.first, span.last);
+      const e = await expected(dash.firstDay, dash.asOf);
       const orders = e.reduce((a, s) => a + s.orders, 0);
       expect(orders).toBeGreaterThan(150);
       expect(count(await tileText(page, 'Store orders'))).toBe(orders);
@@ -106,15 +70,13 @@ describe('stores tab in Chromium', () => {
       );
       const tenders = await page.locator('#stores-tenders tbody td:first-child').allTextContents();
       expect([...tenders].sort()).toEqual(['Cash', 'Credit card', 'Debit card', 'E-wallet']);
-      const charts = await page.$$eval('#view canvas', (cs) =>
-        cs.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
-      );
+      const charts = await chartPoints(page);
       expect(charts.map((c) => c.id)).toEqual(['sto-ranking', 'sto-channels', 'sto-tenders', 'sto-vat']);
       for (const c of charts) expect(c.points, c.id).toBeGreaterThan(0);
       expect(charts.find((c) => c.id === 'sto-ranking')?.points).toBe(e.filter((s) => s.orders > 0).length);
       expect(charts.find((c) => c.id === 'sto-tenders')?.points).toBe(4);
       // A year of days is drawn by week: 2 series (online, stores) of a point per 7 days.
-      const days = (Date.parse(span.last) - Date.parse(span.first)) / 86_400_000 + 1;
+      const days = (Date.parse(dash.asOf) - Date.parse(dash.firstDay)) / 86_400_000 + 1;
       expect(charts.find((c) => c.id === 'sto-channels')?.points).toBe(2 * Math.ceil(days / 7));
       expect(await page.locator('#stores-vat tbody tr').count()).toBeGreaterThanOrEqual(12);
       await page.screenshot({ path: `${ARTIFACTS}stores.png`, fullPage: true });
@@ -122,7 +84,7 @@ describe('stores tab in Chromium', () => {
   });
 
   it('the range filter reloads the stores for that period', async () => {
-    await onCleanPage(async (page) => {
+    await onCleanPage(browser, async (page) => {
       await page.goto(`${url}/?tab=stores&range=all`);
       await ready(page, 'stores');
       await page.selectOption('#range', 'quarter');
@@ -131,7 +93,7 @@ describe('stores tab in Chromium', () => {
       );
       await ready(page, 'stores');
       expect(page.url()).toContain('range=quarter');
-      const w = rangeWindow('quarter', span.last, span.first);
+      const w = rangeWindow('quarter', dash.asOf, dash.firstDay);
       const e = await expected(w.from, w.to);
       expect(count(await tileText(page, 'Store orders'))).toBe(e.reduce((a, s) => a + s.orders, 0));
       expect(await page.locator('#sto-channels').getAttribute('aria-label')).toMatch(/per day/);

@@ -10,10 +10,10 @@ import { createLogger } from '../../../common/logger.ts';
 import { rangeWindow, type RangeName } from '../../../dashboard/range.ts';
 import { TABS, buildDashboard } from '../../../dashboard/server.ts';
 import { NO_DATA_MESSAGE, WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
-import { databaseUrl, seededWarehouse, type SeededWarehouse } from './seeded-warehouse.ts';
+import { seededDashboard, type SeededDashboard } from './seeded-dashboard.ts';
+import { databaseUrl, seededWarehouse } from './seeded-warehouse.ts';
 
 const log = createLogger('dashboard-test', 'warn');
-type App = Awaited<ReturnType<typeof buildDashboard>>;
 
 /** Orders placed on Manila days $1..$2, optionally in province $3 (landing table only). */
 const IN_WINDOW = `(o.order_date at time zone 'Asia/Manila')::date between $1::date and $2::date
@@ -51,43 +51,27 @@ async function expectedSales(client: pg.Client, from: string, to: string, provin
 }
 
 describe('dashboard API on a seeded two-year warehouse', () => {
-  let wh: SeededWarehouse;
-  let db: WarehouseReader;
-  let app: App;
-  let asOf: string;
-  let firstDay: string;
+  let dash: SeededDashboard;
 
   async function get(url: string) {
-    const response = await app.inject({ method: 'GET', url });
+    const response = await dash.app.inject({ method: 'GET', url });
     return { status: response.statusCode, body: response.json() };
   }
 
   beforeAll(async () => {
-    wh = await seededWarehouse('api', { orders: 4000, seed: 777 });
-    db = new WarehouseReader(databaseUrl, wh.schema);
-    app = await buildDashboard({ db, log });
-    const span = await one<{ first: string; last: string }>(
-      wh.client,
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
-      [],
-    );
-    firstDay = span.first;
-    asOf = span.last;
+    dash = await seededDashboard('api', { orders: 4000, seed: 777 });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await wh?.drop();
+    await dash?.close();
   });
 
   it('meta reports the data span and the provinces', async () => {
     const { status, body } = await get('/api/meta');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ empty: false, firstDay, asOf, orders: 4000 });
+    expect(body).toMatchObject({ empty: false, firstDay: dash.firstDay, asOf: dash.asOf, orders: 4000 });
     const provinces = await one<{ n: string }>(
-      wh.client,
+      dash.wh.client,
       'select count(distinct provincial_code) as n from orders',
       [],
     );
@@ -109,9 +93,9 @@ describe('dashboard API on a seeded two-year warehouse', () => {
     it(`revenue, profit, margin and AOV (${q}) equal the landing tables`, async () => {
       const { status, body } = await get(`/api/revenue?${q}`);
       expect(status).toBe(200);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       expect(body.range).toMatchObject({ from: w.from, to: w.to });
-      const e = await expectedSales(wh.client, w.from, w.to, province);
+      const e = await expectedSales(dash.wh.client, w.from, w.to, province);
       expect(e.delivered).toBeGreaterThan(0);
       expect(body.tiles.revenue.value).toBeCloseTo(e.revenue, 2);
       expect(body.tiles.cogs.value).toBeCloseTo(e.cogs, 2);
@@ -120,7 +104,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
       expect(body.tiles.aov.value).toBeCloseTo(e.revenue / e.delivered, 2);
       expect(body.tiles.grossMarginPercent.value).toBeCloseTo((e.profit / e.revenue) * 100, 2);
       if (w.previous) {
-        const p = await expectedSales(wh.client, w.previous.from, w.previous.to, province);
+        const p = await expectedSales(dash.wh.client, w.previous.from, w.previous.to, province);
         expect(body.tiles.revenue.previous).toBeCloseTo(p.revenue, 2);
         if (p.revenue > 0)
           expect(body.tiles.revenue.changePercent).toBeCloseTo((e.revenue / p.revenue - 1) * 100, 1);
@@ -134,16 +118,16 @@ describe('dashboard API on a seeded two-year warehouse', () => {
       expect(sum(body.byDayOfMonth)).toBeCloseTo(e.revenue, 1);
       expect(body.daily[0].day).toBe(w.from);
       expect(body.daily.at(-1).day).toBe(w.to);
-      const all = await expectedSales(wh.client, firstDay, asOf, province);
+      const all = await expectedSales(dash.wh.client, dash.firstDay, dash.asOf, province);
       expect(sum(body.yearly)).toBeCloseTo(all.revenue, 1);
       expect(sum(body.quarterly)).toBeCloseTo(all.revenue, 1);
     });
 
     it(`orders and AOV (${q}) equal the landing tables`, async () => {
       const { body } = await get(`/api/orders?${q}`);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       const e = await one<{ orders: string; delivered: string; failed: string; revenue: string | null }>(
-        wh.client,
+        dash.wh.client,
         `select count(*) as orders,
                 count(*) filter (where o.order_status = 'DELIVERED') as delivered,
                 count(*) filter (where o.failure_stage is not null) as failed,
@@ -161,9 +145,9 @@ describe('dashboard API on a seeded two-year warehouse', () => {
 
     it(`customers and repeat rate (${q}) equal the landing tables`, async () => {
       const { body } = await get(`/api/customers?${q}`);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       const e = await one<{ customers: string; repeaters: string; new_customers: string }>(
-        wh.client,
+        dash.wh.client,
         `with per as (select o.customer_id, count(*) as n from orders o where ${IN_WINDOW} group by 1)
          select count(*) as customers, count(*) filter (where n >= 2) as repeaters,
                 count(*) filter (where (select min(x.order_date) from orders x where x.customer_id = per.customer_id)
@@ -180,7 +164,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
 
     it(`on-time rate, time to pay and failure rate by stage (${q}) equal the landing tables`, async () => {
       const { body } = await get(`/api/payment-delivery?${q}`);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       const e = await one<{
         delivered: string;
         on_time: string;
@@ -192,7 +176,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
         failed_shipping: string;
         failed_delivery: string;
       }>(
-        wh.client,
+        dash.wh.client,
         `select count(*) filter (where o.order_status = 'DELIVERED') as delivered,
                 count(*) filter (where o.order_status = 'DELIVERED' and o.finished_date <= o.eta + interval '24 hours') as on_time,
                 avg(extract(epoch from o.payment_date - o.order_date) / 3600) as hours_to_pay,
@@ -226,15 +210,15 @@ describe('dashboard API on a seeded two-year warehouse', () => {
 
     it(`items: revenue per SKU and the top basket pair (${q}) equal the landing tables`, async () => {
       const { body } = await get(`/api/items?${q}`);
-      const w = rangeWindow(range, asOf, firstDay);
-      const e = await expectedPerSku(wh.client, w.from, w.to, province);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
+      const e = await expectedPerSku(dash.wh.client, w.from, w.to, province);
       expect(body.perSku.length).toBe(e.size);
       for (const s of body.perSku as { sku: number; revenue: number; profit: number }[]) {
         expect(s.revenue).toBeCloseTo(e.get(s.sku)!.revenue, 2);
         expect(s.profit).toBeCloseTo(e.get(s.sku)!.profit, 2);
       }
       const pair = await one<{ a: number; b: number; n: string; total: string } | undefined>(
-        wh.client,
+        dash.wh.client,
         `with b as (select distinct i.order_id, i.sku from order_items i join orders o on o.order_id = i.order_id where ${IN_WINDOW})
          select x.sku as a, y.sku as b, count(*) as n, (select count(distinct order_id) from b) as total
            from b x join b y on x.order_id = y.order_id and x.sku < y.sku
@@ -251,7 +235,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
   it('location: revenue, orders and customers per province equal the landing tables, ranked by revenue', async () => {
     const { body } = await get('/api/location?range=all');
     const rows = (
-      await wh.client.query<{ code: string; orders: string; customers: string; revenue: string }>(
+      await dash.wh.client.query<{ code: string; orders: string; customers: string; revenue: string }>(
         `select provincial_code as code, count(*) as orders, count(distinct customer_id) as customers,
                 coalesce(sum(order_total) filter (where order_status = 'DELIVERED'), 0) as revenue
            from orders group by 1`,
@@ -271,7 +255,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
 
   it("range=all agrees with the warehouse's own metric views", async () => {
     const summary = await one<{ repeat_rate: string; customers: string }>(
-      wh.client,
+      dash.wh.client,
       'select repeat_rate, customers from metric_customers_summary',
       [],
     );
@@ -279,7 +263,7 @@ describe('dashboard API on a seeded two-year warehouse', () => {
     expect(body.tiles.customers.value).toBe(Number(summary.customers));
     expect(body.tiles.repeatRate.value).toBeCloseTo(Number(summary.repeat_rate), 4);
     const funnel = (
-      await wh.client.query<{ stage: string; entered: string; failed: string }>(
+      await dash.wh.client.query<{ stage: string; entered: string; failed: string }>(
         'select stage, entered, failed from metric_failure_funnel where failure_reason is null order by stage_order',
       )
     ).rows;

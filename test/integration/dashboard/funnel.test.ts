@@ -14,7 +14,8 @@ import { rangeWindow } from '../../../dashboard/range.ts';
 import { buildDashboard } from '../../../dashboard/server.ts';
 import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
 import { CARTS_SQL } from './seeded-carts.ts';
-import { databaseUrl, seededWarehouse, type SeededWarehouse } from './seeded-warehouse.ts';
+import { seededDashboard, type SeededDashboard } from './seeded-dashboard.ts';
+import { databaseUrl, seededWarehouse } from './seeded-warehouse.ts';
 
 const log = createLogger('dashboard-test', 'warn');
 
@@ -34,38 +35,24 @@ const rate = (a: number, b: number, digits = 4) =>
   b === 0 ? null : Math.round((a / b) * 10 ** digits) / 10 ** digits;
 
 describe('funnel tab API on a seeded year of carts', () => {
-  let wh: SeededWarehouse;
-  let db: WarehouseReader;
-  let app: Awaited<ReturnType<typeof buildDashboard>>;
-  let asOf: string;
-  let firstDay: string;
+  let dash: SeededDashboard;
 
-  const get = async (url: string) => (await app.inject({ method: 'GET', url })).json();
+  const get = async (url: string) => (await dash.app.inject({ method: 'GET', url })).json();
 
   beforeAll(async () => {
-    wh = await seededWarehouse('funnel', { orders: 2000, days: 365, seed: 515, carts: true });
-    db = new WarehouseReader(databaseUrl, wh.schema);
-    app = await buildDashboard({ db, log });
-    const { rows } = await wh.client.query<{ first: string; last: string }>(
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
-    );
-    firstDay = rows[0]!.first;
-    asOf = rows[0]!.last;
+    dash = await seededDashboard('funnel', { orders: 2000, days: 365, seed: 515, carts: true });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await wh?.drop();
+    await dash?.close();
   });
 
   for (const range of ['all', 'last30', 'quarter'] as const) {
     it(`the funnel of ${range} equals the landing tables' carts and orders`, async () => {
       const body = await get(`/api/funnel?range=${range}`);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       expect(body).toMatchObject({ tab: 'funnel', empty: false, range: { from: w.from, to: w.to } });
-      const e = await expectedFunnel(wh.client, w.from, w.to);
+      const e = await expectedFunnel(dash.wh.client, w.from, w.to);
       expect(e.carts).toBeGreaterThan(50);
       const open = e.carts - e.checkouts - e.abandoned;
       expect(body.funnel).toMatchObject({
@@ -93,7 +80,7 @@ describe('funnel tab API on a seeded year of carts', () => {
       ]);
       expect(body.tiles.eventsPerOrder.value).toBe(rate(e.events, e.checkouts, 2));
       if (w.previous) {
-        const p = await expectedFunnel(wh.client, w.previous.from, w.previous.to);
+        const p = await expectedFunnel(dash.wh.client, w.previous.from, w.previous.to);
         expect(body.tiles.carts.previous).toBe(p.carts);
         expect(body.tiles.paid.previous).toBe(p.paid);
       } else expect(body.tiles.carts.previous).toBeNull();
@@ -106,7 +93,7 @@ describe('funnel tab API on a seeded year of carts', () => {
   it('gives each day of the range its own conversion, zero on days without carts', async () => {
     const body = await get('/api/funnel?range=last30');
     expect(body.days).toHaveLength(30);
-    const { rows } = await wh.client.query<{
+    const { rows } = await dash.wh.client.query<{
       day: string;
       carts: string;
       checkouts: string;
@@ -134,13 +121,13 @@ describe('funnel tab API on a seeded year of carts', () => {
     const valid = `select e.* from cart_events e join (${CARTS_SQL}) c using (cart_id)
                     where e.event_type in ('CREATE_CART', 'ADD_TO_CART')
                       and (not c.checked_out or e.event_time <= c.last_event_at)`;
-    const { rows: adds } = await wh.client.query<{ sku: number; adds: string }>(
+    const { rows: adds } = await dash.wh.client.query<{ sku: number; adds: string }>(
       `select sku, count(*) as adds from (${valid}) v group by sku order by count(*) desc, sku limit 15`,
     );
     expect(body.interest.map((p: { sku: number; adds: number }) => [p.sku, p.adds])).toEqual(
       adds.map((a) => [a.sku, Number(a.adds)]),
     );
-    const { rows: weeks } = await wh.client.query<{ sku: number; last7: string; prev7: string }>(
+    const { rows: weeks } = await dash.wh.client.query<{ sku: number; last7: string; prev7: string }>(
       `with v as (select sku, (event_time at time zone 'Asia/Manila')::date as day from (${valid}) v),
             b as (select max(day) as last_day from v)
        select sku, count(*) filter (where day > last_day - 7) as last7,
@@ -166,8 +153,8 @@ describe('funnel tab API on a seeded year of carts', () => {
   });
 
   it('the live figures: carts open now and the conversion over the last simulated hour', async () => {
-    const live = await readLiveCarts(db);
-    const { rows } = await wh.client.query<Record<string, string>>(
+    const live = await readLiveCarts(dash.db);
+    const { rows } = await dash.wh.client.query<Record<string, string>>(
       `with c as (${CARTS_SQL}), t as (select max(event_time) as t from cart_events)
        select extract(epoch from t.t) * 1000 as as_of,
               count(*) filter (where not checked_out and not expired) as open,

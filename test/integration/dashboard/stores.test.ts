@@ -11,7 +11,8 @@ import { rangeWindow } from '../../../dashboard/range.ts';
 import { buildDashboard } from '../../../dashboard/server.ts';
 import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
 import { STORES } from '../../../reference/stores.ts';
-import { databaseUrl, seededWarehouse, type SeededWarehouse } from './seeded-warehouse.ts';
+import { seededDashboard, type SeededDashboard } from './seeded-dashboard.ts';
+import { databaseUrl, seededWarehouse } from './seeded-warehouse.ts';
 
 const log = createLogger('dashboard-test', 'warn');
 
@@ -32,38 +33,24 @@ async function expectedChannels(client: pg.Client, from: string, to: string) {
 }
 
 describe('stores tab API on a seeded year with till sales', () => {
-  let wh: SeededWarehouse;
-  let db: WarehouseReader;
-  let app: Awaited<ReturnType<typeof buildDashboard>>;
-  let asOf: string;
-  let firstDay: string;
+  let dash: SeededDashboard;
 
-  const get = async (url: string) => (await app.inject({ method: 'GET', url })).json();
+  const get = async (url: string) => (await dash.app.inject({ method: 'GET', url })).json();
 
   beforeAll(async () => {
-    wh = await seededWarehouse('stores', { orders: 2500, days: 365, seed: 1515, storeShare: 0.2 });
-    db = new WarehouseReader(databaseUrl, wh.schema);
-    app = await buildDashboard({ db, log });
-    const { rows } = await wh.client.query<{ first: string; last: string }>(
-      `select to_char(min(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as first,
-              to_char(max(order_date) at time zone 'Asia/Manila', 'YYYY-MM-DD') as last from orders`,
-    );
-    firstDay = rows[0]!.first;
-    asOf = rows[0]!.last;
+    dash = await seededDashboard('stores', { orders: 2500, days: 365, seed: 1515, storeShare: 0.2 });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await wh?.drop();
+    await dash?.close();
   });
 
   for (const range of ['all', 'last30', 'quarter'] as const) {
     it(`the tiles, store ranking and tenders of ${range} equal the landing tables`, async () => {
       const body = await get(`/api/stores?range=${range}`);
-      const w = rangeWindow(range, asOf, firstDay);
+      const w = rangeWindow(range, dash.asOf, dash.firstDay);
       expect(body).toMatchObject({ tab: 'stores', empty: false, range: { from: w.from, to: w.to } });
-      const e = await expectedChannels(wh.client, w.from, w.to);
+      const e = await expectedChannels(dash.wh.client, w.from, w.to);
       expect(e.store_orders).toBeGreaterThan(range === 'all' ? 150 : 5);
       expect(body.tiles.storeOrders.value).toBe(e.store_orders);
       expect(body.tiles.storeSales.value).toBeCloseTo(e.store_sales!, 2);
@@ -73,7 +60,7 @@ describe('stores tab API on a seeded year with till sales', () => {
       expect(body.totals.onlineSales).toBeCloseTo(e.online_sales!, 2);
 
       // Every store of the reference data is ranked, by sales, with its orders, units and VAT.
-      const { rows: perStore } = await wh.client.query<Record<string, string>>(
+      const { rows: perStore } = await dash.wh.client.query<Record<string, string>>(
         `select s.store_id, count(o.order_id) as orders, coalesce(sum(o.order_total), 0) as sales,
                 coalesce(sum(o.vat_total), 0) as vat,
                 coalesce(sum((select sum(quantity) from order_items i where i.order_id = o.order_id)), 0) as units
@@ -91,7 +78,7 @@ describe('stores tab API on a seeded year with till sales', () => {
       );
       expect(body.stores.map((s: { rank: number }) => s.rank)).toEqual(STORES.map((_, i) => i + 1));
 
-      const { rows: tenders } = await wh.client.query<Record<string, string>>(
+      const { rows: tenders } = await dash.wh.client.query<Record<string, string>>(
         `select tender, count(*) as orders, sum(order_total) as sales from orders o
           where channel = 'store' and order_status = 'DELIVERED' and ${DAY_OF} between $1::date and $2::date
           group by tender order by sum(order_total) desc, tender`,
@@ -112,8 +99,8 @@ describe('stores tab API on a seeded year with till sales', () => {
 
   it('sales by channel per day: every day of the range, online and store sales of the landing table', async () => {
     const body = await get('/api/stores?range=quarter');
-    const w = rangeWindow('quarter', asOf, firstDay);
-    const { rows } = await wh.client.query<Record<string, string>>(
+    const w = rangeWindow('quarter', dash.asOf, dash.firstDay);
+    const { rows } = await dash.wh.client.query<Record<string, string>>(
       `select to_char(d, 'YYYY-MM-DD') as day,
               coalesce(sum(o.order_total) filter (where o.channel = 'online'), 0) as online,
               coalesce(sum(o.order_total) filter (where o.channel = 'store'), 0) as store,
@@ -130,7 +117,7 @@ describe('stores tab API on a seeded year with till sales', () => {
 
   it('VAT per month: taxable and exempt sales and the VAT of each channel, from the order lines', async () => {
     const body = await get('/api/stores?range=all');
-    const { rows } = await wh.client.query<Record<string, string>>(
+    const { rows } = await dash.wh.client.query<Record<string, string>>(
       `select to_char(date_trunc('month', i.order_date at time zone 'Asia/Manila'), 'YYYY-MM-DD') as month,
               sum(i.subtotal) as sales,
               coalesce(sum(i.subtotal) filter (where i.vat_rate > 0), 0) as taxable,

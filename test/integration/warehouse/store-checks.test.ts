@@ -58,6 +58,9 @@ async function offendingAfter(name: string, corrupt: string): Promise<number> {
 
 const ONE_STORE_ORDER = `(select min(order_id) from orders where channel = 'store')`;
 const ONE_ONLINE_ORDER = `(select min(order_id) from orders where channel = 'online')`;
+/** The corruption `update orders set <set>` of one store order, or of one online order. */
+const storeOrder = (set: string) => `update orders set ${set} where order_id = ${ONE_STORE_ORDER}`;
+const onlineOrder = (set: string) => `update orders set ${set} where order_id = ${ONE_ONLINE_ORDER}`;
 
 describe('warehouse checks of channels, stores and VAT', () => {
   it('the sample has till sales, VAT on every line, exempt lines and carts for the online orders', async () => {
@@ -123,13 +126,9 @@ describe('warehouse checks of channels, stores and VAT', () => {
     [
       'order vat_total = sum(vat_amount)',
       'an order whose vat_total is a centavo off',
-      `update orders set vat_total = vat_total + 0.01 where order_id = ${ONE_STORE_ORDER}`,
+      storeOrder('vat_total = vat_total + 0.01'),
     ],
-    [
-      'order vat_total = sum(vat_amount)',
-      'a 0.4.0 order without vat_total',
-      `update orders set vat_total = null where order_id = ${ONE_ONLINE_ORDER}`,
-    ],
+    ['order vat_total = sum(vat_amount)', 'a 0.4.0 order without vat_total', onlineOrder('vat_total = null')],
     [
       'line VAT rule',
       "a line's vat_amount a centavo off",
@@ -144,38 +143,22 @@ describe('warehouse checks of channels, stores and VAT', () => {
     [
       'store orders are never shipped',
       'a store order with a shipped date',
-      `update orders set shipped_date = payment_date + interval '1 hour' where order_id = ${ONE_STORE_ORDER}`,
+      storeOrder("shipped_date = payment_date + interval '1 hour'"),
     ],
-    [
-      'store orders are never shipped',
-      'a store order with a cart',
-      `update orders set cart_id = 'CART-X' where order_id = ${ONE_STORE_ORDER}`,
-    ],
+    ['store orders are never shipped', 'a store order with a cart', storeOrder("cart_id = 'CART-X'")],
     [
       'store orders name a known store',
       'a store order at a store that does not exist',
-      `update orders set store_id = 'ST-XX-99' where order_id = ${ONE_STORE_ORDER}`,
+      storeOrder("store_id = 'ST-XX-99'"),
     ],
-    [
-      'store orders are paid at the till',
-      'a store order without a tender',
-      `update orders set tender = null where order_id = ${ONE_STORE_ORDER}`,
-    ],
+    ['store orders are paid at the till', 'a store order without a tender', storeOrder('tender = null')],
     [
       'store orders are paid at the till',
       'a store order finished a day after its payment',
-      `update orders set finished_date = payment_date + interval '1 day' where order_id = ${ONE_STORE_ORDER}`,
+      storeOrder("finished_date = payment_date + interval '1 day'"),
     ],
-    [
-      'online orders have no store',
-      'an online order with a store',
-      `update orders set store_id = 'ST-00-01' where order_id = ${ONE_ONLINE_ORDER}`,
-    ],
-    [
-      'orders.channel known',
-      'an order of an unknown channel',
-      `update orders set channel = 'kiosk' where order_id = ${ONE_ONLINE_ORDER}`,
-    ],
+    ['online orders have no store', 'an online order with a store', onlineOrder("store_id = 'ST-00-01'")],
+    ['orders.channel known', 'an order of an unknown channel', onlineOrder("channel = 'kiosk'")],
     [
       'status agrees with dates',
       'an online order delivered without a shipped date (only a till sale may be)',
@@ -196,7 +179,7 @@ describe('warehouse checks of channels, stores and VAT', () => {
   }
 
   it('orderflow warehouse check exits 1 and names a corrupted store order', async () => {
-    await db.client.query(`update orders set tender = 'IOU' where order_id = ${ONE_STORE_ORDER}`);
+    await db.client.query(storeOrder("tender = 'IOU'"));
     const out = await run(process.execPath, [cli, 'warehouse', 'check', '--schema', db.schema], {
       env: { ...process.env, ORDERFLOW_DATABASE_URL: databaseUrl },
       timeout: 60_000,

@@ -10,7 +10,8 @@ import { addSettingFlags, loadCommandSettings, settingHelp } from '../../../comm
 import { sharedSettings } from '../../../common/settings.ts';
 import { boolFlag } from '../../../common/config.ts';
 import { benchSettings } from '../../../bench/command.ts';
-import { planRun, register as registerRun, runSettings, stepFailed } from '../../../cli/run.ts';
+import { planRun, register as registerRun, runSettings } from '../../../cli/run.ts';
+import { stepFailed } from '../../../cli/run-steps.ts';
 import { processorSettings } from '../../../processors/settings.ts';
 import { register as registerGenerate } from '../../../producer/command.ts';
 import { generatorSettings } from '../../../producer/settings.ts';
