@@ -50,14 +50,13 @@ export function localDate(t: number): string {
 
 export function assembleOrder(p: OrderParts): Order {
   const vat = p.vat ?? SHARED_VAT;
-  const province = saleProvince(p);
-  const day = localDate(p.orderDate);
+  const rateOf = vat.ratesFor(saleProvince(p), localDate(p.orderDate));
   let totalCents = 0;
   let vatCents = 0;
   const items: OrderItem[] = p.lines.map(({ product, quantity }) => {
     const discount = p.discounts.get(product.sku) ?? 0;
     const subtotal = subtotalCents(product.priceCents, quantity, discount);
-    const rate = vat.rateHundredths(province, product.category, day);
+    const rate = rateOf(product.category);
     const lineVat = includedVatCents(subtotal, rate);
     totalCents += subtotal;
     vatCents += lineVat;

@@ -76,9 +76,9 @@ export const VAT_RULES: readonly VatRule[] = Object.freeze([
 const SPECIFICITY = (r: VatRule): number =>
   (r.category !== '*' ? 2 : 0) + (r.provincial_code !== '*' ? 1 : 0);
 
-/** A rate lookup over `rules`, memoized per (province, category, local day). */
+/** A rate lookup over `rules`, memoized per (province, local day), then per category. */
 export class VatTable {
-  private readonly cache = new Map<string, number>();
+  private readonly cache = new Map<string, Map<string, number>>();
   private readonly rules: readonly (VatRule & { hundredths: number })[];
 
   constructor(rules: readonly VatRule[] = VAT_RULES) {
@@ -89,21 +89,37 @@ export class VatTable {
 
   /** The rate in hundredths of a percent (1200 = 12.00%) on local day `day` (YYYY-MM-DD). */
   rateHundredths(provincialCode: string, category: string, day: string): number {
-    const key = `${provincialCode}|${category}|${day}`;
-    let rate = this.cache.get(key);
-    if (rate === undefined) {
-      const rule = this.rules.find(
-        (r) =>
-          r.from <= day &&
-          (r.provincial_code === '*' || r.provincial_code === provincialCode) &&
-          (r.category === '*' || r.category === category),
-      );
-      if (rule === undefined)
-        throw new Error(`no VAT rule in force for ${provincialCode}, ${category} on ${day}`);
-      rate = rule.hundredths;
-      this.cache.set(key, rate);
+    return this.ratesFor(provincialCode, day)(category);
+  }
+
+  /**
+   * The rates of one province on one day, by category: what an order needs, looked up once per
+   * order rather than once per line.
+   */
+  ratesFor(provincialCode: string, day: string): (category: string) => number {
+    const key = `${provincialCode}|${day}`;
+    let byCategory = this.cache.get(key);
+    if (byCategory === undefined) {
+      byCategory = new Map();
+      this.cache.set(key, byCategory);
     }
-    return rate;
+    const known = byCategory;
+    return (category) => {
+      let rate = known.get(category);
+      if (rate === undefined) {
+        const rule = this.rules.find(
+          (r) =>
+            r.from <= day &&
+            (r.provincial_code === '*' || r.provincial_code === provincialCode) &&
+            (r.category === '*' || r.category === category),
+        );
+        if (rule === undefined)
+          throw new Error(`no VAT rule in force for ${provincialCode}, ${category} on ${day}`);
+        rate = rule.hundredths;
+        known.set(category, rate);
+      }
+      return rate;
+    };
   }
 }
 
