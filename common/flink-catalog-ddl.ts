@@ -1,7 +1,8 @@
 /**
- * The catalog's repeated tables, generated: one table per lifecycle topic with the columns of
- * schemas/order.avsc, and one raw-bytes table per dead-letter topic, from the topic list in
- * schemas/topics.ts. flink/catalog.sql holds them as {{lifecycle-tables}} and {{dlq-tables}}; the
+ * The catalog's tables, generated from the schemas: one table per lifecycle topic with the columns
+ * of schemas/order.avsc, one per other Avro topic with the columns of its own .avsc, and one
+ * raw-bytes table per dead-letter topic, from the topic list in schemas/topics.ts. flink/catalog.sql
+ * holds them as {{lifecycle-tables}}, {{avro-table:...}} and {{dlq-tables}}; the
  * placeholders they contain ({{prefix}}, {{bootstrap}}, {{registry}}, {{schema:...}}) are filled in
  * afterwards like the rest of the file. Pure: no I/O.
  */
@@ -92,9 +93,9 @@ export function streamColumns(eventTime: string): string[] {
   return [...METADATA, `WATERMARK FOR \`${eventTime}\` AS \`${eventTime}\` - INTERVAL '1' MINUTE`];
 }
 
-function createTable(comment: string, table: string, columns: string[], options: string[]): string {
+function createTable(comment: string | null, table: string, columns: string[], options: string[]): string {
   return [
-    `-- ${comment}`,
+    ...(comment === null ? [] : [`-- ${comment}`]),
     `CREATE TABLE IF NOT EXISTS \`${table}\` (`,
     columns.map((c) => `  ${c}`).join(',\n'),
     ') WITH (',
@@ -131,23 +132,54 @@ export const DEAD_LETTERS = [
   SINK_DLQ_TOPIC,
 ];
 
+/** The fields of a record schema (an error if it is not a record). */
+function recordFields(schema: AvroType, what: string): { name: string; type: AvroType }[] {
+  if (typeof schema !== 'object' || Array.isArray(schema) || !schema.fields)
+    throw new Error(`the ${what} schema must be a record`);
+  return schema.fields;
+}
+
+/**
+ * The columns of a table over a topic of Avro values: the plain string key as `keyColumn`, every
+ * field of the value schema as a column, the Kafka metadata and a watermark on `eventTime`.
+ */
+function avroColumns(keyColumn: string, schema: AvroType, what: string, eventTime: string): string[] {
+  return [
+    `\`${keyColumn}\` STRING NOT NULL`,
+    ...recordFields(schema, what).map((f) => column(f.name, f.type)),
+    ...streamColumns(eventTime),
+  ];
+}
+
+/**
+ * One table over a topic of Avro values (the split topics, the cart events): named after the topic,
+ * with the columns of its schema (schemas/`schemaFile`) and the options that read it with that schema.
+ */
+export function avroTable(
+  topic: string,
+  keyColumn: string,
+  schemaFile: string,
+  schema: AvroType,
+  eventTime: string,
+): string {
+  return createTable(
+    null,
+    tableName(topic),
+    avroColumns(keyColumn, schema, schemaFile, eventTime),
+    avroSourceOptions(topic, keyColumn, schemaFile),
+  );
+}
+
 /**
  * One table per lifecycle topic: the key as `order_key`, every field of the order schema as a
  * column, the Kafka metadata, a watermark on order_date; values read with the .avsc as reader schema.
  */
 export function lifecycleTables(orderSchema: AvroType): string {
-  if (typeof orderSchema !== 'object' || Array.isArray(orderSchema) || !orderSchema.fields)
-    throw new Error('the order schema must be a record');
-  const fields = orderSchema.fields;
   return LIFECYCLE.map((t) =>
     createTable(
       `${t.name}: the order at that stage, keyed by order_id.`,
       tableName(t.name),
-      [
-        '`order_key` STRING NOT NULL',
-        ...fields.map((f) => column(f.name, f.type)),
-        ...streamColumns('order_date'),
-      ],
+      avroColumns('order_key', orderSchema, 'order', 'order_date'),
       avroSourceOptions(t.name, 'order_key', t.schema),
     ),
   ).join('\n\n');

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  avroSourceOptions,
-  deadLetterTables,
-  lifecycleTables,
-  streamColumns,
-  type AvroType,
-} from './flink-catalog-ddl.ts';
+import { avroTable, deadLetterTables, lifecycleTables, type AvroType } from './flink-catalog-ddl.ts';
 import { splitStatements } from './flink-statements.ts';
 
 const FLINK_DIR = fileURLToPath(new URL('../flink/', import.meta.url));
@@ -41,30 +35,23 @@ export function renderSql(text: string, p: CatalogParams): string {
 
 /**
  * A flink/*.sql file as it is run: catalog.sql with its generated tables in place of
- * {{lifecycle-tables}} and {{dlq-tables}}, each {{kafka-stream:<event time column>}} replaced by
- * the Kafka metadata columns and the watermark, and each {{kafka-avro:<topic>:<key column>:<schema
- * file>}} by the WITH options of a table over that topic (common/flink-catalog-ddl.ts); the other
- * placeholders still unfilled.
+ * {{lifecycle-tables}}, {{dlq-tables}} and each {{avro-table:<topic>:<key column>:<schema
+ * file>:<event time column>}} (common/flink-catalog-ddl.ts); the other placeholders still unfilled.
  */
 export function readFlinkSql(name: 'catalog.sql' | 'split.sql'): string {
   const text = readFileSync(`${FLINK_DIR}${name}`, 'utf8');
   return text
-    .replace('{{lifecycle-tables}}', () =>
-      lifecycleTables(JSON.parse(readFileSync(`${SCHEMAS_DIR}order.avsc`, 'utf8')) as AvroType),
-    )
+    .replace('{{lifecycle-tables}}', () => lifecycleTables(readSchema('order.avsc')))
     .replace('{{dlq-tables}}', () => deadLetterTables())
-    .replace(/\{\{kafka-stream:([^}]+)\}\}/g, (_m, eventTime: string) =>
-      streamColumns(eventTime)
-        .map((c) => `  ${c}`)
-        .join(',\n'),
-    )
     .replace(
-      /\{\{kafka-avro:([^:}]+):([^:}]+):([^}]+)\}\}/g,
-      (_m, topic: string, key: string, schema: string) =>
-        avroSourceOptions(topic, key, schema)
-          .map((o) => `  ${o}`)
-          .join(',\n'),
+      /\{\{avro-table:([^:}]+):([^:}]+):([^:}]+):([^}]+)\}\}/g,
+      (_m, topic: string, key: string, schemaFile: string, eventTime: string) =>
+        avroTable(topic, key, schemaFile, readSchema(schemaFile), eventTime),
     );
+}
+
+function readSchema(file: string): AvroType {
+  return JSON.parse(readFileSync(`${SCHEMAS_DIR}${file}`, 'utf8')) as AvroType;
 }
 
 /** The catalog's statements, rendered, one string each. */

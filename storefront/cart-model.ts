@@ -24,7 +24,8 @@ import { CATALOGUE } from '../reference/catalogue.ts';
 import { localDay } from '../reference/calendar.ts';
 import type { CartEvent, CartEventType, Order } from '../schemas/types.generated.ts';
 import { DEFAULT_STOREFRONT, type StorefrontConfig } from './config.ts';
-import { cumulative, Draws } from './draws.ts';
+import { cumulative } from '../common/draws.ts';
+import { Draws } from './draws.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

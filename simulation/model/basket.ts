@@ -7,7 +7,8 @@
 import type { GeneratorConfig } from '../config.ts';
 import { CATALOGUE, type CatalogueEntry } from '../../reference/catalogue.ts';
 import type { DayKind } from '../../reference/calendar.ts';
-import { cumulative, type Random } from './random.ts';
+import { cumulative } from '../../common/draws.ts';
+import type { Random } from './random.ts';
 
 export interface BasketLine {
   product: CatalogueEntry;

@@ -6,7 +6,8 @@
 import type { Channel } from '../../schemas/types.generated.ts';
 import { isOpen, STORES, type Store } from '../../reference/stores.ts';
 import type { GeneratorConfig } from '../config.ts';
-import { cumulative, type Random } from './random.ts';
+import { cumulative } from '../../common/draws.ts';
+import type { Random } from './random.ts';
 
 export interface Sale {
   channel: Channel;

@@ -10,7 +10,8 @@ import type { CustomerInfo } from '../../schemas/types.generated.ts';
 import type { GeneratorConfig } from '../config.ts';
 import { LOCATIONS, locationWeights, type Location } from '../../reference/locations.ts';
 import { BARANGAYS, STREETS, STREET_SUFFIXES, SURNAMES, filipinoLocale } from './filipino-locale.ts';
-import { cumulative, Random } from './random.ts';
+import { cumulative } from '../../common/draws.ts';
+import { Random } from './random.ts';
 
 export interface Customer {
   /** The customer's details as of their latest order (replaced, never mutated, on change). */

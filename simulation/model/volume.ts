@@ -4,7 +4,8 @@
  */
 import type { GeneratorConfig, Range } from '../config.ts';
 import { localDay } from '../../reference/calendar.ts';
-import { cumulative, type Random } from './random.ts';
+import { cumulative } from '../../common/draws.ts';
+import type { Random } from './random.ts';
 
 const MINUTE = 60_000;
 

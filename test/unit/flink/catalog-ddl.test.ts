@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  avroTable,
   DEAD_LETTERS,
   deadLetterTables,
   flinkType,
@@ -94,6 +95,26 @@ describe('the generated catalog tables', () => {
       '`failure` ROW<`stage` STRING NOT NULL, `reason` STRING NOT NULL, `failed_at` TIMESTAMP(3) NOT NULL>,',
     );
     expect(ddl).toContain("WATERMARK FOR `order_date` AS `order_date` - INTERVAL '1' MINUTE");
+  });
+
+  it('declare a table over any other Avro topic with the columns of its own schema', () => {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../../schemas/cart_event.avsc', import.meta.url), 'utf8'),
+    ) as AvroType;
+    const ddl = avroTable('cart_events', 'cart_key', 'cart_event.avsc', schema, 'event_time');
+    expect(tableOf(ddl)).toEqual({ table: 'cart_events', topic: '{{prefix}}cart_events' });
+    const columns = ddl.slice(ddl.indexOf('(') + 1, ddl.indexOf(') WITH ('));
+    expect(columnPaths(columns.replace(/.*(METADATA|WATERMARK).*\n?/g, ''))).toEqual([
+      'cart_key',
+      ...fieldPaths(schema),
+    ]);
+    // A field that is not a union with null is NOT NULL; an enum reads as its symbol.
+    expect(ddl).toContain('`event_type` STRING NOT NULL,');
+    expect(ddl).toContain('`customer_id` STRING,');
+    expect(ddl).toContain("'key.fields' = 'cart_key'");
+    expect(ddl).toContain("'value.avro-confluent.schema' = '{{schema:cart_event.avsc}}'");
+    expect(ddl).toContain("WATERMARK FOR `event_time` AS `event_time` - INTERVAL '1' MINUTE");
+    expect(() => avroTable('t', 'k', 'x.avsc', 'string', 'e')).toThrow(/must be a record/);
   });
 
   it('declare a table for every dead-letter topic the project creates', () => {
