@@ -164,21 +164,42 @@ export async function openOrderProducer(
   return { topic, encoder, producer };
 }
 
-export class KafkaOrderSink {
-  private batch: { key: string; value: Buffer }[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown = null;
-  private lingerTimer: NodeJS.Timeout | null = null;
-  /** Orders whose delivery the broker acknowledged. */
+/**
+ * What both order sinks are made of: the producer, the encoder and the topic; the orders written
+ * and acknowledged; and the linger timer that sends a partly filled batch in live mode.
+ */
+export abstract class OrderSinkBase<O extends KafkaSinkOptions> {
+  protected lingerTimer: NodeJS.Timeout | null = null;
+  /** Orders whose delivery the broker acknowledged (the transactional sink: committed). */
   acknowledged = 0;
   written = 0;
 
-  private constructor(
-    private readonly producer: Producer,
-    private readonly encoder: Encoder<Order>,
+  protected constructor(
+    protected readonly producer: Producer,
+    protected readonly encoder: Encoder<Order>,
     readonly topic: string,
-    private readonly options: KafkaSinkOptions,
+    protected readonly options: O,
   ) {}
+
+  /** The order as a Kafka message (key order_id, value Avro), counted as written. */
+  protected message(order: Order): { key: string; value: Buffer } {
+    const value = this.encoder.encode(order);
+    this.written++;
+    return { key: order.order_id, value };
+  }
+
+  protected stopLinger(): void {
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
+  }
+}
+
+export class KafkaOrderSink extends OrderSinkBase<KafkaSinkOptions> {
+  private batch: { key: string; value: Buffer }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
 
   static async open(options: KafkaSinkOptions): Promise<KafkaOrderSink> {
     const { topic, encoder, producer } = await openOrderProducer(options);
@@ -189,8 +210,7 @@ export class KafkaOrderSink {
   /** Queue an order; returns a promise only when the caller must wait (batch limit reached). */
   write(order: Order): Promise<void> | undefined {
     if (this.failure) throw this.deliveryError();
-    this.batch.push({ key: order.order_id, value: this.encoder.encode(order) });
-    this.written++;
+    this.batch.push(this.message(order));
     if (this.batch.length >= this.options.batchSize) return this.dispatch();
     // A slow stream (live mode) must not leave orders waiting for a full batch.
     this.lingerTimer ??= setTimeout(() => {
@@ -202,10 +222,7 @@ export class KafkaOrderSink {
 
   /** Hand the queued orders to the client without waiting; the result is checked later. */
   private sendBatch(): void {
-    if (this.lingerTimer) {
-      clearTimeout(this.lingerTimer);
-      this.lingerTimer = null;
-    }
+    this.stopLinger();
     if (this.batch.length === 0) return;
     const messages = this.batch;
     this.batch = [];
@@ -236,7 +253,7 @@ export class KafkaOrderSink {
   }
 
   async close(): Promise<void> {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.stopLinger();
     await this.producer.disconnect();
   }
 

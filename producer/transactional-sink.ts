@@ -17,7 +17,7 @@ import type { Producer } from '../common/kafka.ts';
 import type { Encoder } from '../common/serde.ts';
 import { abortOpenTransaction, isFenced } from '../runtime/client-errors.ts';
 import type { Order } from '../schemas/types.generated.ts';
-import { openOrderProducer, type KafkaSinkOptions } from './kafka-sink.ts';
+import { OrderSinkBase, openOrderProducer, type KafkaSinkOptions } from './kafka-sink.ts';
 import type { RunProgress } from './progress.ts';
 
 export interface TransactionalSinkOptions extends KafkaSinkOptions {
@@ -28,23 +28,21 @@ export interface TransactionalSinkOptions extends KafkaSinkOptions {
 /** How long a partly filled transaction may wait for more orders (live mode) before it commits. */
 const LINGER_MS = 50;
 
-export class TransactionalOrderSink {
+export class TransactionalOrderSink extends OrderSinkBase<TransactionalSinkOptions> {
   private queue: { key: string; value: Buffer; orderDate: number }[] = [];
   private pumping: Promise<void> | null = null;
   private failure: OrderflowError | null = null;
-  private lingerTimer: NodeJS.Timeout | null = null;
   private progress: RunProgress | null = null;
-  /** Orders committed by this process. */
-  acknowledged = 0;
-  written = 0;
 
   private constructor(
-    private readonly producer: Producer,
-    private readonly encoder: Encoder<Order>,
-    readonly topic: string,
-    private readonly options: TransactionalSinkOptions,
+    producer: Producer,
+    encoder: Encoder<Order>,
+    topic: string,
+    options: TransactionalSinkOptions,
     private readonly maxPerTransaction: number,
-  ) {}
+  ) {
+    super(producer, encoder, topic, options);
+  }
 
   /** The run this sink's transactions count for, as committed before this process. */
   resume(progress: RunProgress): void {
@@ -77,12 +75,7 @@ export class TransactionalOrderSink {
   /** Queue an order; returns a promise only when the caller must wait (two transactions queued). */
   write(order: Order): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    this.queue.push({
-      key: order.order_id,
-      value: this.encoder.encode(order),
-      orderDate: order.order_date,
-    });
-    this.written++;
+    this.queue.push({ ...this.message(order), orderDate: order.order_date });
     if (this.queue.length >= this.maxPerTransaction) this.kick();
     else this.lingerTimer ??= setTimeout(() => this.kick(), LINGER_MS);
     if (this.queue.length >= 2 * this.maxPerTransaction) return this.drain(this.maxPerTransaction);
@@ -95,8 +88,7 @@ export class TransactionalOrderSink {
   }
 
   async close(): Promise<void> {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = null;
+    this.stopLinger();
     await this.pumping?.catch(() => undefined);
     if (this.producer.isActive()) await this.producer.abort().catch(() => undefined);
     await this.producer.disconnect();
@@ -113,10 +105,7 @@ export class TransactionalOrderSink {
   }
 
   private kick(): void {
-    if (this.lingerTimer) {
-      clearTimeout(this.lingerTimer);
-      this.lingerTimer = null;
-    }
+    this.stopLinger();
     if (this.pumping || this.failure) return;
     this.pumping = this.pump().finally(() => {
       this.pumping = null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { range, rate, sumsToOne } from '../config-schema.ts';
+import { bySpeed, range, rate, sumsToOne } from '../config-schema.ts';
 
 /** How the payment stage decides an unpaid order's fate. Rates are fractions of the stage's input. */
 export const paymentConfigSchema = z.object({
@@ -19,9 +19,8 @@ export const paymentConfigSchema = z.object({
   maxPaymentDelaySeconds: z.number().int().positive(),
   /** An unpaid order times out this many days after order_date (its finished_date). */
   timeoutDays: z.number().int().positive(),
-  /** eta = payment_date + whole days in this range (express / standard) + etaExtraHours. */
-  etaDaysExpress: range,
-  etaDaysStandard: range,
+  /** eta = payment_date + whole days in the window of the order's speed + etaExtraHours. */
+  etaDays: bySpeed,
   etaExtraHours: range,
 });
 
@@ -37,8 +36,7 @@ export const PAYMENT_DEFAULT: PaymentConfig = {
   payAtOrderRate: 0.63,
   maxPaymentDelaySeconds: 2 * 86400 + 23 * 3600 + 59 * 60 + 59, // 2 d 23:59:59
   timeoutDays: 7,
-  etaDaysExpress: { min: 3, max: 5 },
-  etaDaysStandard: { min: 5, max: 10 },
+  etaDays: { express: { min: 3, max: 5 }, standard: { min: 5, max: 10 } },
   etaExtraHours: { min: 0, max: 23 },
 };
 

@@ -2,6 +2,7 @@ import type { Order, PaymentMethod, Tender } from '../../schemas/types.generated
 import { DAY, HOUR, SECOND } from '../event-time.ts';
 import { unfitInput, type StageOutcome } from '../outcome.ts';
 import { between, chance, type RandomGenerator } from '../rng.ts';
+import { windowFor } from '../config-schema.ts';
 import type { PaymentConfig } from './config.ts';
 
 const METHODS: PaymentMethod[] = ['CREDIT_CARD', 'BANK_TRANSFER', 'DIGITAL_WALLET'];
@@ -56,7 +57,7 @@ export function payOrder(order: Order, rng: RandomGenerator, config: PaymentConf
   const paidAtOrder = chance(rng) < config.payAtOrderRate;
   const delaySeconds = between(rng, 1, config.maxPaymentDelaySeconds);
   const paymentDate = paidAtOrder ? order.order_date : order.order_date + delaySeconds * SECOND;
-  const window = order.shipping_info.express_shipping ? config.etaDaysExpress : config.etaDaysStandard;
+  const window = windowFor(config.etaDays, order.shipping_info.express_shipping);
   const etaDays = between(rng, window.min, window.max);
   const etaHours = between(rng, config.etaExtraHours.min, config.etaExtraHours.max);
 

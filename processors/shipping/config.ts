@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { range, rate } from '../config-schema.ts';
+import { bySpeed, range, rate } from '../config-schema.ts';
 
 /** How the shipping stage decides a paid order's fate. Rates are fractions of the stage's input. */
 export const shippingConfigSchema = z.object({
   /** Share of paid orders that ship; the rest are cancelled before shipping. */
   successRate: rate,
-  /** shipped_date = payment_date + hours in this range (uniform to the second). */
-  shipHoursExpress: range,
-  shipHoursStandard: range,
+  /** shipped_date = payment_date + hours in the window of the order's speed (uniform to the second). */
+  shipHours: bySpeed,
   /** A cancelled order's finished_date = payment_date + hours in this range. */
   cancelHours: range,
 });
@@ -17,8 +16,7 @@ export type ShippingConfig = z.infer<typeof shippingConfigSchema>;
 /** The default rates and windows (docs/design.md section 5). */
 export const SHIPPING_DEFAULT: ShippingConfig = {
   successRate: 0.95,
-  shipHoursExpress: { min: 12, max: 36 },
-  shipHoursStandard: { min: 24, max: 60 },
+  shipHours: { express: { min: 12, max: 36 }, standard: { min: 24, max: 60 } },
   cancelHours: { min: 6, max: 54 },
 };
 

@@ -2,6 +2,7 @@ import type { Order } from '../../schemas/types.generated.ts';
 import { SECOND } from '../event-time.ts';
 import { unfitInput, type StageOutcome } from '../outcome.ts';
 import { between, chance, type RandomGenerator } from '../rng.ts';
+import { windowFor } from '../config-schema.ts';
 import type { ShippingConfig } from './config.ts';
 
 /**
@@ -38,7 +39,7 @@ export function shipOrder(order: Order, rng: RandomGenerator, config: ShippingCo
     };
   }
 
-  const window = order.shipping_info.express_shipping ? config.shipHoursExpress : config.shipHoursStandard;
+  const window = windowFor(config.shipHours, order.shipping_info.express_shipping);
   const shipped = paymentDate + between(rng, window.min * 3600, window.max * 3600) * SECOND;
   return {
     kind: 'next',

@@ -26,7 +26,7 @@ describe('shipping transform', () => {
   it('has valid default and historical configs', () => {
     expectConfigs(shippingConfigSchema, [SHIPPING_DEFAULT, SHIPPING_HISTORICAL], {
       ...SHIPPING_DEFAULT,
-      shipHoursExpress: { min: 40, max: 12 },
+      shipHours: { ...SHIPPING_DEFAULT.shipHours, express: { min: 40, max: 12 } },
     });
   });
 
