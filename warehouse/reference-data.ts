@@ -50,89 +50,93 @@ export async function readGeneratorReferenceData(): Promise<{
   return Promise.resolve({ products: PRODUCTS, locations: LOCATIONS, stores: STORES, vatRules: VAT_RULES });
 }
 
-export async function upsertProducts(client: pg.Client, products: readonly ProductRow[]): Promise<number> {
-  if (products.length === 0) return 0;
+/** A table column loaded from one field of the rows: its name, its PostgreSQL type, the field. */
+export type Column<R> = readonly [name: string, type: string, field: keyof R];
+
+/** The rows as one array per column, the parameters of `unnest($1::type[], $2::type[], ...)`. */
+export function columnArrays<R>(rows: readonly R[], columns: readonly Column<R>[]): unknown[][] {
+  return columns.map(([, , field]) => rows.map((r) => r[field]));
+}
+
+/**
+ * Insert `rows` into `table`, or update the row with the same key (the first `keyCount` columns)
+ * where any other column differs; an unchanged row is not rewritten. Returns the rows written.
+ */
+async function upsertRows<R>(
+  client: pg.Client,
+  table: string,
+  columns: readonly Column<R>[],
+  keyCount: number,
+  rows: readonly R[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const names = columns.map(([name]) => name);
+  const rest = names.slice(keyCount);
   const result = await client.query(
-    `insert into products (sku, name, category, price, cost)
-     select * from unnest($1::integer[], $2::text[], $3::text[], $4::numeric[], $5::numeric[])
-     on conflict (sku) do update
-        set name = excluded.name, category = excluded.category, price = excluded.price, cost = excluded.cost
-      where (products.name, products.category, products.price, products.cost)
-            is distinct from (excluded.name, excluded.category, excluded.price, excluded.cost)`,
-    [
-      products.map((p) => p.sku),
-      products.map((p) => p.name),
-      products.map((p) => p.category),
-      products.map((p) => p.price),
-      products.map((p) => p.cost),
-    ],
+    `insert into ${table} (${names.join(', ')})
+     select * from unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+     on conflict (${names.slice(0, keyCount).join(', ')}) do update
+        set ${rest.map((n) => `${n} = excluded.${n}`).join(', ')}
+      where (${rest.map((n) => `${table}.${n}`).join(', ')})
+            is distinct from (${rest.map((n) => `excluded.${n}`).join(', ')})`,
+    columnArrays(rows, columns),
   );
   return result.rowCount ?? 0;
 }
 
-export async function upsertLocations(client: pg.Client, locations: readonly LocationRow[]): Promise<number> {
-  if (locations.length === 0) return 0;
-  const result = await client.query(
-    `insert into locations (lgu, provincial_code, tier)
-     select * from unnest($1::text[], $2::text[], $3::text[])
-     on conflict (lgu) do update
-        set provincial_code = excluded.provincial_code, tier = excluded.tier
-      where (locations.provincial_code, locations.tier) is distinct from (excluded.provincial_code, excluded.tier)`,
-    [locations.map((l) => l.lgu), locations.map((l) => l.provincial_code), locations.map((l) => l.tier)],
-  );
-  return result.rowCount ?? 0;
+export const PRODUCT_COLUMNS: readonly Column<ProductRow>[] = [
+  ['sku', 'integer', 'sku'],
+  ['name', 'text', 'name'],
+  ['category', 'text', 'category'],
+  ['price', 'numeric', 'price'],
+  ['cost', 'numeric', 'cost'],
+];
+
+const LOCATION_COLUMNS: readonly Column<LocationRow>[] = [
+  ['lgu', 'text', 'lgu'],
+  ['provincial_code', 'text', 'provincial_code'],
+  ['tier', 'text', 'tier'],
+];
+
+const STORE_COLUMNS: readonly Column<StoreRow>[] = [
+  ['store_id', 'text', 'store_id'],
+  ['name', 'text', 'name'],
+  ['street_address', 'text', 'street_address'],
+  ['lgu', 'text', 'lgu'],
+  ['provincial_code', 'text', 'provincial_code'],
+  ['opens_hour', 'integer', 'opens_hour'],
+  ['closes_hour', 'integer', 'closes_hour'],
+  ['weight', 'numeric', 'weight'],
+];
+
+/** The key (the first three) and the values of a VAT rule. */
+const VAT_COLUMNS: readonly Column<VatRuleRow>[] = [
+  ['effective_from', 'date', 'from'],
+  ['provincial_code', 'text', 'provincial_code'],
+  ['category', 'text', 'category'],
+  ['rate', 'numeric', 'rate'],
+  ['source', 'text', 'source'],
+];
+
+export function upsertProducts(client: pg.Client, products: readonly ProductRow[]): Promise<number> {
+  return upsertRows(client, 'products', PRODUCT_COLUMNS, 1, products);
 }
 
-export async function upsertStores(client: pg.Client, stores: readonly StoreRow[]): Promise<number> {
-  if (stores.length === 0) return 0;
-  const result = await client.query(
-    `insert into stores (store_id, name, street_address, lgu, provincial_code, opens_hour, closes_hour, weight)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::numeric[])
-     on conflict (store_id) do update
-        set name = excluded.name, street_address = excluded.street_address, lgu = excluded.lgu,
-            provincial_code = excluded.provincial_code, opens_hour = excluded.opens_hour,
-            closes_hour = excluded.closes_hour, weight = excluded.weight
-      where (stores.name, stores.street_address, stores.lgu, stores.provincial_code, stores.opens_hour,
-             stores.closes_hour, stores.weight)
-            is distinct from (excluded.name, excluded.street_address, excluded.lgu, excluded.provincial_code,
-                              excluded.opens_hour, excluded.closes_hour, excluded.weight)`,
-    [
-      stores.map((s) => s.store_id),
-      stores.map((s) => s.name),
-      stores.map((s) => s.street_address),
-      stores.map((s) => s.lgu),
-      stores.map((s) => s.provincial_code),
-      stores.map((s) => s.opens_hour),
-      stores.map((s) => s.closes_hour),
-      stores.map((s) => s.weight),
-    ],
-  );
-  return result.rowCount ?? 0;
+export function upsertLocations(client: pg.Client, locations: readonly LocationRow[]): Promise<number> {
+  return upsertRows(client, 'locations', LOCATION_COLUMNS, 1, locations);
+}
+
+export function upsertStores(client: pg.Client, stores: readonly StoreRow[]): Promise<number> {
+  return upsertRows(client, 'stores', STORE_COLUMNS, 1, stores);
 }
 
 /** Make vat_rules the rules given: upsert each, delete any other; returns the rows changed. */
 export async function replaceVatRules(client: pg.Client, rules: readonly VatRuleRow[]): Promise<number> {
-  const columns = [
-    rules.map((r) => r.from),
-    rules.map((r) => r.provincial_code),
-    rules.map((r) => r.category),
-    rules.map((r) => r.rate),
-    rules.map((r) => r.source),
-  ];
   const removed = await client.query(
     `delete from vat_rules v
       where (v.effective_from, v.provincial_code, v.category) not in (
         select * from unnest($1::date[], $2::text[], $3::text[]))`,
-    columns.slice(0, 3),
+    columnArrays(rules, VAT_COLUMNS.slice(0, 3)),
   );
-  if (rules.length === 0) return removed.rowCount ?? 0;
-  const upserted = await client.query(
-    `insert into vat_rules (effective_from, provincial_code, category, rate, source)
-     select * from unnest($1::date[], $2::text[], $3::text[], $4::numeric[], $5::text[])
-     on conflict (effective_from, provincial_code, category) do update
-        set rate = excluded.rate, source = excluded.source
-      where (vat_rules.rate, vat_rules.source) is distinct from (excluded.rate, excluded.source)`,
-    columns,
-  );
-  return (removed.rowCount ?? 0) + (upserted.rowCount ?? 0);
+  return (removed.rowCount ?? 0) + (await upsertRows(client, 'vat_rules', VAT_COLUMNS, 3, rules));
 }

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Customers, OrderItems, Orders } from '../schemas/types.generated.ts';
 import {
+  columnArrays,
+  PRODUCT_COLUMNS,
   replaceVatRules,
   upsertLocations,
   upsertProducts,
@@ -87,13 +89,7 @@ export async function landShopCatalogue(
   openedAt: number,
 ): Promise<void> {
   if (products.length === 0) return;
-  const columns = [
-    products.map((p) => p.sku),
-    products.map((p) => p.name),
-    products.map((p) => p.category),
-    products.map((p) => p.price),
-    products.map((p) => p.cost),
-  ];
+  const columns = columnArrays(products, PRODUCT_COLUMNS);
   const at = new Date(openedAt).toISOString();
   await client.query(
     `insert into shop_products (sku, name, category, price, cost, reorder_point, reorder_quantity, lead_time_days, updated_at)
