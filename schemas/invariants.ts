@@ -84,6 +84,12 @@ function requirePaid(order: Order): void {
   if (order.shipping_info.eta === null) fail('shipping_info.eta', `a ${status} order has an eta`);
 }
 
+/** An order that is not paid (yet, or ever): no payment date, no payment method, for the reason given. */
+function requireUnpaid(order: Order, why: string): void {
+  requireNull('payment_info.payment_date', order.payment_info.payment_date, why);
+  requireNull('payment_info.payment_method', order.payment_info.payment_method, why);
+}
+
 /** round(cents x qty x (10000 - discount) / 10000), half away from zero, exact. */
 function expectedSubtotal(priceCents: number, quantity: number, discountHundredths: number): number {
   const numerator = priceCents * quantity * (10000 - discountHundredths);
@@ -181,8 +187,7 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
     case 'PROCESSING':
       if (paid) requirePaid(order);
       else {
-        requireNull('payment_info.payment_date', pay.payment_date, 'an unpaid order has no payment yet');
-        requireNull('payment_info.payment_method', pay.payment_method, 'an unpaid order has no payment yet');
+        requireUnpaid(order, 'an unpaid order has no payment yet');
         requireNull('shipping_info.eta', ship.eta, 'the eta is set when the order is paid');
       }
       shippingDates(ship, [false, 'a PROCESSING order has not shipped'], false);
@@ -198,8 +203,7 @@ export function checkOrder(order: Order, stage?: LifecycleStage): readonly Viola
       break;
     case 'TIMED_OUT':
       if (paid) fail('payment_info.payment_status', 'a TIMED_OUT order was never paid');
-      requireNull('payment_info.payment_date', pay.payment_date, 'a TIMED_OUT order was never paid');
-      requireNull('payment_info.payment_method', pay.payment_method, 'a TIMED_OUT order was never paid');
+      requireUnpaid(order, 'a TIMED_OUT order was never paid');
       shippingDates(ship, [false, 'a TIMED_OUT order never shipped'], true);
       break;
     case 'CANCELLED':
