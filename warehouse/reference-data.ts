@@ -50,12 +50,18 @@ export async function readGeneratorReferenceData(): Promise<{
   return Promise.resolve({ products: PRODUCTS, locations: LOCATIONS, stores: STORES, vatRules: VAT_RULES });
 }
 
-/** A table column loaded from one field of the rows: its name, its PostgreSQL type, the field. */
-export type Column<R> = readonly [name: string, type: string, field: keyof R];
+/**
+ * A table's columns: each field of the row, in order, with its PostgreSQL type; the column has the
+ * field's name unless `names` says otherwise.
+ */
+export interface Columns<R> {
+  types: { readonly [K in keyof R & string]: string };
+  names?: { readonly [K in keyof R & string]?: string };
+}
 
 /** The rows as one array per column, the parameters of `unnest($1::type[], $2::type[], ...)`. */
-export function columnArrays<R>(rows: readonly R[], columns: readonly Column<R>[]): unknown[][] {
-  return columns.map(([, , field]) => rows.map((r) => r[field]));
+export function columnArrays<R>(rows: readonly R[], columns: Columns<R>): unknown[][] {
+  return (Object.keys(columns.types) as (keyof R & string)[]).map((field) => rows.map((r) => r[field]));
 }
 
 /**
@@ -65,16 +71,17 @@ export function columnArrays<R>(rows: readonly R[], columns: readonly Column<R>[
 async function upsertRows<R>(
   client: pg.Client,
   table: string,
-  columns: readonly Column<R>[],
+  columns: Columns<R>,
   keyCount: number,
   rows: readonly R[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const names = columns.map(([name]) => name);
+  const fields = Object.keys(columns.types) as (keyof R & string)[];
+  const names = fields.map((f) => columns.names?.[f] ?? f);
   const rest = names.slice(keyCount);
   const result = await client.query(
     `insert into ${table} (${names.join(', ')})
-     select * from unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+     select * from unnest(${fields.map((f, i) => `$${i + 1}::${columns.types[f]}[]`).join(', ')})
      on conflict (${names.slice(0, keyCount).join(', ')}) do update
         set ${rest.map((n) => `${n} = excluded.${n}`).join(', ')}
       where (${rest.map((n) => `${table}.${n}`).join(', ')})
@@ -84,39 +91,32 @@ async function upsertRows<R>(
   return result.rowCount ?? 0;
 }
 
-export const PRODUCT_COLUMNS: readonly Column<ProductRow>[] = [
-  ['sku', 'integer', 'sku'],
-  ['name', 'text', 'name'],
-  ['category', 'text', 'category'],
-  ['price', 'numeric', 'price'],
-  ['cost', 'numeric', 'cost'],
-];
+export const PRODUCT_COLUMNS: Columns<ProductRow> = {
+  types: { sku: 'integer', name: 'text', category: 'text', price: 'numeric', cost: 'numeric' },
+};
 
-const LOCATION_COLUMNS: readonly Column<LocationRow>[] = [
-  ['lgu', 'text', 'lgu'],
-  ['provincial_code', 'text', 'provincial_code'],
-  ['tier', 'text', 'tier'],
-];
+const LOCATION_COLUMNS: Columns<LocationRow> = {
+  types: { lgu: 'text', provincial_code: 'text', tier: 'text' },
+};
 
-const STORE_COLUMNS: readonly Column<StoreRow>[] = [
-  ['store_id', 'text', 'store_id'],
-  ['name', 'text', 'name'],
-  ['street_address', 'text', 'street_address'],
-  ['lgu', 'text', 'lgu'],
-  ['provincial_code', 'text', 'provincial_code'],
-  ['opens_hour', 'integer', 'opens_hour'],
-  ['closes_hour', 'integer', 'closes_hour'],
-  ['weight', 'numeric', 'weight'],
-];
+const STORE_COLUMNS: Columns<StoreRow> = {
+  types: {
+    store_id: 'text',
+    name: 'text',
+    street_address: 'text',
+    lgu: 'text',
+    provincial_code: 'text',
+    opens_hour: 'integer',
+    closes_hour: 'integer',
+    weight: 'numeric',
+  },
+};
 
 /** The key (the first three) and the values of a VAT rule. */
-const VAT_COLUMNS: readonly Column<VatRuleRow>[] = [
-  ['effective_from', 'date', 'from'],
-  ['provincial_code', 'text', 'provincial_code'],
-  ['category', 'text', 'category'],
-  ['rate', 'numeric', 'rate'],
-  ['source', 'text', 'source'],
-];
+const VAT_COLUMNS: Columns<VatRuleRow> = {
+  types: { from: 'date', provincial_code: 'text', category: 'text', rate: 'numeric', source: 'text' },
+  names: { from: 'effective_from' },
+};
 
 export function upsertProducts(client: pg.Client, products: readonly ProductRow[]): Promise<number> {
   return upsertRows(client, 'products', PRODUCT_COLUMNS, 1, products);
@@ -136,7 +136,7 @@ export async function replaceVatRules(client: pg.Client, rules: readonly VatRule
     `delete from vat_rules v
       where (v.effective_from, v.provincial_code, v.category) not in (
         select * from unnest($1::date[], $2::text[], $3::text[]))`,
-    columnArrays(rules, VAT_COLUMNS.slice(0, 3)),
+    columnArrays(rules, VAT_COLUMNS).slice(0, 3),
   );
   return (removed.rowCount ?? 0) + (await upsertRows(client, 'vat_rules', VAT_COLUMNS, 3, rules));
 }
