@@ -14,6 +14,7 @@ import { runLatency } from './latency.ts';
 import { newestResult, registerLatency, type LatencyResult } from './latency-command.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
 import {
+  loadConnections,
   mergeResults,
   RESULTS_DIR,
   runBench,
@@ -152,16 +153,6 @@ function withRunOptions(command: Command): Command {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-function connections() {
-  const c = loadSettings(connectionSettings);
-  return {
-    kafkaBootstrap: c.kafkaBootstrap,
-    registryUrl: c.registryUrl,
-    connectUrl: c.connectUrl,
-    databaseUrl: c.databaseUrl,
-  };
-}
-
 export function register(program: Command): void {
   const bench = withRunOptions(
     program
@@ -178,7 +169,7 @@ export function register(program: Command): void {
     .action(async (raw: RawOptions) => {
       const o = parseBenchOptions(raw);
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-      const conn = connections();
+      const conn = loadConnections();
       const result = await runBench(conn, o, log, print);
       if (o.latency) {
         const e2e = result.systems.find((s) => s.id === 'end-to-end')?.rate?.median;
@@ -211,7 +202,7 @@ export function register(program: Command): void {
     if (raw.orders === undefined) o.orders = o.stageOrders;
     const values = raw.values?.split(',').map((v) => int('--values', v.trim(), 0, 0));
     const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-    const sweep = await runSweep(connections(), raw.knob!, o, values, log, print);
+    const sweep = await runSweep(loadConnections(), raw.knob!, o, values, log, print);
     const { file } = writeResult(sweep, timestampName(`sweep-${sweep.knob}-`));
     print('');
     print(renderSweep(sweep));
@@ -253,7 +244,7 @@ export function register(program: Command): void {
         );
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
       const result = await runSustained(
-        connections(),
+        loadConnections(),
         {
           orders: int('--orders', raw.orders, 100_000),
           seed: shared.seed,
@@ -283,7 +274,7 @@ export function register(program: Command): void {
     },
   );
 
-  registerLatency(bench, connections, (own, command) => {
+  registerLatency(bench, loadConnections, (own, command) => {
     const raw = withParentOptions(own as RawOptions, command);
     return { ...parseBenchOptions({ ...raw, systems: undefined, latency: true }), rate: own.rate };
   });

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../common/errors.ts';
+import { loadSettings } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
+import { connectionSettings } from '../common/settings.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { CONCURRENT_PARTITIONS } from '../runtime/group-commit.ts';
 import { buildInput, type BenchInput } from './input.ts';
@@ -47,6 +49,13 @@ export interface Connections {
   registryUrl: string;
   connectUrl: string;
   databaseUrl: string;
+}
+
+const { kafkaBootstrap, registryUrl, connectUrl, databaseUrl } = connectionSettings;
+
+/** Where the stack is: ORDERFLOW_KAFKA_BOOTSTRAP and the others, or the local stack's defaults. */
+export function loadConnections(): Connections {
+  return loadSettings({ kafkaBootstrap, registryUrl, connectUrl, databaseUrl });
 }
 
 export const SYSTEM_IDS = allSystems(() => 1000).map((s) => s.id);
@@ -90,6 +99,24 @@ export function baseContext(
     runId: newRunId(),
     seed: o.seed,
     batchSize: o.batchSize,
+  };
+}
+
+/** A context whose every system reads the one `input` (the sustained chain, bench/sink-throughput.ts). */
+export function singleInputContext(
+  conn: Connections,
+  o: { seed: number; batchSize: number; partitions: number },
+  input: BenchInput,
+  log: Logger,
+): BenchContext {
+  return {
+    ...baseContext(conn, o, log),
+    instances: 1,
+    produceInput: input,
+    input,
+    sinkInput: input,
+    e2eOrders: input.orders,
+    sinkOverrides: {},
   };
 }
 
