@@ -11,14 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *
  *   npx tsx bench/stage-throughput.ts [N=10000] [RUNS=3]
  */
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { loadSettings } from '../common/config.ts';
-import { createKafka } from '../common/kafka.ts';
 import { createLogger } from '../common/logger.ts';
 import { AvroSerde, readSchema } from '../common/serde.ts';
-import { connectionSettings } from '../common/settings.ts';
 import { makeConfig } from '../simulation/config.ts';
 import { generateOrders } from '../simulation/model/generator.ts';
 import { PROFILES } from '../processors/profiles.ts';
@@ -28,12 +25,15 @@ import { processorSettings, type ProcessorSettings } from '../processors/setting
 import { STAGES, STAGE_NAMES } from '../processors/stages.ts';
 import type { Order, Stage } from '../schemas/types.generated.ts';
 import { topicName, valueSubject } from '../schemas/topics.ts';
-import { ensureTopics, topicPlan } from '../stack/topics.ts';
+import { ensureTopics } from '../stack/topics.ts';
+import { deletePrefixTopics, produceAll } from './kafka-io.ts';
+import { loadConnections } from './suite.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 3);
-const conn = loadSettings(connectionSettings);
+const conn = loadConnections();
 const log = createLogger('bench-stage', 'warn');
+const kafka = { bootstrap: conn.kafkaBootstrap, log, partitions: 6 };
 const schema = readSchema('order.avsc');
 
 /** Valid input for `stage`: generator orders moved through the earlier stages (forced to succeed). */
@@ -52,33 +52,15 @@ function inputFor(stage: Stage): Order[] {
   });
 }
 
+/** Write `orders` to `prefix`'s input topic of `stage`, encoded under the topic's subject. */
 async function writeInput(prefix: string, stage: Stage, orders: Order[]): Promise<void> {
   const topic = topicName(STAGES[stage].input, prefix);
   const encoder = await new AvroSerde(conn.registryUrl).writer<Order>(valueSubject(topic), schema);
-  const producer = createKafka(conn.kafkaBootstrap, 'bench-input', log).producer({
-    'enable.idempotence': true,
-    'linger.ms': 20,
-    partitioner: 'murmur2_random',
-  } as KafkaJS.ProducerConstructorConfig);
-  await producer.connect();
-  for (let i = 0; i < orders.length; i += 2000) {
-    await producer.send({
-      topic,
-      messages: orders.slice(i, i + 2000).map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
-    });
-  }
-  await producer.disconnect();
-}
-
-async function deleteTopics(prefix: string): Promise<void> {
-  const admin = createKafka(conn.kafkaBootstrap, 'bench-cleanup', log).admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const topics = topicPlan(prefix, 1)
-    .map((t) => t.topic)
-    .filter((t) => existing.has(t));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
+  await produceAll(
+    kafka,
+    topic,
+    orders.map((o) => ({ key: o.order_id, value: encoder.encode(o) })),
+  );
 }
 
 /** One run: the stage reads `prefix`'s input topic (fresh group) and writes its output topics. Returns orders/s. */
@@ -136,7 +118,7 @@ for (const stage of STAGE_NAMES) {
       });
       await writeInput(prefix, stage, inputs);
       const rate = await runOnce(stage, prefix, transactions);
-      await deleteTopics(prefix);
+      await deletePrefixTopics(kafka, prefix);
       if (run > 0) rates.push(rate); // run 0 is the warm-up
       process.stderr.write(`${stage} tx=${transactions} run ${run}: ${rate.toFixed(0)} orders/s\n`);
     }

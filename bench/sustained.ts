@@ -18,13 +18,11 @@
 import type { Logger } from '../common/logger.ts';
 import { describeError } from '../common/errors.ts';
 import type { SustainedResult, SustainedSide } from './cpu-account.ts';
-import type { BenchInput } from './input.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
-import { baseContext, inputFor, type Connections } from './suite.ts';
+import { inputFor, singleInputContext, type Connections } from './suite.ts';
 import { runChain } from './sustained-chain.ts';
 import { runFloor } from './sustained-floor.ts';
-import type { BenchContext } from './systems/index.ts';
 
 export interface SustainedOptions {
   orders: number;
@@ -34,18 +32,6 @@ export interface SustainedOptions {
   floor: boolean;
   /** The whole invocation's budget; each wait is bounded by what is left of it. */
   maxMinutes: number;
-}
-
-function context(conn: Connections, o: SustainedOptions, input: BenchInput, log: Logger): BenchContext {
-  return {
-    ...baseContext(conn, o, log),
-    instances: 1,
-    produceInput: input,
-    input,
-    sinkInput: input,
-    e2eOrders: o.orders,
-    sinkOverrides: {},
-  };
 }
 
 export async function runSustained(
@@ -62,7 +48,7 @@ export async function runSustained(
   print(
     `input (seed ${o.seed}): ${input.orders} orders, ${input.items} lines, built in ${((performance.now() - built) / 1000).toFixed(1)} s`,
   );
-  const ctx = context(conn, o, input, log);
+  const ctx = singleInputContext(conn, o, input, log);
   const chain = await runChain(ctx, input, deadline, print);
   print(
     `chain: ${chain.ordersPerSecond.toLocaleString('en-US')} orders/s, ${chain.totalMicrosPerOrder} CPU-µs per order${chain.valid ? '' : ` INVALID (${chain.note})`}`,
