@@ -13,8 +13,8 @@ import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { runLatency } from './latency.ts';
 import { newestResult, registerLatency, type LatencyResult } from './latency-command.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
+import { loadConnections, startInvocation } from './invocation.ts';
 import {
-  loadConnections,
   mergeResults,
   RESULTS_DIR,
   runBench,
@@ -169,11 +169,11 @@ export function register(program: Command): void {
     .action(async (raw: RawOptions) => {
       const o = parseBenchOptions(raw);
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-      const conn = loadConnections();
-      const result = await runBench(conn, o, log, print);
+      const invocation = startInvocation({ conn: loadConnections(), log, print }, o.maxMinutes);
+      const result = await runBench(invocation, o);
       if (o.latency) {
         const e2e = result.systems.find((s) => s.id === 'end-to-end')?.rate?.median;
-        if (e2e) result.latency = await runLatency(conn, o, e2e, log, print);
+        if (e2e) result.latency = await runLatency(invocation.conn, o, e2e, log, print);
         else print('latency: skipped (no valid end-to-end rate to scale from)');
       }
       result.finishedAt = new Date().toISOString();
@@ -202,7 +202,8 @@ export function register(program: Command): void {
     if (raw.orders === undefined) o.orders = o.stageOrders;
     const values = raw.values?.split(',').map((v) => int('--values', v.trim(), 0, 0));
     const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-    const sweep = await runSweep(loadConnections(), raw.knob!, o, values, log, print);
+    const invocation = startInvocation({ conn: loadConnections(), log, print }, o.maxMinutes);
+    const sweep = await runSweep(invocation, raw.knob!, o, values);
     const { file } = writeResult(sweep, timestampName(`sweep-${sweep.knob}-`));
     print('');
     print(renderSweep(sweep));
@@ -243,23 +244,14 @@ export function register(program: Command): void {
           `--max-minutes must be a positive number, got ${raw.maxMinutes}`,
         );
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-      const result = await runSustained(
-        loadConnections(),
-        {
-          orders: int('--orders', raw.orders, 100_000),
-          seed: shared.seed,
-          batchSize: shared.batchSize,
-          partitions: int(
-            '--partitions',
-            raw.partitions,
-            loadSettings({ p: connectionSettings.partitions }).p,
-          ),
-          floor: own.floor,
-          maxMinutes: max,
-        },
-        log,
-        print,
-      );
+      const result = await runSustained(startInvocation({ conn: loadConnections(), log, print }, max), {
+        orders: int('--orders', raw.orders, 100_000),
+        seed: shared.seed,
+        batchSize: shared.batchSize,
+        partitions: int('--partitions', raw.partitions, loadSettings({ p: connectionSettings.partitions }).p),
+        floor: own.floor,
+        maxMinutes: max,
+      });
       const file = writeSustained(result);
       print('');
       for (const line of renderSustainedTable(result)) print(line);

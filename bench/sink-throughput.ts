@@ -18,7 +18,8 @@ import { startSplitter } from '../splitter/service.ts';
 import { buildInput, landedRows, type BenchInput } from './input.ts';
 import { createTopics, produceAll, waitFor } from './kafka-io.ts';
 import { dropSchema, freshSchema } from './postgres-io.ts';
-import { loadConnections, singleInputContext } from './suite.ts';
+import { loadConnections } from './invocation.ts';
+import { singleInputContext } from './suite.ts';
 import { deleteConnectors, deployConnectors, followRows, sinkConnectors } from './systems/sink.ts';
 import { prefixOf, schemaOf, withTopics, type BenchContext } from './systems/system.ts';
 

@@ -27,7 +27,7 @@ import type { Order, Stage } from '../schemas/types.generated.ts';
 import { topicName, valueSubject } from '../schemas/topics.ts';
 import { ensureTopics } from '../stack/topics.ts';
 import { deletePrefixTopics, produceAll } from './kafka-io.ts';
-import { loadConnections } from './suite.ts';
+import { loadConnections } from './invocation.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 3);

@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../common/errors.ts';
-import { loadSettings } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
-import { connectionSettings } from '../common/settings.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { CONCURRENT_PARTITIONS } from '../runtime/group-commit.ts';
 import { buildInput, type BenchInput } from './input.ts';
+import { resultHead, type Connections, type Invocation } from './invocation.ts';
 import { PASSTHROUGH_PRODUCER, RAW_PRODUCE_DEFAULTS, STAGE_CONSUMER, STAGE_PRODUCER } from './kafka-io.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
@@ -42,20 +41,6 @@ export interface BenchOptions {
   quick: boolean;
   maxMinutes: number;
   latency: boolean;
-}
-
-export interface Connections {
-  kafkaBootstrap: string;
-  registryUrl: string;
-  connectUrl: string;
-  databaseUrl: string;
-}
-
-const { kafkaBootstrap, registryUrl, connectUrl, databaseUrl } = connectionSettings;
-
-/** Where the stack is: ORDERFLOW_KAFKA_BOOTSTRAP and the others, or the local stack's defaults. */
-export function loadConnections(): Connections {
-  return loadSettings({ kafkaBootstrap, registryUrl, connectUrl, databaseUrl });
 }
 
 export const SYSTEM_IDS = allSystems(() => 1000).map((s) => s.id);
@@ -260,16 +245,9 @@ export function clientSettings(o: BenchOptions, sinkConfig: Record<string, strin
   };
 }
 
-export async function runBench(
-  conn: Connections,
-  o: BenchOptions,
-  log: Logger,
-  print: (line: string) => void,
-): Promise<BenchResult> {
-  const startedAt = new Date();
-  const deadline = Date.now() + o.maxMinutes * 60_000;
-  const loadBefore = loadAverage();
-  const ctx = await makeContext(conn, o, log, print);
+export async function runBench(invocation: Invocation, o: BenchOptions): Promise<BenchResult> {
+  const { conn, print, deadline } = invocation;
+  const ctx = await makeContext(conn, o, invocation.log, print);
   const systems = allSystems(() => o.sinkBatchSize).filter((s) => o.systems.includes(s.id));
   const results: SystemResult[] = [];
   const ordersPerRecord = new Map<string, number>();
@@ -307,9 +285,7 @@ export async function runBench(
   for (const r of results) r.ordersPerRecord = ordersPerRecord.get(r.id) ?? 1;
   const ratios = computeRatios(results, ordersPerRecord);
   const result: BenchResult = {
-    kind: 'bench',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    ...resultHead('bench', invocation),
     quick: o.quick,
     options: {
       ...o,
@@ -327,7 +303,7 @@ export async function runBench(
     ratios,
     latency: [],
     findings: [],
-    loadBefore,
+    loadBefore: invocation.loadBefore,
     loadAfter: loadAverage(),
   };
   return result;
