@@ -13,6 +13,7 @@ import { connectionSettings, sharedSettings } from '../common/settings.ts';
 import { runLatency } from './latency.ts';
 import { newestResult, registerLatency, type LatencyResult } from './latency-command.ts';
 import { renderConsole, renderMarkdown, renderSweep } from './report.ts';
+import { loadConnections, startInvocation } from './invocation.ts';
 import {
   mergeResults,
   RESULTS_DIR,
@@ -152,16 +153,6 @@ function withRunOptions(command: Command): Command {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-function connections() {
-  const c = loadSettings(connectionSettings);
-  return {
-    kafkaBootstrap: c.kafkaBootstrap,
-    registryUrl: c.registryUrl,
-    connectUrl: c.connectUrl,
-    databaseUrl: c.databaseUrl,
-  };
-}
-
 export function register(program: Command): void {
   const bench = withRunOptions(
     program
@@ -178,11 +169,11 @@ export function register(program: Command): void {
     .action(async (raw: RawOptions) => {
       const o = parseBenchOptions(raw);
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-      const conn = connections();
-      const result = await runBench(conn, o, log, print);
+      const invocation = startInvocation({ conn: loadConnections(), log, print }, o.maxMinutes);
+      const result = await runBench(invocation, o);
       if (o.latency) {
         const e2e = result.systems.find((s) => s.id === 'end-to-end')?.rate?.median;
-        if (e2e) result.latency = await runLatency(conn, o, e2e, log, print);
+        if (e2e) result.latency = await runLatency(invocation.conn, o, e2e, log, print);
         else print('latency: skipped (no valid end-to-end rate to scale from)');
       }
       result.finishedAt = new Date().toISOString();
@@ -211,7 +202,8 @@ export function register(program: Command): void {
     if (raw.orders === undefined) o.orders = o.stageOrders;
     const values = raw.values?.split(',').map((v) => int('--values', v.trim(), 0, 0));
     const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-    const sweep = await runSweep(connections(), raw.knob!, o, values, log, print);
+    const invocation = startInvocation({ conn: loadConnections(), log, print }, o.maxMinutes);
+    const sweep = await runSweep(invocation, raw.knob!, o, values);
     const { file } = writeResult(sweep, timestampName(`sweep-${sweep.knob}-`));
     print('');
     print(renderSweep(sweep));
@@ -252,23 +244,14 @@ export function register(program: Command): void {
           `--max-minutes must be a positive number, got ${raw.maxMinutes}`,
         );
       const log = createLogger('bench', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
-      const result = await runSustained(
-        connections(),
-        {
-          orders: int('--orders', raw.orders, 100_000),
-          seed: shared.seed,
-          batchSize: shared.batchSize,
-          partitions: int(
-            '--partitions',
-            raw.partitions,
-            loadSettings({ p: connectionSettings.partitions }).p,
-          ),
-          floor: own.floor,
-          maxMinutes: max,
-        },
-        log,
-        print,
-      );
+      const result = await runSustained(startInvocation({ conn: loadConnections(), log, print }, max), {
+        orders: int('--orders', raw.orders, 100_000),
+        seed: shared.seed,
+        batchSize: shared.batchSize,
+        partitions: int('--partitions', raw.partitions, loadSettings({ p: connectionSettings.partitions }).p),
+        floor: own.floor,
+        maxMinutes: max,
+      });
       const file = writeSustained(result);
       print('');
       for (const line of renderSustainedTable(result)) print(line);
@@ -283,7 +266,7 @@ export function register(program: Command): void {
     },
   );
 
-  registerLatency(bench, connections, (own, command) => {
+  registerLatency(bench, loadConnections, (own, command) => {
     const raw = withParentOptions(own as RawOptions, command);
     return { ...parseBenchOptions({ ...raw, systems: undefined, latency: true }), rate: own.rate };
   });

@@ -79,14 +79,16 @@ export function* benchOrders(seed: number, count: number): Generator<Order> {
 const NO_SOURCE: SourceRecord = { topic: '', partition: 0, offset: '0', key: null, timestamp: '0' };
 
 /**
- * Build the input for `count` orders. `full` = false encodes only the generator's orders (for the
- * produce-side systems), skipping the stages and the split.
+ * Build the input for `count` orders: the generator's for `seed` unless `orders` are given (`count`
+ * of them). `full` = false encodes only those orders (for the produce-side systems), skipping the
+ * stages and the split.
  */
 export async function buildInput(
   registryUrl: string,
   seed: number,
   count: number,
   full = true,
+  orders: Iterable<Order> = benchOrders(seed, count),
 ): Promise<BenchInput> {
   const enc = await encoders(registryUrl);
   const next = { topic: 'next', encoder: enc.order };
@@ -151,7 +153,7 @@ export async function buildInput(
     return value;
   };
 
-  for (const order of benchOrders(seed, count)) {
+  for (const order of orders) {
     const encoded = enc.order.encode(order);
     bytes += encoded.length;
     items += order.item_info.length;

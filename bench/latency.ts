@@ -17,7 +17,8 @@ import { benchOrders } from './input.ts';
 import { bounded, deletePrefixTopics, kafkaClient, STAGE_CONSUMER, waitFor } from './kafka-io.ts';
 import { connectWarehouse, dropSchema } from './postgres-io.ts';
 import { latencySummary, type LatencySummary } from './stats.ts';
-import { makeContext, type BenchOptions, type Connections } from './suite.ts';
+import type { Connections } from './invocation.ts';
+import { makeContext, type BenchOptions } from './suite.ts';
 import {
   deleteConnectors,
   deployConnectors,

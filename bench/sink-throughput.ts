@@ -7,63 +7,91 @@
  *
  *   npx tsx bench/sink-throughput.ts [orders=4000] [runs=3]
  */
-import { deleteSinks, deploySinks } from '../connect/deploy.ts';
-import { eventually, finalOrders, startLanding } from '../test/integration/landing/landing-fixture.ts';
-import { conn } from '../test/integration/helpers.ts';
-import { readTopics } from '../test/integration/processors/pipeline.ts';
+import { loadSettings } from '../common/config.ts';
+import { ConnectClient } from '../common/connect-client.ts';
+import { createLogger } from '../common/logger.ts';
+import { connectionSettings } from '../common/settings.ts';
+import { dlqTopic, SINK_DLQ_TOPIC, topicName } from '../schemas/topics.ts';
+import { makeConfig } from '../simulation/config.ts';
+import { generateOrders } from '../simulation/model/generator.ts';
+import { startSplitter } from '../splitter/service.ts';
+import { buildInput, landedRows, type BenchInput } from './input.ts';
+import { createTopics, produceAll, waitFor } from './kafka-io.ts';
+import { dropSchema, freshSchema } from './postgres-io.ts';
+import { loadConnections } from './invocation.ts';
+import { singleInputContext } from './suite.ts';
+import { deleteConnectors, deployConnectors, followRows, sinkConnectors } from './systems/sink.ts';
+import { prefixOf, schemaOf, withTopics, type BenchContext } from './systems/system.ts';
+
+const SEED = 5;
+/** The orders' span: the seeded orders the figures in connect/README.md were measured on. */
+const FROM = Date.UTC(2025, 0, 1);
+const UNTIL = Date.UTC(2035, 0, 1);
+
+/** Fill `prefix`'s split topics through the splitter (in process) from finished and failed orders, then stop it. */
+async function fillSplitTopics(ctx: BenchContext, input: BenchInput, prefix: string): Promise<void> {
+  const source = [topicName('finished', prefix), topicName('failed', prefix)];
+  const split = (['orders', 'customers', 'orderItems'] as const).map((t) => topicName(t, prefix));
+  await createTopics(ctx.kafka, [...source, ...source.map(dlqTopic), ...split, prefix + SINK_DLQ_TOPIC]);
+  await produceAll(ctx.kafka, source[0]!, input.finished);
+  await produceAll(ctx.kafka, source[1]!, input.failed);
+  const splitter = await startSplitter({
+    kafkaBootstrap: ctx.kafka.bootstrap,
+    registryUrl: ctx.registryUrl,
+    topicPrefix: prefix,
+    instanceId: `${prefix}splitter`,
+    batchSize: 500,
+    log: ctx.log,
+  });
+  const expected = input.finished.length + input.failed.length;
+  const done = await waitFor(() => splitter.processedRecords >= expected, 600_000, 100);
+  await splitter.stop();
+  if (!done) throw new Error(`the splitter did ${splitter.processedRecords} of ${expected} orders`);
+}
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 4000);
   const runs = Number(process.argv[3] ?? 3);
-  const orders = finalOrders(n, 5);
-  const all = [...orders.finished, ...orders.failed];
-  const lines = all.reduce((s, o) => s + o.item_info.length, 0);
-  const customers = new Set(all.map((o) => o.customer_info.customer_id)).size;
-  const rows = n + lines + customers;
+  const log = createLogger('bench-sink', process.env.ORDERFLOW_LOG_LEVEL ?? 'warn');
+  const conn = loadConnections();
+  const { partitions } = loadSettings({ partitions: connectionSettings.partitions });
+  // Generator orders through the stages' own handlers: where each one ends (finished or failed).
+  const orders = generateOrders(makeConfig({ seed: SEED, count: n, from: FROM, until: UNTIL }), {
+    now: () => UNTIL,
+  });
+  const input = await buildInput(conn.registryUrl, SEED, n, true, orders);
+  const ctx = singleInputContext(conn, { seed: SEED, batchSize: 500, partitions }, input, log);
+  const want = landedRows(input);
+  const rows = want.orders + want.customers + want.orderItems;
   const results: { total: number; steady: number }[] = [];
   for (let run = 0; run < runs; run++) {
-    const p = await startLanding('bench');
-    try {
-      // Fill the split topics with the connectors out of the way.
-      await deleteSinks(conn.connectUrl, p.sinkValues);
-      await p.query('truncate orders, customers, order_items');
-      await p.send(orders);
-      const counts = async () => {
-        const r = await p.query<{ o: string; c: string; i: string }>(
-          'select (select count(*) from orders)::text as o, (select count(*) from customers)::text as c, (select count(*) from order_items)::text as i',
-        );
-        return Number(r[0]!.o) + Number(r[0]!.c) + Number(r[0]!.i);
-      };
-      // Wait until the splitter has written every split record, then stop it.
-      const split = ['orders', 'customers', 'order_items'].map((t) => p.prefix + t);
-      await readTopics(
-        split,
-        (r) =>
-          r.get(split[0]!)!.length >= n && r.get(split[1]!)!.length >= n && r.get(split[2]!)!.length >= lines,
-        { timeoutMs: 600_000, settleMs: 500 },
-      );
-      await p.splitter?.stop();
-      const t0 = Date.now();
-      await deploySinks(conn.connectUrl, p.sinkValues, 120_000);
-      let first = 0;
-      const done = await eventually(
-        async () => {
-          const c = await counts();
-          if (c > 0 && first === 0) first = Date.now();
-          return c >= rows;
-        },
-        600_000,
-        200,
-      );
-      const t1 = Date.now();
-      if (!done) throw new Error(`only ${await counts()} of ${rows} rows landed`);
-      results.push({ total: rows / ((t1 - t0) / 1000), steady: rows / ((t1 - first) / 1000) });
-      console.log(
-        `run ${run + 1}: ${rows} rows (${n} orders, ${customers} customers, ${lines} lines): deploy->last ${(t1 - t0) / 1000}s = ${Math.round(results.at(-1)!.total)} rows/s; first->last ${(t1 - first) / 1000}s = ${Math.round(results.at(-1)!.steady)} rows/s`,
-      );
-    } finally {
-      await p.close();
-    }
+    const prefix = prefixOf(ctx, `sink${run + 1}`);
+    const schema = schemaOf(ctx, `sink${run + 1}`);
+    const connectors = sinkConnectors(ctx, prefix, schema);
+    await withTopics(ctx, prefix, async () => {
+      await freshSchema(ctx.databaseUrl, schema, log);
+      try {
+        await fillSplitTopics(ctx, input, prefix);
+        const client = new ConnectClient(ctx.connectUrl);
+        const t0 = performance.now();
+        try {
+          await deployConnectors(ctx, connectors);
+          const r = await followRows(ctx, schema, want, 600_000, 200);
+          const landed = r.counts.orders! + r.counts.customers! + r.counts.order_items!;
+          if (r.timedOut) throw new Error(`only ${landed} of ${rows} rows landed`);
+          const first = r.trace.firstAt!;
+          const t1 = r.trace.lastAt!;
+          results.push({ total: rows / ((t1 - t0) / 1000), steady: rows / ((t1 - first) / 1000) });
+          console.log(
+            `run ${run + 1}: ${rows} rows (${n} orders, ${want.customers} customers, ${want.orderItems} lines): deploy->last ${(t1 - t0) / 1000}s = ${Math.round(results.at(-1)!.total)} rows/s; first->last ${(t1 - first) / 1000}s = ${Math.round(results.at(-1)!.steady)} rows/s`,
+          );
+        } finally {
+          await deleteConnectors(ctx, client, connectors);
+        }
+      } finally {
+        await dropSchema(ctx.databaseUrl, schema, log);
+      }
+    });
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const steady = results.map((r) => r.steady);

@@ -12,6 +12,7 @@ import type { Logger } from '../common/logger.ts';
 import { PRODUCER_DEFAULTS } from '../producer/kafka-sink.ts';
 import { CONCURRENT_PARTITIONS } from '../runtime/group-commit.ts';
 import { buildInput, type BenchInput } from './input.ts';
+import { resultHead, type Connections, type Invocation } from './invocation.ts';
 import { PASSTHROUGH_PRODUCER, RAW_PRODUCE_DEFAULTS, STAGE_CONSUMER, STAGE_PRODUCER } from './kafka-io.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
@@ -40,13 +41,6 @@ export interface BenchOptions {
   quick: boolean;
   maxMinutes: number;
   latency: boolean;
-}
-
-export interface Connections {
-  kafkaBootstrap: string;
-  registryUrl: string;
-  connectUrl: string;
-  databaseUrl: string;
 }
 
 export const SYSTEM_IDS = allSystems(() => 1000).map((s) => s.id);
@@ -90,6 +84,24 @@ export function baseContext(
     runId: newRunId(),
     seed: o.seed,
     batchSize: o.batchSize,
+  };
+}
+
+/** A context whose every system reads the one `input` (the sustained chain, bench/sink-throughput.ts). */
+export function singleInputContext(
+  conn: Connections,
+  o: { seed: number; batchSize: number; partitions: number },
+  input: BenchInput,
+  log: Logger,
+): BenchContext {
+  return {
+    ...baseContext(conn, o, log),
+    instances: 1,
+    produceInput: input,
+    input,
+    sinkInput: input,
+    e2eOrders: input.orders,
+    sinkOverrides: {},
   };
 }
 
@@ -233,16 +245,9 @@ export function clientSettings(o: BenchOptions, sinkConfig: Record<string, strin
   };
 }
 
-export async function runBench(
-  conn: Connections,
-  o: BenchOptions,
-  log: Logger,
-  print: (line: string) => void,
-): Promise<BenchResult> {
-  const startedAt = new Date();
-  const deadline = Date.now() + o.maxMinutes * 60_000;
-  const loadBefore = loadAverage();
-  const ctx = await makeContext(conn, o, log, print);
+export async function runBench(invocation: Invocation, o: BenchOptions): Promise<BenchResult> {
+  const { conn, print, deadline } = invocation;
+  const ctx = await makeContext(conn, o, invocation.log, print);
   const systems = allSystems(() => o.sinkBatchSize).filter((s) => o.systems.includes(s.id));
   const results: SystemResult[] = [];
   const ordersPerRecord = new Map<string, number>();
@@ -280,9 +285,7 @@ export async function runBench(
   for (const r of results) r.ordersPerRecord = ordersPerRecord.get(r.id) ?? 1;
   const ratios = computeRatios(results, ordersPerRecord);
   const result: BenchResult = {
-    kind: 'bench',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    ...resultHead('bench', invocation),
     quick: o.quick,
     options: {
       ...o,
@@ -300,7 +303,7 @@ export async function runBench(
     ratios,
     latency: [],
     findings: [],
-    loadBefore,
+    loadBefore: invocation.loadBefore,
     loadAfter: loadAverage(),
   };
   return result;

@@ -15,16 +15,14 @@
  *
  * This file wires the two sides (sustained-chain.ts, sustained-floor.ts) into one result.
  */
-import type { Logger } from '../common/logger.ts';
 import { describeError } from '../common/errors.ts';
 import type { SustainedResult, SustainedSide } from './cpu-account.ts';
-import type { BenchInput } from './input.ts';
 import { machineInfo, versions } from './machine.ts';
 import { loadAverage } from './resources.ts';
-import { baseContext, inputFor, type Connections } from './suite.ts';
+import { resultHead, type Invocation } from './invocation.ts';
+import { inputFor, singleInputContext } from './suite.ts';
 import { runChain } from './sustained-chain.ts';
 import { runFloor } from './sustained-floor.ts';
-import type { BenchContext } from './systems/index.ts';
 
 export interface SustainedOptions {
   orders: number;
@@ -36,33 +34,14 @@ export interface SustainedOptions {
   maxMinutes: number;
 }
 
-function context(conn: Connections, o: SustainedOptions, input: BenchInput, log: Logger): BenchContext {
-  return {
-    ...baseContext(conn, o, log),
-    instances: 1,
-    produceInput: input,
-    input,
-    sinkInput: input,
-    e2eOrders: o.orders,
-    sinkOverrides: {},
-  };
-}
-
-export async function runSustained(
-  conn: Connections,
-  o: SustainedOptions,
-  log: Logger,
-  print: (line: string) => void,
-): Promise<SustainedResult> {
-  const startedAt = new Date();
-  const deadline = Date.now() + o.maxMinutes * 60_000;
-  const loadBefore = loadAverage();
+export async function runSustained(invocation: Invocation, o: SustainedOptions): Promise<SustainedResult> {
+  const { conn, print, deadline } = invocation;
   const built = performance.now();
   const input = await inputFor(conn.registryUrl, o.seed, o.orders);
   print(
     `input (seed ${o.seed}): ${input.orders} orders, ${input.items} lines, built in ${((performance.now() - built) / 1000).toFixed(1)} s`,
   );
-  const ctx = context(conn, o, input, log);
+  const ctx = singleInputContext(conn, o, input, invocation.log);
   const chain = await runChain(ctx, input, deadline, print);
   print(
     `chain: ${chain.ordersPerSecond.toLocaleString('en-US')} orders/s, ${chain.totalMicrosPerOrder} CPU-µs per order${chain.valid ? '' : ` INVALID (${chain.note})`}`,
@@ -79,9 +58,7 @@ export async function runSustained(
     }
   }
   return {
-    kind: 'sustained',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    ...resultHead('sustained', invocation),
     orders: o.orders,
     seed: o.seed,
     batchSize: o.batchSize,
@@ -92,7 +69,7 @@ export async function runSustained(
       floor && floor.totalMicrosPerOrder > 0
         ? Math.round((chain.totalMicrosPerOrder / floor.totalMicrosPerOrder) * 100) / 100
         : null,
-    loadBefore,
+    loadBefore: invocation.loadBefore,
     loadAfter: loadAverage(),
     machine: { ...machineInfo() },
     versions: { ...(await versions(conn.databaseUrl)) },

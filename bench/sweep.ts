@@ -3,17 +3,10 @@
  * defaults, each value with a few measured runs, so the defaults can be chosen from data.
  */
 import { OrderflowError } from '../common/errors.ts';
-import type { Logger } from '../common/logger.ts';
+import { resultHead, type Invocation } from './invocation.ts';
 import { machineInfo, versions } from './machine.ts';
 import { summarize } from './stats.ts';
-import {
-  clientSettings,
-  formatSample,
-  makeContext,
-  runOnce,
-  type BenchOptions,
-  type Connections,
-} from './suite.ts';
+import { clientSettings, formatSample, makeContext, runOnce, type BenchOptions } from './suite.ts';
 import { allSystems, type BenchContext } from './systems/index.ts';
 import type { RunSample, SweepPoint, SweepResult } from './types.ts';
 
@@ -96,13 +89,12 @@ export const KNOBS: Record<string, Knob> = {
 };
 
 export async function runSweep(
-  conn: Connections,
+  invocation: Invocation,
   knobName: string,
   o: BenchOptions,
   values: number[] | undefined,
-  log: Logger,
-  print: (line: string) => void,
 ): Promise<SweepResult> {
+  const { conn, print, deadline } = invocation;
   const knob = KNOBS[knobName];
   if (!knob) {
     throw new OrderflowError(
@@ -111,9 +103,7 @@ export async function runSweep(
     );
   }
   const system = allSystems(() => o.sinkBatchSize).find((s) => s.id === knob.system)!;
-  const startedAt = new Date();
-  const deadline = Date.now() + o.maxMinutes * 60_000;
-  const ctx = await makeContext(conn, o, log, print);
+  const ctx = await makeContext(conn, o, invocation.log, print);
   const points: SweepPoint[] = [];
   print(`sweep ${knob.name}: ${knob.doc}`);
   for (const value of values ?? (o.quick ? knob.quickValues : knob.values)) {
@@ -140,9 +130,7 @@ export async function runSweep(
     }
   }
   return {
-    kind: 'sweep',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    ...resultHead('sweep', invocation),
     knob: knob.name,
     system: system.id,
     unit: system.unit,

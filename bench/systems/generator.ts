@@ -3,10 +3,9 @@
  * of the same Avro bytes and the Avro round trip alone. Their input is generator orders only.
  */
 import { AvroSerde, readSchema } from '../../common/serde.ts';
-import { topicName } from '../../schemas/topics.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import { benchOrders } from '../input.ts';
-import { createTopics, produceAll } from '../kafka-io.ts';
+import { produceAll } from '../kafka-io.ts';
 import { openOrderSink, outcomeOf, topicEnd, topicSystem, type SystemDef, writeOrders } from './system.ts';
 
 export const rawProduce = topicSystem(
@@ -16,11 +15,10 @@ export const rawProduce = topicSystem(
     title: 'raw produce (pre-encoded orders)',
     method:
       "The generator's producer settings and batching (500 per send, 32 sends in flight) on the same Avro bytes, no generation: first send to last acknowledgement.",
+    topics: ['unpaid'],
   },
-  async (ctx, probe, { prefix }) => {
-    const topic = topicName('unpaid', prefix);
+  async (ctx, probe, { topics: [topic] }) => {
     const messages = ctx.produceInput.stages.payment.input;
-    await createTopics(ctx.kafka, [topic]);
     probe.begin();
     const seconds = await produceAll(ctx.kafka, topic, messages);
     probe.end();
@@ -71,11 +69,10 @@ export const generator = topicSystem(
     title: 'generator (generate + encode + produce)',
     method:
       'The generation core and the generator’s Kafka sink (producer/kafka-sink.ts) in process, same seed and count: first order to last acknowledgement.',
+    topics: ['unpaid'],
   },
-  async (ctx, probe, { prefix }) => {
-    const topic = topicName('unpaid', prefix);
+  async (ctx, probe, { prefix, topics: [topic] }) => {
     const count = ctx.produceInput.orders;
-    await createTopics(ctx.kafka, [topic]);
     const sink = await openOrderSink(ctx, prefix);
     try {
       probe.begin();

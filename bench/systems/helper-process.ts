@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { OrderflowError } from '../../common/errors.ts';
 import type { Probe } from './probe.ts';
 
 /**
- * Run a benchmark helper process (pass-through, splitter): the probe watches its CPU and opens its
- * window once the process says "ready"; returns its final JSON line.
+ * Run a benchmark helper process, `file` in bench/ (passthrough-process.ts, splitter-process.ts)
+ * with `args` as its one JSON argument: the probe watches its CPU and opens its window once the
+ * process says "ready"; returns its final JSON line.
  */
-export async function helperProcess<T>(main: string, args: object, name: string, probe: Probe): Promise<T> {
+export async function helperProcess<T>(file: string, args: object, name: string, probe: Probe): Promise<T> {
+  const main = fileURLToPath(new URL(`../${file}`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(args)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,10 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { dlqTopic, topicName } from '../../schemas/topics.ts';
 import { consumeAll, createTopics, produceAll, type CommitTrace } from '../kafka-io.ts';
 import { helperProcess } from './helper-process.ts';
 import { perThousand, timeoutFor, traceOutcome, topicSystem } from './system.ts';
-
-const SPLITTER_MAIN = fileURLToPath(new URL('../splitter-process.ts', import.meta.url));
 
 /** The splitter service alone, in a process of its own over pre-filled finished and failed orders. */
 export const splitterSystem = topicSystem(
@@ -24,7 +21,7 @@ export const splitterSystem = topicSystem(
     await produceAll(ctx.kafka, names[1]!, input.failed);
     const expected = input.finished.length + input.failed.length;
     const { trace, timedOut } = await helperProcess<{ trace: CommitTrace; timedOut: boolean }>(
-      SPLITTER_MAIN,
+      'splitter-process.ts',
       {
         bootstrap: ctx.kafka.bootstrap,
         registryUrl: ctx.registryUrl,

@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * One stage's ceiling and the stages themselves: the raw consume and the raw pass-through (with and
  * without transactions) as baselines, then each stage's real service over a pre-filled input topic.
  */
-import { fileURLToPath } from 'node:url';
 import { OrderflowError } from '../../common/errors.ts';
 import { STAGES } from '../../processors/stages.ts';
 import { dlqTopic, topicName } from '../../schemas/topics.ts';
@@ -22,8 +21,6 @@ import { helperProcess } from './helper-process.ts';
 import type { Probe } from './probe.ts';
 import { timeoutFor, traceOutcome, type BenchContext, topicSystem, type SystemDef } from './system.ts';
 
-const PASSTHROUGH_MAIN = fileURLToPath(new URL('../passthrough-process.ts', import.meta.url));
-
 export const rawConsume = topicSystem(
   {
     id: 'raw-consume',
@@ -31,11 +28,10 @@ export const rawConsume = topicSystem(
     title: 'raw consume (read_committed, batches of the stage size)',
     method:
       "The stages' consumer settings, eachBatch with nothing done per record: first batch to last batch.",
+    topics: ['unpaid'],
   },
-  async (ctx, probe, { prefix }) => {
-    const topic = topicName('unpaid', prefix);
+  async (ctx, probe, { prefix, topics: [topic] }) => {
     const messages = ctx.input.stages.payment.input;
-    await createTopics(ctx.kafka, [topic]);
     await produceAll(ctx.kafka, topic, messages);
     probe.begin();
     const r = await consumeAll(ctx.kafka, [topic], messages.length, {
@@ -79,7 +75,7 @@ function passThroughProcess(
   probe: Probe,
 ): Promise<{ trace: CommitTrace; timedOut: boolean; transactions: number; transactionSeconds: number }> {
   return helperProcess(
-    PASSTHROUGH_MAIN,
+    'passthrough-process.ts',
     { ...o, bootstrap: ctx.kafka.bootstrap, partitions: ctx.kafka.partitions },
     'pass-through',
     probe,
@@ -100,12 +96,10 @@ export function passThroughSystem(transactional: boolean): SystemDef {
           ? ', one transaction (send + sendOffsets + commit) per batch.'
           : ', send then commit offsets per batch.') +
         ' First commit to last commit.',
+      topics: ['unpaid', 'paid'],
     },
-    async (ctx, probe, { prefix }) => {
-      const input = topicName('unpaid', prefix);
-      const output = topicName('paid', prefix);
+    async (ctx, probe, { prefix, topics: [input, output] }) => {
       const messages = ctx.input.stages.payment.input;
-      await createTopics(ctx.kafka, [input, output]);
       await produceAll(ctx.kafka, input, messages);
       const r = await passThroughProcess(
         ctx,

@@ -7,9 +7,16 @@
  */
 import type { Logger } from '../../common/logger.ts';
 import { KafkaOrderSink } from '../../producer/kafka-sink.ts';
+import { topicName, type TopicKey } from '../../schemas/topics.ts';
 import type { Order } from '../../schemas/types.generated.ts';
 import type { BenchInput } from '../input.ts';
-import { deletePrefixTopics, kafkaClient, type KafkaContext, type newTrace } from '../kafka-io.ts';
+import {
+  createTopics,
+  deletePrefixTopics,
+  kafkaClient,
+  type KafkaContext,
+  type newTrace,
+} from '../kafka-io.ts';
 import { rateFromCommits } from '../stats.ts';
 import type { SystemKind } from '../types.ts';
 import type { Probe } from './probe.ts';
@@ -164,25 +171,38 @@ export async function writeOrders(sink: KafkaOrderSink, orders: Iterable<Order>)
   await sink.flush();
 }
 
-/** What a system says of itself; unit and ordersPerRecord default to orders (orders/s, one per record). */
+/**
+ * What a system says of itself; unit and ordersPerRecord default to orders (orders/s, one per
+ * record); `topics` are the lifecycle topics every run starts with, created empty.
+ */
 export type SystemInfo = Omit<SystemDef, 'run' | 'unit' | 'ordersPerRecord'> &
-  Partial<Pick<SystemDef, 'unit' | 'ordersPerRecord'>>;
+  Partial<Pick<SystemDef, 'unit' | 'ordersPerRecord'>> & { topics?: readonly TopicKey[] };
 
 /**
- * A system whose every run has a topic prefix of its own (`bench_<runId>_<run>_`) and deletes every
- * topic under it when the run ends, whatever the outcome: `body` gets the run's name and prefix.
+ * A system whose every run has a topic prefix of its own (`bench_<runId>_<run>_`), starts with the
+ * info's `topics` created under it, and deletes every topic under it when the run ends, whatever
+ * the outcome: `body` gets the run's name, its prefix and the names of those topics, in order.
  */
 export function topicSystem(
   info: SystemInfo,
-  body: (ctx: BenchContext, probe: Probe, run: { run: string; prefix: string }) => Promise<RunOutcome>,
+  body: (
+    ctx: BenchContext,
+    probe: Probe,
+    run: { run: string; prefix: string; topics: string[] },
+  ) => Promise<RunOutcome>,
 ): SystemDef {
+  const { topics: keys = [], ...def } = info;
   return {
     unit: 'orders/s',
     ordersPerRecord: () => 1,
-    ...info,
+    ...def,
     run: (ctx, probe, run) => {
       const prefix = prefixOf(ctx, run);
-      return withTopics(ctx, prefix, () => body(ctx, probe, { run, prefix }));
+      return withTopics(ctx, prefix, async () => {
+        const topics = keys.map((key) => topicName(key, prefix));
+        if (topics.length > 0) await createTopics(ctx.kafka, topics);
+        return body(ctx, probe, { run, prefix, topics });
+      });
     },
   };
 }
