@@ -8,6 +8,7 @@ import pg from 'pg';
 import { describeError, OrderflowError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { connectWarehouse, quoteIdent } from '../common/database.ts';
+import { readSchema } from '../common/serde.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import type { Customers, OrderItems, Orders } from '../schemas/types.generated.ts';
 
@@ -42,65 +43,31 @@ export async function rowCounts(client: pg.Client): Promise<Record<LandingTable,
 
 export { connectWarehouse };
 
-/** Column order of each landing table, as the Avro field order of its split schema. */
-export const COLUMNS: Record<LandingTable, string[]> = {
-  orders: [
-    'order_id',
-    'order_date',
-    'customer_id',
-    'lgu',
-    'provincial_code',
-    'payment_status',
-    'payment_method',
-    'payment_date',
-    'shipping_id',
-    'express_shipping',
-    'order_status',
-    'shipped_date',
-    'eta',
-    'finished_date',
-    'item_variety',
-    'order_total',
-    'failure_stage',
-    'failure_reason',
-    'failed_at',
-  ],
-  customers: [
-    'customer_id',
-    'customer_name',
-    'company',
-    'email',
-    'street_address',
-    'lgu',
-    'provincial_code',
-    'contact_number',
-    'last_order_id',
-    'as_of',
-  ],
-  order_items: [
-    'item_id',
-    'order_id',
-    'order_date',
-    'order_status',
-    'sku',
-    'product_name',
-    'category',
-    'unit_price',
-    'quantity',
-    'discount_percent',
-    'subtotal',
-  ],
-};
+interface AvroField {
+  name: string;
+  type: unknown;
+}
 
-const TIME_COLUMNS = new Set([
-  'order_date',
-  'payment_date',
-  'shipped_date',
-  'eta',
-  'finished_date',
-  'failed_at',
-  'as_of',
-]);
+/** The fields of a landing table's split schema (schemas/split/<table>.avsc), in Avro order. */
+function splitFields(table: LandingTable): AvroField[] {
+  return (JSON.parse(readSchema(`split/${table}.avsc`)) as { fields: AvroField[] }).fields;
+}
+
+const TABLES: readonly LandingTable[] = ['orders', 'customers', 'order_items'];
+
+/** Column order of each landing table: the Avro field order of its split schema, every field. */
+export const COLUMNS = Object.fromEntries(
+  TABLES.map((t) => [t, splitFields(t).map((f) => f.name)]),
+) as Record<LandingTable, string[]>;
+
+/** The columns whose values are timestamp-millis (a nullable union's branch included). */
+const TIME_COLUMNS = new Set(
+  TABLES.flatMap(splitFields)
+    .filter((f) =>
+      [f.type].flat().some((t) => (t as { logicalType?: string }).logicalType === 'timestamp-millis'),
+    )
+    .map((f) => f.name),
+);
 
 type Row = Orders | Customers | OrderItems;
 
