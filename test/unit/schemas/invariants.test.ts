@@ -6,6 +6,7 @@ import {
   cancelledAtShipping,
   delivered,
   H,
+  noPayment,
   paid,
   returned,
   shipped,
@@ -246,7 +247,7 @@ describe('checkOrder: store orders and VAT (schema 0.4.0)', () => {
   it('a finished till sale and an unpaid store order pass on their topics', () => {
     expect(describeViolations(checkOrder(tillSale(), 'finished'))).toBe('');
     const entering = tillSale();
-    entering.payment_info = { payment_status: false, payment_method: null, payment_date: null, tender: null };
+    entering.payment_info = noPayment();
     entering.shipping_info.order_status = 'PROCESSING';
     entering.shipping_info.finished_date = null;
     expect(describeViolations(checkOrder(entering, 'unpaid'))).toBe('');
