@@ -3,10 +3,24 @@
  * with its JSON log lines parsed: the crash tests wait for a log line, kill it with SIGKILL and
  * start it again. Its whole output is kept in test-artifacts/services/ for a failure's post-mortem.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ORDERFLOW_BIN } from './helpers.ts';
+
+/**
+ * `orderflow <args>` run to its end, as an operator runs a command: its exit code and output. `env`
+ * is added to the test's environment (log level warn unless it says otherwise).
+ */
+export function runOrderflow(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [ORDERFLOW_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'warn', ...env },
+    timeout: 180_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 export interface ServiceRun {
   child: ChildProcess;

@@ -14,6 +14,7 @@ import { CATALOGUE } from '../../../reference/catalogue.ts';
 import { PriceBook } from '../../../reference/price-schedule.ts';
 import { fromCents } from '../../../common/money.ts';
 import { spawnService, spawnStage, type ServiceRun } from '../services.ts';
+import { exampleCustomer, exampleOrder } from '../../fixtures/order-requests.ts';
 
 const prefix = uniquePrefix('api');
 const running: ServiceRun[] = [];
@@ -46,21 +47,7 @@ async function stop(service: ServiceRun): Promise<number | null> {
   return service.exit;
 }
 
-const customer = {
-  customer_id: 'C-API-1',
-  customer_name: 'Maria Santos',
-  email: 'maria@example.ph',
-  street_address: '12 Rizal St',
-  lgu: 'Cebu',
-  contact_number: '+63 917 555 0101',
-};
-const order = {
-  customer_info: customer,
-  item_info: [
-    { sku: 4, quantity: 2 },
-    { sku: 17, quantity: 1 },
-  ],
-};
+const order = exampleOrder([4, 2], [17, 1]);
 
 interface Answer {
   status: number;
@@ -190,7 +177,7 @@ describe('order API', () => {
       ['k-neg', JSON.stringify({ ...order, item_info: [{ sku: 4, quantity: -2 }] }), 'item_info[0].quantity'],
       [
         'k-email',
-        JSON.stringify({ ...order, customer_info: { ...customer, email: undefined } }),
+        JSON.stringify({ ...order, customer_info: { ...exampleCustomer, email: undefined } }),
         'customer_info.email',
       ],
       [undefined, JSON.stringify(order), 'Idempotency-Key'],

@@ -8,7 +8,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';
 import { watchSinks } from '../../../connect/watchdog.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
@@ -16,7 +15,7 @@ import { conn, log } from '../helpers.ts';
 import { spawnService, type ServiceRun } from '../services.ts';
 import { finalOrders, startLanding, type LandingPipeline } from '../landing/landing-fixture.ts';
 import { readTopics } from '../processors/pipeline.ts';
-import { exactlyOnce, expected, landedCounts, rowCounts } from './landing-counts.ts';
+import { exactlyOnce, expected, landedCounts, rowCounts, sinksRunning } from './landing-counts.ts';
 import { component, kill9, restore } from './stack-control.ts';
 
 let p: LandingPipeline;
@@ -64,12 +63,6 @@ afterAll(async () => {
   await p?.close();
 });
 
-async function sinksRunning(): Promise<boolean> {
-  const client = new ConnectClient(conn.connectUrl);
-  const statuses = await Promise.all(renderSinks(p.sinkValues).map((c) => client.status(c.name)));
-  return statuses.every(isRunning);
-}
-
 describe('crashes outside the stages while orders land', () => {
   it('the splitter killed with SIGKILL mid-stream and started again: every order once', async () => {
     await send(finalOrders(4000, 51));
@@ -104,7 +97,7 @@ describe('crashes outside the stages while orders land', () => {
     const all = expected(sent);
     const counts = await landedCounts(p, all, 300_000);
     expect(counts).toEqual(exactlyOnce(all));
-    expect(await sinksRunning()).toBe(true);
+    expect(await sinksRunning(p)).toBe(true);
   }, 480_000);
   // Last in the file, because what it may leave behind (see below) must not count against the others.
   it('the broker killed with SIGKILL and started again: splitter and Connect go on by themselves', async () => {
@@ -125,6 +118,6 @@ describe('crashes outside the stages while orders land', () => {
     // partition and offset, and a key held twice is logged with where each copy is.)
     expect(counts).toEqual(once);
     expect(splitter!.child.exitCode).toBeNull(); // the same splitter process, recovered by itself
-    expect(await sinksRunning()).toBe(true);
+    expect(await sinksRunning(p)).toBe(true);
   }, 420_000);
 });

@@ -3,7 +3,7 @@
  * run reaches unpaid_orders exactly once (records = distinct ids = the run's count, and the same ids
  * as the dry run of the same seed and window).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,19 +11,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { ORDERFLOW_BIN, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
 import { readTopics } from '../processors/pipeline.ts';
+import { runOrderflow } from '../services.ts';
 
 const SEED = 77;
 const FROM = '2025-02-01';
 
-function orderflow(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [ORDERFLOW_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'error', ...env },
-    timeout: 180_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** `orderflow <args>` to its end, logging errors only. */
+const orderflow = (args: string[]) => runOrderflow(args, { ORDERFLOW_LOG_LEVEL: 'error' });
 
 function startGenerate(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [ORDERFLOW_BIN, 'generate', ...args], {
@@ -77,13 +71,23 @@ describe('generator faults: kill -9 and re-run, two at once', () => {
   afterAll(async () => {
     for (const p of prefixes) await deleteTopics(p);
   });
+  /** A run of `count` orders on a fresh prefix, paced at `rate` orders/s, once it has committed some. */
+  const pacedRun = async (tag: string, count: number, rate: number) => {
+    const prefix = await fresh(tag);
+    const args = ['--seed', String(SEED), '--count', String(count), '--from', FROM, '--topic-prefix', prefix];
+    const first = startGenerate([...args, '--rate', String(rate)]);
+    await untilAcknowledged(first);
+    return { prefix, args, first };
+  };
+  /** unpaid_orders of `prefix` holds `count` records, each order once. */
+  const expectEachOnce = async (prefix: string, count: number) => {
+    const keys = await topicKeys(`${prefix}unpaid_orders`, count);
+    expect([keys.length, new Set(keys).size]).toEqual([count, count]);
+  };
 
   it('kill -9 mid-run, then the same command again: every order exactly once', async () => {
-    const prefix = await fresh('genkill');
-    const args = ['--seed', String(SEED), '--count', '60000', '--from', FROM, '--topic-prefix', prefix];
     // Paced to 4 s, so that the kill after the first progress line (2 s) lands mid-run.
-    const first = startGenerate([...args, '--rate', '15000']);
-    await untilAcknowledged(first);
+    const { prefix, args, first } = await pacedRun('genkill', 60_000, 15_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const killedAt = Math.max(
@@ -117,30 +121,22 @@ describe('generator faults: kill -9 and re-run, two at once', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(b.stderr).toMatch(/has 3000 orders committed/);
     expect(b.stderr).toMatch(/generate: 2000 orders, 2000 acknowledged/);
-    const keys = await topicKeys(`${prefix}unpaid_orders`, 5000);
-    expect([keys.length, new Set(keys).size]).toEqual([5000, 5000]);
+    await expectEachOnce(prefix, 5000);
   }, 240_000);
 
   it('a second generator on the same machine is refused with the first one pid', async () => {
-    const prefix = await fresh('genlock');
-    const args = ['--seed', String(SEED), '--count', '60000', '--from', FROM, '--topic-prefix', prefix];
     // Paced, so that it is still running when the second one starts.
-    const first = startGenerate([...args, '--rate', '10000']);
-    await untilAcknowledged(first);
+    const { prefix, args, first } = await pacedRun('genlock', 60_000, 10_000);
     const second = orderflow(['generate', ...args]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('[ORDERFLOW_GENERATOR_RUNNING]');
     expect(second.stderr).toContain(`pid ${first.child.pid}`);
     expect(await first.exited).toBe(0);
-    const keys = await topicKeys(`${prefix}unpaid_orders`, 60_000);
-    expect([keys.length, new Set(keys).size]).toEqual([60_000, 60_000]);
+    await expectEachOnce(prefix, 60_000);
   }, 240_000);
 
   it('a second generator elsewhere (no shared lock) fences the first, which stops: each order once', async () => {
-    const prefix = await fresh('genfence');
-    const args = ['--seed', String(SEED), '--count', '120000', '--from', FROM, '--topic-prefix', prefix];
-    const first = startGenerate([...args, '--rate', '10000']);
-    await untilAcknowledged(first);
+    const { prefix, args, first } = await pacedRun('genfence', 120_000, 10_000);
     // Another ORDERFLOW_HOME stands for another machine: only the transactional id is shared.
     const elsewhere = mkdtempSync(path.join(tmpdir(), 'orderflow-home-'));
     const second = startGenerate(args, { ORDERFLOW_HOME: elsewhere });
@@ -150,7 +146,6 @@ describe('generator faults: kill -9 and re-run, two at once', () => {
     expect(firstCode).toBe(1);
     expect(first.stderr()).toContain('[ORDERFLOW_GENERATOR_REPLACED]');
     expect(second.stderr()).toMatch(/has \d+ orders committed/);
-    const keys = await topicKeys(`${prefix}unpaid_orders`, 120_000);
-    expect([keys.length, new Set(keys).size]).toEqual([120_000, 120_000]);
+    await expectEachOnce(prefix, 120_000);
   }, 300_000);
 });

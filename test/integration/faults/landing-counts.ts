@@ -1,8 +1,10 @@
 /**
  * Exact counts for the fault tests: for each split topic, records against distinct keys (a
  * duplicate shows as records > distinct), the sink's dead-letter topic, and the rows in PostgreSQL,
- * compared with what the orders sent must give.
+ * compared with what the orders sent must give; and whether the landing's sink connectors run.
  */
+import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
+import { renderSinks } from '../../../connect/sink-config.ts';
 import { SINK_DLQ_TOPIC, topicName } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { connectWarehouse } from '../../../common/database.ts';
@@ -114,4 +116,11 @@ function logDuplicates(topic: string, list: TestRecord[]): void {
     },
     'a key is held more than once in a split topic',
   );
+}
+
+/** Whether every sink connector of the landing is RUNNING (none failed or paused by a fault). */
+export async function sinksRunning(p: LandingPipeline): Promise<boolean> {
+  const client = new ConnectClient(conn.connectUrl);
+  const statuses = await Promise.all(renderSinks(p.sinkValues).map((c) => client.status(c.name)));
+  return statuses.every(isRunning);
 }

@@ -8,14 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectClient, isRunning } from '../../../common/connect-client.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { renderSinks } from '../../../connect/sink-config.ts';
 import { watchSinks, type WatchState } from '../../../connect/watchdog.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { conn, log } from '../helpers.ts';
 import { eventually, finalOrders, startLanding, type LandingPipeline } from '../landing/landing-fixture.ts';
-import { exactlyOnce, expected, landedCounts } from './landing-counts.ts';
+import { exactlyOnce, expected, landedCounts, sinksRunning } from './landing-counts.ts';
 import { component, freeze, kill9, restore } from './stack-control.ts';
 
 const BATCH = 1000;
@@ -57,12 +56,6 @@ afterAll(async () => {
   }
 });
 
-async function sinksRunning(): Promise<boolean> {
-  const client = new ConnectClient(conn.connectUrl);
-  const statuses = await Promise.all(renderSinks(p.sinkValues).map((c) => client.status(c.name)));
-  return statuses.every(isRunning);
-}
-
 describe('faults outside the stages while orders land', () => {
   it('loses nothing when the registry is killed for longer than the converter cache period', async () => {
     const first = finalOrders(BATCH, 31);
@@ -82,7 +75,7 @@ describe('faults outside the stages while orders land', () => {
     }
     const counts = await landedCounts(p, expected(sent), 120_000);
     expect(counts).toEqual(exactlyOnce(expected(sent)));
-    expect(await sinksRunning()).toBe(true);
+    expect(await sinksRunning(p)).toBe(true);
   }, 420_000);
 
   it('lands everything after PostgreSQL is stopped for 45 s and started again, with no hand', async () => {
@@ -103,7 +96,7 @@ describe('faults outside the stages while orders land', () => {
     const counts = await landedCounts(p, all, 240_000);
     expect(counts).toEqual(exactlyOnce(all));
     // RUNNING again without anyone calling the restart endpoint by hand.
-    expect(await sinksRunning()).toBe(true);
+    expect(await sinksRunning(p)).toBe(true);
     log.warn(
       { restarts: watched.restarts - restartsBefore },
       'watchdog restarts during the PostgreSQL outage',
@@ -125,6 +118,6 @@ describe('faults outside the stages while orders land', () => {
     const all = expected(sent);
     const counts = await landedCounts(p, all, 240_000);
     expect(counts).toEqual(exactlyOnce(all));
-    expect(await sinksRunning()).toBe(true);
+    expect(await sinksRunning(p)).toBe(true);
   }, 420_000);
 });

@@ -9,24 +9,11 @@
  * C while no TaskManager runs. The checkpoint interval is 10 s here, so B is surely in flight.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../../common/config.ts';
-import { catalogSession } from '../../../common/flink-session.ts';
-import { sqlSettings } from '../../../flink/settings.ts';
-import { cancelJob, submitSplit } from '../../../flink/split-job.ts';
-import { startSplitter } from '../../../splitter/service.ts';
+import { describe, expect, it } from 'vitest';
 import { loadStack, stackUp } from '../../../stack/stack.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import { readTopics, total } from '../processors/pipeline.ts';
-import {
-  decoded,
-  expectedRecords,
-  flinkEnv,
-  landedOrders,
-  produceLanded,
-  splitTopics,
-  type Landed,
-} from './split-fixture.ts';
+import { log } from '../helpers.ts';
+import { total } from '../processors/pipeline.ts';
+import { expectedRecords, flinkEnv, landedOrders, splitComparison, type Landed } from './split-fixture.ts';
 
 interface Checkpoints {
   counts: { completed: number; restored: number };
@@ -55,55 +42,33 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 describe('the Flink split with its TaskManager killed (kill -9)', () => {
-  const tsPrefix = uniquePrefix('fkts');
-  const flinkPrefix = uniquePrefix('fkfl');
+  // Before the clean-up, whatever happened: `stack up`, so that the stack ends with a TaskManager.
+  const split = splitComparison({ ts: 'fkts', flink: 'fkfl' }, () => stackUp(() => undefined, flinkEnv));
   // 120 orders: 90 finished, 30 failed; parts A, B, C of 30 finished + 10 failed each.
   const input = landedOrders(120, 29);
   const [a, b, c] = [part(input, 0, 30), part(input, 30, 60), part(input, 60, 90)];
   const expected = expectedRecords(input);
-  const s = { ...loadSettings(sqlSettings, flinkEnv), topicPrefix: flinkPrefix };
-  const rest = `http://127.0.0.1:${s.flinkRestPort}`;
-  let flinkJob: string | undefined;
-
-  beforeAll(async () => {
-    await stackUp(() => undefined, flinkEnv);
-    await Promise.all([createTopics(tsPrefix), createTopics(flinkPrefix)]);
-  });
-
-  afterAll(async () => {
-    // Whatever happened, the stack ends with a TaskManager.
-    await stackUp(() => undefined, flinkEnv);
-    if (flinkJob) await cancelJob(rest, flinkJob);
-    await Promise.all([deleteTopics(tsPrefix), deleteTopics(flinkPrefix)]);
-  });
+  const { rest } = split;
 
   it('restarts from its checkpoint and writes every record exactly once', async () => {
     expect(expectedRecords(a) + expectedRecords(b) + expectedRecords(c)).toBe(expected);
     const started = Date.now();
 
     // The reference: the TypeScript splitter over all 120 orders.
-    await produceLanded(tsPrefix, input);
-    const splitter = await startSplitter({
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      topicPrefix: tsPrefix,
-      instanceId: 'kill',
-      batchSize: 100,
-      log,
-    });
+    await split.produce('ts', input);
+    const splitter = await split.startSplitter('kill');
     let fromTs;
     try {
-      fromTs = await readTopics(splitTopics(tsPrefix), (r) => total(r) >= expected, { timeoutMs: 60_000 });
+      fromTs = await split.read('ts', expected, { timeoutMs: 60_000 });
     } finally {
       await splitter.stop();
     }
     expect(total(fromTs)).toBe(expected);
 
     // A: committed by a checkpoint before the kill.
-    await produceLanded(flinkPrefix, a);
-    const submitted = await submitSplit(s, catalogSession, { 'execution.checkpointing.interval': '10 s' });
-    flinkJob = submitted.jobId;
-    const afterA = await readTopics(splitTopics(flinkPrefix), (r) => total(r) >= expectedRecords(a), {
+    await split.produce('flink', a);
+    const flinkJob = (await split.submit({ 'execution.checkpointing.interval': '10 s' })).jobId;
+    const afterA = await split.read('flink', expectedRecords(a), {
       timeoutMs: 60_000,
       settleMs: 500,
     });
@@ -116,9 +81,9 @@ describe('the Flink split with its TaskManager killed (kill -9)', () => {
       const cp = await json<Checkpoints>(`${rest}/jobs/${flinkJob}/checkpoints`);
       return cp.counts.completed > cp0 ? cp : undefined;
     });
-    await produceLanded(flinkPrefix, b);
+    await split.produce('flink', b);
     const inFlight = expectedRecords(a) + expectedRecords(b);
-    await readTopics(splitTopics(flinkPrefix), (r) => total(r) >= inFlight, {
+    await split.read('flink', inFlight, {
       timeoutMs: 8000,
       settleMs: 0,
       isolation: 'read_uncommitted',
@@ -129,14 +94,14 @@ describe('the Flink split with its TaskManager killed (kill -9)', () => {
     process.kill(tmPid!, 'SIGKILL');
     const killedAt = Date.now();
     // B was not committed: read_committed still shows A only.
-    const atKill = await readTopics(splitTopics(flinkPrefix), () => true, {
+    const atKill = await split.read('flink', 0, {
       timeoutMs: 10_000,
       settleMs: 1000,
     });
     expect(total(atKill)).toBe(expectedRecords(a));
 
     // C: while no TaskManager runs. Then `stack up` starts a TaskManager again.
-    await produceLanded(flinkPrefix, c);
+    await split.produce('flink', c);
     await until('the TaskManager gone', 10_000, async () => (tm.pid() === undefined ? true : undefined));
     await stackUp(() => undefined, flinkEnv);
     const restartedAt = Date.now();
@@ -145,7 +110,7 @@ describe('the Flink split with its TaskManager killed (kill -9)', () => {
     // timeout 15 s), to restart the job (exponential backoff while no slot is free) and to complete
     // a checkpoint on the new TaskManager (every 10 s): 30-90 s here, more on a busy machine. The
     // test claims exactly once, not a recovery time, so it waits long enough.
-    const fromFlink = await readTopics(splitTopics(flinkPrefix), (r) => total(r) >= expected, {
+    const fromFlink = await split.read('flink', expected, {
       timeoutMs: 240_000,
       settleMs: 3000,
     });
@@ -168,13 +133,13 @@ describe('the Flink split with its TaskManager killed (kill -9)', () => {
 
     // Exactly once: every record once, the same keys and values as the TypeScript splitter.
     expect(total(fromFlink), `job ${job.state}, checkpoints ${JSON.stringify(cp.counts)}`).toBe(expected);
-    const ref = await decoded(tsPrefix, fromTs);
-    const got = await decoded(flinkPrefix, fromFlink);
+    const ref = await split.decoded('ts', fromTs);
+    const got = await split.decoded('flink', fromFlink);
     expect(new Set(got.orders!.map((l) => l.split(' => ')[0])).size).toBe(120);
     expect(got).toEqual(ref);
 
     // The aborted transactions' records are in the log (read_uncommitted sees them) but not in the result.
-    const raw = await readTopics(splitTopics(flinkPrefix), (r) => total(r) >= expected, {
+    const raw = await split.read('flink', expected, {
       timeoutMs: 30_000,
       settleMs: 1000,
       isolation: 'read_uncommitted',

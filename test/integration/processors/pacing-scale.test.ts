@@ -16,12 +16,11 @@ describe('payment stage: live pacing across a rebalance', () => {
   const pipe = testPipeline('pscale');
 
   it('hands pending outputs to the new owner of their partition: each released once, never early', async () => {
-    const { anchor, encoder } = await pipe.loadPaced(N, 59, {
+    const { anchor, encoder, pacing } = await pipe.loadPaced(N, 59, {
       startsInMs: 2000,
       spreadMs: SPREAD_MS,
       speed: SPEED,
     });
-    const pacing = { speed: SPEED, anchor: String(anchor) };
 
     // a takes everything into its pending set, then b joins and takes half of the partitions.
     const a = await pipe.startStage('payment', { ...pacing, instanceId: `${pipe.prefix}a` });

@@ -12,16 +12,15 @@ describe('payment stage: stopped in the middle of a release', () => {
   const pipe = testPipeline('pstop');
 
   it('finishes the release, stops cleanly, and the next instance releases the rest exactly once', async () => {
-    const { anchor, encoder } = await pipe.loadPaced(N, 67, {
+    const { encoder, pacing } = await pipe.loadPaced(N, 67, {
       startsInMs: 2000,
       spreadMs: SPREAD_MS,
       speed: SPEED,
     });
-    const settings = { speed: SPEED, anchor: String(anchor) };
 
     let stoppedMidRelease = 0;
     for (let i = 0; i < STOPS; i++) {
-      const stage = await pipe.startStage('payment', { ...settings, instanceId: `${pipe.prefix}i${i}` });
+      const stage = await pipe.startStage('payment', { ...pacing, instanceId: `${pipe.prefix}i${i}` });
       await until(() => stage.runtime.releaseInProgress, `instance ${i} to start a release`, {
         pollMs: 1,
       });
@@ -30,7 +29,7 @@ describe('payment stage: stopped in the middle of a release', () => {
     }
     expect(stoppedMidRelease).toBe(STOPS);
 
-    await pipe.startStage('payment', { ...settings, instanceId: `${pipe.prefix}last` });
+    await pipe.startStage('payment', { ...pacing, instanceId: `${pipe.prefix}last` });
     const outputs = pipe.topics(...PAYMENT_OUTPUTS);
     const records = await readTopics(outputs, (r) => total(r) >= N, { timeoutMs: 120_000, settleMs: 3000 });
     expect(total(records)).toBe(N);

@@ -357,18 +357,18 @@ export function testPipeline(tag: string) {
     },
     /**
      * Create the topics, then produce `count` seeded paced orders (pacedOrders) whose pacing anchor
-     * is `startsInMs` after the topics exist (time for the stage to start); returns the anchor and
-     * the encoder.
+     * is `startsInMs` after the topics exist (time for the stage to start); returns the anchor, the
+     * encoder and the pacing settings a stage in this process releases them with.
      */
     async loadPaced(
       count: number,
       seed: number,
       o: { startsInMs: number; spreadMs: number; speed: number },
-    ): Promise<{ anchor: number; encoder: Encoder<Order> }> {
+    ): Promise<{ anchor: number; encoder: Encoder<Order>; pacing: Partial<ProcessorSettings> }> {
       await createTopics(prefix);
       const anchor = Date.now() + o.startsInMs;
       const orders = pacedOrders(count, seed, { anchor, spreadMs: o.spreadMs, speed: o.speed });
-      return { anchor, encoder: await send(orders) };
+      return { anchor, encoder: await send(orders), pacing: { speed: o.speed, anchor: String(anchor) } };
     },
     /**
      * Run a stage of this pipeline as a child process, as an operator runs it (`spawnStage` in

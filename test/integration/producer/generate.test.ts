@@ -1,78 +1,37 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * `orderflow generate` into the real stack: 10k orders with a unique topic prefix, read back with
  * read_committed through a fresh consumer group and decoded with the schema the registry holds
  * under `<topic>-value`. Exactly 10k distinct order ids arrive, keyed by order_id, the same
  * orders the dry run of the same seed prints, each one valid for the unpaid stage.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../../common/kafka.ts';
+import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AvroSerde, Decoder, readSchema } from '../../../common/serde.ts';
 import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
 import { valueSubject } from '../../../schemas/topics.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
-import { ORDERFLOW_BIN, conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { ORDERFLOW_BIN, conn, createTopics, deleteTopics, uniquePrefix } from '../helpers.ts';
+import { readTopics, testPipeline } from '../processors/pipeline.ts';
+import { runOrderflow } from '../services.ts';
 
 const COUNT = 10_000;
 const SEED = 4242;
 const ARGS = ['--seed', String(SEED), '--count', String(COUNT), '--from', '2025-01-01'];
 
-function orderflow(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [ORDERFLOW_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ORDERFLOW_LOG_LEVEL: 'warn', ...env },
-    timeout: 180_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
+/** The records of `topic` (read_committed), once `expected` arrived and 3 s passed with nothing new. */
 async function readBack(topic: string, expected: number, timeoutMs = 120_000) {
-  const consumer = createKafka(conn.kafkaBootstrap, 'orderflow-test-generate-reader', log).consumer({
-    'group.id': `test-generate-${randomBytes(4).toString('hex')}`,
-    'auto.offset.reset': 'earliest',
-    'enable.auto.commit': false,
-    'isolation.level': 'read_committed',
-    'js.consumer.max.batch.size': 1000,
-  } as KafkaJS.ConsumerConstructorConfig);
-  const records: { key: string; value: Buffer }[] = [];
-  let lastArrival = Date.now();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic] });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const m of batch.messages) records.push({ key: m.key?.toString() ?? '', value: m.value! });
-      lastArrival = Date.now();
-    },
-  });
-  const deadline = Date.now() + timeoutMs;
-  try {
-    // Wait for the expected count, then a quiet period so duplicates would still show up.
-    while (Date.now() < deadline && !(records.length >= expected && Date.now() - lastArrival > 3000)) {
-      await sleep(250);
-    }
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
+  const read = await readTopics([topic], (r) => r.get(topic)!.length >= expected, { timeoutMs });
+  return read.get(topic)!.map((r) => ({ key: r.key, value: r.value! }));
 }
 
 describe('orderflow generate into Kafka', () => {
-  const prefix = uniquePrefix('gen');
+  const pipe = testPipeline('gen');
+  const { prefix } = pipe;
   const topic = `${prefix}unpaid_orders`;
-
-  beforeAll(async () => {
-    await createTopics(prefix);
-  });
-  afterAll(async () => {
-    await deleteTopics(prefix);
-  });
+  beforeAll(() => pipe.createTopics());
 
   it(`produces exactly ${COUNT} distinct orders, readable read_committed via the registry`, async () => {
-    const run = orderflow(['generate', ...ARGS, '--topic-prefix', prefix]);
+    const run = runOrderflow(['generate', ...ARGS, '--topic-prefix', prefix]);
     expect(run.stderr).toMatch(new RegExp(`generate: ${COUNT} orders, ${COUNT} acknowledged, .*\\(done\\)`));
     expect(run.code).toBe(0);
 
@@ -98,7 +57,7 @@ describe('orderflow generate into Kafka', () => {
     expect(ids.size).toBe(COUNT);
 
     // The same seed in a dry run prints the same orders.
-    const dry = orderflow(['generate', ...ARGS, '--dry-run']);
+    const dry = runOrderflow(['generate', ...ARGS, '--dry-run']);
     expect(dry.code).toBe(0);
     const dryIds = new Set(
       dry.stdout
@@ -110,7 +69,7 @@ describe('orderflow generate into Kafka', () => {
   });
 
   it('an unreachable registry: retries within the budget, then ORDERFLOW_REGISTRY_UNAVAILABLE', () => {
-    const run = orderflow(['generate', '--count', '5', '--topic-prefix', prefix], {
+    const run = runOrderflow(['generate', '--count', '5', '--topic-prefix', prefix], {
       ORDERFLOW_REGISTRY_URL: 'http://127.0.0.1:9/apis/ccompat/v7',
       ORDERFLOW_GENERATOR_RETRY_BUDGET_MS: '1000',
     });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { createKafka, type Consumer } from '../../../common/kafka.ts';
+import { createKafka } from '../../../common/kafka.ts';
 import { AvroSerde, readSchema } from '../../../common/serde.ts';
 import type { Order } from '../../../schemas/types.generated.ts';
 import { valueSubject } from '../../../schemas/topics.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { conn, log } from '../helpers.ts';
+import { readTopics, testPipeline } from '../processors/pipeline.ts';
 
 function sampleOrder(id: string): Order {
   const t = Date.UTC(2026, 0, 15, 3, 0, 0);
@@ -53,51 +54,11 @@ function sampleOrder(id: string): Order {
   };
 }
 
-/** Read everything currently committed on `topic` with read_committed, until `expected` or a timeout. */
-async function readAll(
-  topic: string,
-  groupId: string,
-  expected: number,
-  timeoutMs = 30_000,
-): Promise<Buffer[]> {
-  const kafka = createKafka(conn.kafkaBootstrap, 'orderflow-test-reader', log);
-  const consumer: Consumer = kafka.consumer({
-    'group.id': groupId,
-    'auto.offset.reset': 'earliest',
-    'isolation.level': 'read_committed',
-    'enable.auto.commit': false,
-  } as KafkaJS.ConsumerConstructorConfig);
-  const values: Buffer[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic] });
-  const done = new Promise<void>((resolve) => {
-    const deadline = setTimeout(resolve, timeoutMs);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value!);
-        if (values.length >= expected) {
-          clearTimeout(deadline);
-          // keep listening briefly: anything beyond `expected` would be a visible aborted record
-          setTimeout(resolve, 3000);
-        }
-      },
-    });
-  });
-  await done;
-  await consumer.disconnect();
-  return values;
-}
-
 describe('Kafka transactions through the registry on the real broker', () => {
-  const prefix = uniquePrefix('tx');
+  const pipe = testPipeline('tx');
+  const { prefix } = pipe;
   const topic = `${prefix}unpaid_orders`;
-
-  beforeAll(async () => {
-    await createTopics(prefix, 3);
-  });
-  afterAll(async () => {
-    await deleteTopics(prefix);
-  });
+  beforeAll(() => pipe.createTopics(3));
 
   it('shows committed Avro records to read_committed consumers and hides aborted ones', async () => {
     const serde = new AvroSerde(conn.registryUrl);
@@ -130,7 +91,9 @@ describe('Kafka transactions through the registry on the real broker', () => {
 
     // A separate serde, as in another process: the writer schema is fetched from the registry by id.
     const decoder = new AvroSerde(conn.registryUrl).reader<Order>(readSchema('order.avsc'));
-    const values = await readAll(topic, `${prefix}reader`, 4);
+    // Read until the 4 committed arrived and 3 s passed with nothing more: an aborted record would show.
+    const read = await readTopics([topic], (r) => r.get(topic)!.length >= 4, { timeoutMs: 30_000 });
+    const values = read.get(topic)!.map((r) => r.value!);
     await decoder.prepare(values);
     const ids = values.map((v) => decoder.decode(v).order_id).sort();
     expect(ids).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);

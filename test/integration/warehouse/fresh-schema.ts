@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { loadSettings } from '../../../common/config.ts';
 import { connectWarehouse } from '../../../common/database.ts';
 import { migrate } from '../../../warehouse/migrate.ts';
@@ -24,6 +25,32 @@ export async function freshSchema(label: string): Promise<FreshSchema> {
     drop: async () => {
       await client.query(`drop schema if exists "${schema}" cascade`);
       await client.end();
+    },
+  };
+}
+
+/**
+ * A fresh schema for the test file that calls this: made before its tests and dropped after them
+ * (the fixture registers both hooks). `client` and `schema` are there once the file's hooks run.
+ */
+export function schemaForFile(label: string): Omit<FreshSchema, 'drop'> {
+  let made: FreshSchema | undefined;
+  beforeAll(async () => {
+    made = await freshSchema(label);
+  });
+  afterAll(async () => {
+    await made?.drop();
+  });
+  const current = (): FreshSchema => {
+    if (!made) throw new Error(`the ${label} schema is used before the file's beforeAll made it`);
+    return made;
+  };
+  return {
+    get schema() {
+      return current().schema;
+    },
+    get client() {
+      return current().client;
     },
   };
 }

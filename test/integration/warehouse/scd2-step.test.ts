@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customers } from '../../../schemas/types.generated.ts';
 import { upsertRows } from '../../../warehouse/sample-load.ts';
-import { freshSchema, type FreshSchema } from './fresh-schema.ts';
+import { schemaForFile } from './fresh-schema.ts';
 
 // Migration 015's landing step (one SCD2 step when the observation is the customer's newest) must
 // give exactly what rebuild_dim_customer gives from all observations, keys included.
@@ -65,17 +65,10 @@ function arrivals(rows: Customers[], seed: number): Customers[] {
   return out;
 }
 
-let db: FreshSchema;
+const db = schemaForFile('scd2step');
 const DIM = `select customer_key, customer_id, version, first_order_id, customer_name, company, email,
                     street_address, lgu, provincial_code, contact_number, valid_from, valid_to, is_current
                from dim_customer order by customer_id, version`;
-
-beforeAll(async () => {
-  db = await freshSchema('scd2step');
-});
-afterAll(async () => {
-  await db?.drop();
-});
 
 describe('dim_customer landing step (migration 015)', () => {
   it('gives the full rebuild, row for row and key for key, on a shuffled history with redeliveries', async () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customers } from '../../../schemas/types.generated.ts';
 import { runChecks } from '../../../warehouse/check.ts';
 import { ASSERTIONS } from '../../../warehouse/checks.ts';
 import { upsertRows } from '../../../warehouse/sample-load.ts';
-import { freshSchema, type FreshSchema } from './fresh-schema.ts';
+import { schemaForFile } from './fresh-schema.ts';
 
 const T1 = Date.UTC(2025, 0, 10, 2);
 const T2 = Date.UTC(2025, 3, 5, 9);
@@ -34,7 +34,7 @@ interface Version {
   is_current: boolean;
 }
 
-let db: FreshSchema;
+const db = schemaForFile('scd2');
 const land = (rows: Customers[]) => upsertRows(db.client, 'customers', 'customer_id', rows, ['as_of']);
 const versions = async (id = 'c-mover') =>
   (
@@ -45,13 +45,6 @@ const versions = async (id = 'c-mover') =>
       [id],
     )
   ).rows;
-
-beforeAll(async () => {
-  db = await freshSchema('scd2');
-});
-afterAll(async () => {
-  await db?.drop();
-});
 
 describe('dim_customer (SCD type 2)', () => {
   it('a customer who moves twice has three contiguous versions, one current, whatever the arrival order', async () => {

@@ -16,22 +16,9 @@ import {
   type FieldIssue,
   type OrderRequest,
 } from '../../../api/order-request.ts';
+import { exampleCustomer as customer, exampleOrder } from '../../fixtures/order-requests.ts';
 
-const customer = {
-  customer_id: 'C-1001',
-  customer_name: 'Maria Santos',
-  email: 'maria@example.ph',
-  street_address: '12 Rizal St',
-  lgu: 'Cebu',
-  contact_number: '+63 917 555 0101',
-};
-const valid = {
-  customer_info: customer,
-  item_info: [
-    { sku: 4, quantity: 2 },
-    { sku: 23, quantity: 1 },
-  ],
-};
+const valid = exampleOrder([4, 2], [23, 1]);
 
 const body = (value: unknown) => JSON.stringify(value);
 function issuesOf(r: Checked<unknown>): FieldIssue[] {

@@ -9,6 +9,7 @@ import { stageRng } from '../../../processors/rng.ts';
 import { OrderflowError } from '../../../common/errors.ts';
 import { checkOrder, describeViolations } from '../../../schemas/invariants.ts';
 import { dateProblems } from './chain.ts';
+import { noPayment } from '../schemas/lifecycle-orders.ts';
 import { expectConfigs } from './config-check.ts';
 import { DAY, HOUR, unpaidOrder } from './orders.ts';
 
@@ -85,12 +86,7 @@ describe('payment transform', () => {
       seen++;
       const o = outcome.order;
       expect(o.shipping_info.order_status).toBe('TIMED_OUT');
-      expect(o.payment_info).toEqual({
-        payment_status: false,
-        payment_method: null,
-        payment_date: null,
-        tender: null,
-      });
+      expect(o.payment_info).toEqual(noPayment());
       expect(o.shipping_info.finished_date).toBe(order.order_date + 7 * DAY);
       expect(o.failure).toEqual({
         stage: 'payment',

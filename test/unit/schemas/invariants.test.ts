@@ -6,6 +6,7 @@ import {
   cancelledAtShipping,
   delivered,
   H,
+  noPayment,
   paid,
   returned,
   shipped,
@@ -31,6 +32,22 @@ function corrupt(
   return [name, corrupted, field];
 }
 
+/** A case that sets one field (a path: `shipping_info.eta`, `item_info[0].sku`); its violation names it. */
+function corruptField(
+  name: string,
+  make: () => Order,
+  field: string,
+  value: unknown,
+): [string, () => Order, string] {
+  return corrupt(name, make, field, (o) => {
+    const keys = field.split(/[.[\]]+/).filter(Boolean);
+    const last = keys.pop()!;
+    let at = o as unknown as Record<string, unknown>;
+    for (const key of keys) at = at[key] as Record<string, unknown>;
+    at[last] = value;
+  });
+}
+
 describe('checkOrder: valid orders pass', () => {
   it.each([
     ['unpaid PROCESSING', unpaid, 'unpaid'],
@@ -53,15 +70,9 @@ describe('checkOrder: valid orders pass', () => {
 
 describe('checkOrder: each corruption is caught, naming the field', () => {
   const cases: [string, () => Order, string][] = [
-    corrupt('payment before order', paid, 'payment_info.payment_date', (o) => {
-      o.payment_info.payment_date = T0 - 1;
-    }),
-    corrupt('shipped before payment', shipped, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = T0 + H;
-    }),
-    corrupt('finished before shipped', delivered, 'shipping_info.finished_date', (o) => {
-      o.shipping_info.finished_date = T0 + 10 * H;
-    }),
+    corruptField('payment before order', paid, 'payment_info.payment_date', T0 - 1),
+    corruptField('shipped before payment', shipped, 'shipping_info.shipped_date', T0 + H),
+    corruptField('finished before shipped', delivered, 'shipping_info.finished_date', T0 + 10 * H),
     corrupt('timed-out finish before order', timedOut, 'shipping_info.finished_date', (o) => {
       o.shipping_info.finished_date = T0 - H;
       o.failure!.failed_at = T0;
@@ -77,106 +88,60 @@ describe('checkOrder: each corruption is caught, naming the field', () => {
       o.item_info[1]!.subtotal = '29.17';
       o.order_total = '511.12';
     }),
-    corrupt('order_total not the sum', unpaid, 'order_total', (o) => {
-      o.order_total = '511.10';
-    }),
-    corrupt('item_variety not the line count', unpaid, 'item_variety', (o) => {
-      o.item_variety = 3;
-    }),
+    corruptField('order_total not the sum', unpaid, 'order_total', '511.10'),
+    corruptField('item_variety not the line count', unpaid, 'item_variety', 3),
     corrupt('no lines', unpaid, 'item_info', (o) => {
       o.item_info = [];
       o.item_variety = 0;
       o.order_total = '0.00';
     }),
-    corrupt('duplicate SKU', unpaid, 'item_info[1].sku', (o) => {
-      o.item_info[1]!.sku = 2;
-    }),
-    corrupt('zero quantity', unpaid, 'item_info[0].quantity', (o) => {
-      o.item_info[0]!.quantity = 0;
-    }),
-    corrupt('discount over 100%', unpaid, 'item_info[0].discount_percent', (o) => {
-      o.item_info[0]!.discount_percent = '100.50';
-    }),
-    corrupt('malformed money', unpaid, 'order_total', (o) => {
-      o.order_total = '511.1.1';
-    }),
-    corrupt('unpaid with a payment_date', unpaid, 'payment_info.payment_date', (o) => {
-      o.payment_info.payment_date = T0 + H;
-    }),
-    corrupt('unpaid with a method', unpaid, 'payment_info.payment_method', (o) => {
-      o.payment_info.payment_method = 'CREDIT_CARD';
-    }),
-    corrupt('unpaid with an eta', unpaid, 'shipping_info.eta', (o) => {
-      o.shipping_info.eta = T0 + 9 * H;
-    }),
-    corrupt('PROCESSING with a shipped_date', paid, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = T0 + 9 * H;
-    }),
-    corrupt('paid without payment_date', paid, 'payment_info.payment_date', (o) => {
-      o.payment_info.payment_date = null;
-    }),
-    corrupt('paid without method', paid, 'payment_info.payment_method', (o) => {
-      o.payment_info.payment_method = null;
-    }),
-    corrupt('paid without eta', paid, 'shipping_info.eta', (o) => {
-      o.shipping_info.eta = null;
-    }),
-    corrupt('SHIPPED without shipped_date', shipped, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = null;
-    }),
-    corrupt('SHIPPED with finished_date', shipped, 'shipping_info.finished_date', (o) => {
-      o.shipping_info.finished_date = T0 + 99 * H;
-    }),
-    corrupt('DELIVERED without finished_date', delivered, 'shipping_info.finished_date', (o) => {
-      o.shipping_info.finished_date = null;
-    }),
-    corrupt('DELIVERED without shipped_date', delivered, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = null;
-    }),
-    corrupt('DELIVERED unpaid', delivered, 'payment_info.payment_status', (o) => {
-      o.payment_info.payment_status = false;
-    }),
-    corrupt('TIMED_OUT with a payment_date', timedOut, 'payment_info.payment_date', (o) => {
-      o.payment_info.payment_date = T0 + H;
-    }),
-    corrupt('TIMED_OUT without finished_date', timedOut, 'shipping_info.finished_date', (o) => {
-      o.shipping_info.finished_date = null;
-    }),
-    corrupt('TIMED_OUT failing at shipping', timedOut, 'failure.stage', (o) => {
-      o.failure!.stage = 'shipping';
-    }),
-    corrupt('CANCELLED at shipping but shipped', cancelledAtShipping, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = T0 + 20 * H;
-    }),
-    corrupt(
+    corruptField('duplicate SKU', unpaid, 'item_info[1].sku', 2),
+    corruptField('zero quantity', unpaid, 'item_info[0].quantity', 0),
+    corruptField('discount over 100%', unpaid, 'item_info[0].discount_percent', '100.50'),
+    corruptField('malformed money', unpaid, 'order_total', '511.1.1'),
+    corruptField('unpaid with a payment_date', unpaid, 'payment_info.payment_date', T0 + H),
+    corruptField('unpaid with a method', unpaid, 'payment_info.payment_method', 'CREDIT_CARD'),
+    corruptField('unpaid with an eta', unpaid, 'shipping_info.eta', T0 + 9 * H),
+    corruptField('PROCESSING with a shipped_date', paid, 'shipping_info.shipped_date', T0 + 9 * H),
+    corruptField('paid without payment_date', paid, 'payment_info.payment_date', null),
+    corruptField('paid without method', paid, 'payment_info.payment_method', null),
+    corruptField('paid without eta', paid, 'shipping_info.eta', null),
+    corruptField('SHIPPED without shipped_date', shipped, 'shipping_info.shipped_date', null),
+    corruptField('SHIPPED with finished_date', shipped, 'shipping_info.finished_date', T0 + 99 * H),
+    corruptField('DELIVERED without finished_date', delivered, 'shipping_info.finished_date', null),
+    corruptField('DELIVERED without shipped_date', delivered, 'shipping_info.shipped_date', null),
+    corruptField('DELIVERED unpaid', delivered, 'payment_info.payment_status', false),
+    corruptField('TIMED_OUT with a payment_date', timedOut, 'payment_info.payment_date', T0 + H),
+    corruptField('TIMED_OUT without finished_date', timedOut, 'shipping_info.finished_date', null),
+    corruptField('TIMED_OUT failing at shipping', timedOut, 'failure.stage', 'shipping'),
+    corruptField(
+      'CANCELLED at shipping but shipped',
+      cancelledAtShipping,
+      'shipping_info.shipped_date',
+      T0 + 20 * H,
+    ),
+    corruptField(
       'CANCELLED at shipping without payment',
       cancelledAtShipping,
       'payment_info.payment_date',
-      (o) => {
-        o.payment_info.payment_date = null;
-      },
+      null,
     ),
-    corrupt('CANCELLED at delivery never shipped', cancelledAtDelivery, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = null;
+    corruptField(
+      'CANCELLED at delivery never shipped',
+      cancelledAtDelivery,
+      'shipping_info.shipped_date',
+      null,
+    ),
+    corruptField('CANCELLED at payment', cancelledAtShipping, 'failure.stage', 'payment'),
+    corruptField('RETURNED never shipped', returned, 'shipping_info.shipped_date', null),
+    corruptField('RETURNED failing at shipping', returned, 'failure.stage', 'shipping'),
+    corruptField('failed status without failure', returned, 'failure', null),
+    corruptField('DELIVERED carrying a failure', delivered, 'failure', {
+      stage: 'delivery',
+      reason: 'x',
+      failed_at: T0 + 90 * H,
     }),
-    corrupt('CANCELLED at payment', cancelledAtShipping, 'failure.stage', (o) => {
-      o.failure!.stage = 'payment';
-    }),
-    corrupt('RETURNED never shipped', returned, 'shipping_info.shipped_date', (o) => {
-      o.shipping_info.shipped_date = null;
-    }),
-    corrupt('RETURNED failing at shipping', returned, 'failure.stage', (o) => {
-      o.failure!.stage = 'shipping';
-    }),
-    corrupt('failed status without failure', returned, 'failure', (o) => {
-      o.failure = null;
-    }),
-    corrupt('DELIVERED carrying a failure', delivered, 'failure', (o) => {
-      o.failure = { stage: 'delivery', reason: 'x', failed_at: T0 + 90 * H };
-    }),
-    corrupt('failed_at before the order', returned, 'failure.failed_at', (o) => {
-      o.failure!.failed_at = T0 - H;
-    }),
+    corruptField('failed_at before the order', returned, 'failure.failed_at', T0 - H),
   ];
   it.each(cases)('%s', (_name, make, field) => {
     const violations = checkOrder(make());
@@ -246,54 +211,39 @@ describe('checkOrder: store orders and VAT (schema 0.4.0)', () => {
   it('a finished till sale and an unpaid store order pass on their topics', () => {
     expect(describeViolations(checkOrder(tillSale(), 'finished'))).toBe('');
     const entering = tillSale();
-    entering.payment_info = { payment_status: false, payment_method: null, payment_date: null, tender: null };
+    entering.payment_info = noPayment();
     entering.shipping_info.order_status = 'PROCESSING';
     entering.shipping_info.finished_date = null;
     expect(describeViolations(checkOrder(entering, 'unpaid'))).toBe('');
   });
 
   it.each([
-    corrupt('a store order without a store', tillSale, 'store_id', (o) => (o.store_id = null)),
-    corrupt('an unknown store', tillSale, 'store_id', (o) => (o.store_id = 'ST-XX-09')),
-    corrupt(
-      'a store order with a cart',
-      tillSale,
-      'cart_id',
-      (o) => (o.cart_id = '01JPA0000000000000000000CC'),
-    ),
+    corruptField('a store order without a store', tillSale, 'store_id', null),
+    corruptField('an unknown store', tillSale, 'store_id', 'ST-XX-09'),
+    corruptField('a store order with a cart', tillSale, 'cart_id', '01JPA0000000000000000000CC'),
     corrupt('a store order with shipping dates', tillSale, 'shipping_info.shipped_date', (o) => {
       o.shipping_info.shipped_date = o.order_date;
     }),
     corrupt('a store order with an eta', tillSale, 'shipping_info.eta', (o) => {
       o.shipping_info.eta = o.order_date + H;
     }),
-    corrupt('express at a till', tillSale, 'shipping_info.express_shipping', (o) => {
-      o.shipping_info.express_shipping = true;
-    }),
-    corrupt('an online payment method at a till', tillSale, 'payment_info.payment_method', (o) => {
-      o.payment_info.payment_method = 'CREDIT_CARD';
-    }),
-    corrupt('a paid store order without a tender', tillSale, 'payment_info.tender', (o) => {
-      o.payment_info.tender = null;
-    }),
+    corruptField('express at a till', tillSale, 'shipping_info.express_shipping', true),
+    corruptField(
+      'an online payment method at a till',
+      tillSale,
+      'payment_info.payment_method',
+      'CREDIT_CARD',
+    ),
+    corruptField('a paid store order without a tender', tillSale, 'payment_info.tender', null),
     corrupt('finished later than paid', tillSale, 'shipping_info.finished_date', (o) => {
       o.shipping_info.finished_date = o.order_date + H;
     }),
-    corrupt('a tender online', delivered, 'payment_info.tender', (o) => (o.payment_info.tender = 'CASH')),
-    corrupt('a store online', delivered, 'store_id', (o) => (o.store_id = 'ST-00-01')),
-    corrupt('a line whose VAT is not its rate', tillSale, 'item_info[0].vat_amount', (o) => {
-      o.item_info[0]!.vat_amount = '0.01';
-    }),
-    corrupt('a vat_total that is not the sum', tillSale, 'vat_total', (o) => (o.vat_total = '0.00')),
-    corrupt(
-      'a rate above 100%',
-      tillSale,
-      'item_info[0].vat_rate',
-      (o) => (o.item_info[0]!.vat_rate = '112.00'),
-    ),
-    corrupt('VAT on a line of an order without vat_total', delivered, 'item_info[0].vat_amount', (o) => {
-      o.item_info[0]!.vat_amount = '1.00';
-    }),
+    corruptField('a tender online', delivered, 'payment_info.tender', 'CASH'),
+    corruptField('a store online', delivered, 'store_id', 'ST-00-01'),
+    corruptField('a line whose VAT is not its rate', tillSale, 'item_info[0].vat_amount', '0.01'),
+    corruptField('a vat_total that is not the sum', tillSale, 'vat_total', '0.00'),
+    corruptField('a rate above 100%', tillSale, 'item_info[0].vat_rate', '112.00'),
+    corruptField('VAT on a line of an order without vat_total', delivered, 'item_info[0].vat_amount', '1.00'),
   ])('catches %s, naming %s', (_name, make, field) => {
     const violations = checkOrder(make());
     expect(fields(violations)).toContain(field);

@@ -7,6 +7,11 @@ import type { Order, Stage } from '../../../schemas/types.generated.ts';
 export const H = 3_600_000;
 export const T0 = Date.UTC(2025, 2, 14, 2, 0, 0);
 
+/** The payment info of an order not paid (yet, or ever: timed out at payment), a fresh copy each call. */
+export function noPayment(): Order['payment_info'] {
+  return { payment_status: false, payment_method: null, payment_date: null, tender: null };
+}
+
 export function unpaid(): Order {
   return {
     order_id: '01JPA0000000000000000000AA',
@@ -21,7 +26,7 @@ export function unpaid(): Order {
       provincial_code: 'PH-CEB',
       contact_number: '0917 123 4567',
     },
-    payment_info: { payment_status: false, payment_method: null, payment_date: null, tender: null },
+    payment_info: noPayment(),
     shipping_info: {
       shipping_id: 'PH-0001-0002-0003-0004',
       express_shipping: true,

@@ -11,6 +11,7 @@ import { productBySku } from '../../../reference/catalogue.ts';
 import { PriceBook } from '../../../reference/price-schedule.ts';
 import { toCents } from '../../../common/money.ts';
 import { maxDiscountAtCost } from '../../../simulation/model/discounts.ts';
+import { noPayment } from '../schemas/lifecycle-orders.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const clock = { now: () => NOW };
@@ -33,12 +34,7 @@ describe('generated orders enter the chain unpaid', () => {
   it('PROCESSING, unpaid, no dates but order_date, no failure', () => {
     for (const o of orders) {
       expect(o.shipping_info.order_status).toBe('PROCESSING');
-      expect(o.payment_info).toEqual({
-        payment_status: false,
-        payment_method: null,
-        payment_date: null,
-        tender: null,
-      });
+      expect(o.payment_info).toEqual(noPayment());
       expect(o.shipping_info.eta).toBeNull();
       expect(o.shipping_info.shipped_date).toBeNull();
       expect(o.shipping_info.finished_date).toBeNull();
