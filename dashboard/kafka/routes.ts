@@ -93,6 +93,28 @@ export async function registerKafkaViews(
       }
     };
 
+  /** A GET whose query `schema` parses (400 on anything else), answered by `fn`. */
+  const get = <T extends z.ZodRawShape, R>(
+    path: string,
+    schema: z.ZodObject<T>,
+    fn: (query: ReturnType<typeof parse<T>>) => Promise<R>,
+  ) =>
+    app.get(
+      path,
+      wrap(async (r) => fn(parse(schema, r.query, 'query'))),
+    );
+  /** A write: a POST whose body `schema` parses, behind the write guard. */
+  const post = <T extends z.ZodRawShape, R>(
+    path: string,
+    schema: z.ZodObject<T>,
+    fn: (body: ReturnType<typeof parse<T>>) => Promise<R>,
+  ) =>
+    app.post(
+      path,
+      wrap(async (r) => fn(parse(schema, r.body, 'body')), true),
+    );
+  const none = z.object({});
+
   app.get(
     '/api/kafka/meta',
     wrap(async () => ({
@@ -102,72 +124,27 @@ export async function registerKafkaViews(
       tokenRequired: tokenNeeded,
     })),
   );
-  app.get(
-    '/api/kafka/topics',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), topics.list())),
+  get('/api/kafka/topics', none, () => topics.list());
+  get('/api/kafka/messages', messagesQuery, (q) => messages.page(q));
+  get('/api/kafka/follow', followQuery, (q) => followOrder(ctx, db, messages.schemaTexts, q.order));
+  get('/api/kafka/schemas', none, () => schemas.subjects());
+  get('/api/kafka/schemas/version', subjectQuery.extend({ version: z.coerce.number().int().min(1) }), (q) =>
+    schemas.version(q.subject, q.version),
   );
-  app.get(
-    '/api/kafka/messages',
-    wrap(async (r) => messages.page(parse(messagesQuery, r.query, 'query'))),
-  );
-  app.get(
-    '/api/kafka/follow',
-    wrap(async (r) => followOrder(ctx, db, messages.schemaTexts, parse(followQuery, r.query, 'query').order)),
-  );
-  app.get(
-    '/api/kafka/schemas',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), schemas.subjects())),
-  );
-  app.get(
-    '/api/kafka/schemas/version',
-    wrap(async (r) => {
-      const q = parse(subjectQuery.extend({ version: z.coerce.number().int().min(1) }), r.query, 'query');
-      return schemas.version(q.subject, q.version);
-    }),
-  );
-  app.get(
-    '/api/kafka/schemas/diff',
-    wrap(async (r) => {
-      const q = parse(diffQuery, r.query, 'query');
-      return schemas.diff(q.subject, q.from, q.to);
-    }),
-  );
-  app.get(
-    '/api/kafka/groups',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), consumerGroups(ctx, options.splitGroups))),
-  );
-  app.get(
-    '/api/kafka/connectors',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), connectors.list())),
-  );
-  app.post(
-    '/api/kafka/connectors/action',
-    wrap(async (r) => {
-      const b = parse(connectorAction, r.body, 'body');
-      return connectors.act(b.name, b.action, b.task);
-    }, true),
-  );
-  app.get(
-    '/api/kafka/dead-letters',
-    wrap(async (r) => deadLetters.list(parse(dlqListQuery, r.query, 'query'))),
-  );
-  for (const kind of ['replay', 'discard'] as const) {
-    app.post(
-      `/api/kafka/dead-letters/${kind}`,
-      wrap(async (r) => {
-        const b = parse(dlqActionBody, r.body, 'body');
-        return deadLetters.act(kind, b.topic, b.partition, b.offset);
-      }, true),
+  get('/api/kafka/schemas/diff', diffQuery, (q) => schemas.diff(q.subject, q.from, q.to));
+  get('/api/kafka/groups', none, () => consumerGroups(ctx, options.splitGroups));
+  get('/api/kafka/connectors', none, () => connectors.list());
+  post('/api/kafka/connectors/action', connectorAction, (b) => connectors.act(b.name, b.action, b.task));
+  get('/api/kafka/dead-letters', dlqListQuery, (q) => deadLetters.list(q));
+  for (const kind of ['replay', 'discard'] as const)
+    post(`/api/kafka/dead-letters/${kind}`, dlqActionBody, (b) =>
+      deadLetters.act(kind, b.topic, b.partition, b.offset),
     );
-  }
   app.get(
     '/api/kafka/produce/sample',
     wrap(async () => ({ value: sampleOrder() })),
   );
-  app.post(
-    '/api/kafka/produce',
-    wrap(async (r) => producer.produce(parse(produceBody, r.body, 'body')), true),
-  );
+  post('/api/kafka/produce', produceBody, (b) => producer.produce(b));
 
   return {
     ctx,
