@@ -17,7 +17,13 @@ import { databaseUrl } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
 import { inputProducer, sampleOrders } from '../integration/processors/pipeline.ts';
 import { dashboardKafkaOptions } from '../integration/dashboard/kafka-views-fixture.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
+import {
+  launchChromium,
+  listenOnLoopback,
+  openTab,
+  recordingPage,
+  requireBuiltFrontEnd,
+} from './chromium.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const prefix = uniquePrefix('kvb');
@@ -89,8 +95,7 @@ describe('Kafka views in Chromium', () => {
 
   async function open(tab: string, query = ''): Promise<{ page: Page; errors: string[] }> {
     const { page, errors } = await recordingPage(browser, 1000);
-    await page.goto(`${url}/?tab=${tab}${query ? `&${query}` : ''}`);
-    await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
+    await openTab(page, url, tab, query);
     return { page, errors };
   }
 
