@@ -93,26 +93,15 @@ export async function registerKafkaViews(
       }
     };
 
-  /** A GET whose query `schema` parses (400 on anything else), answered by `fn`. */
-  const get = <T extends z.ZodRawShape, R>(
-    path: string,
+  /**
+   * The handler of a route whose query (or, for a write, body) `schema` parses, a 400 naming
+   * anything else, answered by `fn`; a write is behind the guard.
+   */
+  const parsed = <T extends z.ZodRawShape, R>(
     schema: z.ZodObject<T>,
-    fn: (query: ReturnType<typeof parse<T>>) => Promise<R>,
-  ) =>
-    app.get(
-      path,
-      wrap(async (r) => fn(parse(schema, r.query, 'query'))),
-    );
-  /** A write: a POST whose body `schema` parses, behind the write guard. */
-  const post = <T extends z.ZodRawShape, R>(
-    path: string,
-    schema: z.ZodObject<T>,
-    fn: (body: ReturnType<typeof parse<T>>) => Promise<R>,
-  ) =>
-    app.post(
-      path,
-      wrap(async (r) => fn(parse(schema, r.body, 'body')), true),
-    );
+    fn: (input: ReturnType<typeof parse<T>>) => Promise<R>,
+    write = false,
+  ) => wrap(async (r) => fn(write ? parse(schema, r.body, 'body') : parse(schema, r.query, 'query')), write);
   const none = z.object({});
 
   app.get(
@@ -124,27 +113,61 @@ export async function registerKafkaViews(
       tokenRequired: tokenNeeded,
     })),
   );
-  get('/api/kafka/topics', none, () => topics.list());
-  get('/api/kafka/messages', messagesQuery, (q) => messages.page(q));
-  get('/api/kafka/follow', followQuery, (q) => followOrder(ctx, db, messages.schemaTexts, q.order));
-  get('/api/kafka/schemas', none, () => schemas.subjects());
-  get('/api/kafka/schemas/version', subjectQuery.extend({ version: z.coerce.number().int().min(1) }), (q) =>
-    schemas.version(q.subject, q.version),
+  app.get(
+    '/api/kafka/topics',
+    parsed(none, () => topics.list()),
   );
-  get('/api/kafka/schemas/diff', diffQuery, (q) => schemas.diff(q.subject, q.from, q.to));
-  get('/api/kafka/groups', none, () => consumerGroups(ctx, options.splitGroups));
-  get('/api/kafka/connectors', none, () => connectors.list());
-  post('/api/kafka/connectors/action', connectorAction, (b) => connectors.act(b.name, b.action, b.task));
-  get('/api/kafka/dead-letters', dlqListQuery, (q) => deadLetters.list(q));
+  app.get(
+    '/api/kafka/messages',
+    parsed(messagesQuery, (q) => messages.page(q)),
+  );
+  app.get(
+    '/api/kafka/follow',
+    parsed(followQuery, (q) => followOrder(ctx, db, messages.schemaTexts, q.order)),
+  );
+  app.get(
+    '/api/kafka/schemas',
+    parsed(none, () => schemas.subjects()),
+  );
+  app.get(
+    '/api/kafka/schemas/version',
+    parsed(subjectQuery.extend({ version: z.coerce.number().int().min(1) }), (q) =>
+      schemas.version(q.subject, q.version),
+    ),
+  );
+  app.get(
+    '/api/kafka/schemas/diff',
+    parsed(diffQuery, (q) => schemas.diff(q.subject, q.from, q.to)),
+  );
+  app.get(
+    '/api/kafka/groups',
+    parsed(none, () => consumerGroups(ctx, options.splitGroups)),
+  );
+  app.get(
+    '/api/kafka/connectors',
+    parsed(none, () => connectors.list()),
+  );
+  app.post(
+    '/api/kafka/connectors/action',
+    parsed(connectorAction, (b) => connectors.act(b.name, b.action, b.task), true),
+  );
+  app.get(
+    '/api/kafka/dead-letters',
+    parsed(dlqListQuery, (q) => deadLetters.list(q)),
+  );
   for (const kind of ['replay', 'discard'] as const)
-    post(`/api/kafka/dead-letters/${kind}`, dlqActionBody, (b) =>
-      deadLetters.act(kind, b.topic, b.partition, b.offset),
+    app.post(
+      `/api/kafka/dead-letters/${kind}`,
+      parsed(dlqActionBody, (b) => deadLetters.act(kind, b.topic, b.partition, b.offset), true),
     );
   app.get(
     '/api/kafka/produce/sample',
     wrap(async () => ({ value: sampleOrder() })),
   );
-  post('/api/kafka/produce', produceBody, (b) => producer.produce(b));
+  app.post(
+    '/api/kafka/produce',
+    parsed(produceBody, (b) => producer.produce(b), true),
+  );
 
   return {
     ctx,

@@ -105,9 +105,13 @@ interface Served {
 
 /**
  * The dashboard that `start` builds, on a loopback port, and Chromium: started before the file's
- * tests (after checking the front end is built), closed after them. Read its fields in the tests.
+ * tests (after checking the front end is built), closed after them, then `cleanUp` (what the file
+ * set up beside the dashboard; it runs even when `start` failed). Read its fields in the tests.
  */
-export function dashboardInChromium<D extends Served>(start: () => Promise<D>) {
+export function dashboardInChromium<D extends Served>(
+  start: () => Promise<D>,
+  cleanUp?: () => Promise<void>,
+) {
   const served = {} as { dash: D; url: string; browser: Browser };
   beforeAll(async () => {
     requireBuiltFrontEnd();
@@ -119,6 +123,7 @@ export function dashboardInChromium<D extends Served>(start: () => Promise<D>) {
   afterAll(async () => {
     await served.browser?.close();
     await served.dash?.close();
+    await cleanUp?.();
   });
   return served;
 }

@@ -32,23 +32,29 @@ import {
   ready,
   requireBuiltFrontEnd,
   ARTIFACTS,
-  type App,
 } from './chromium.ts';
 
-async function serve(
-  schema: string,
-  watcher?: PipelineWatcher,
-): Promise<{ app: App; db: WarehouseReader; url: string }> {
+/** A dashboard served on a loopback port, and what closes it with its reader. */
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serve(schema: string, watcher?: PipelineWatcher): Promise<Served> {
   const db = new WarehouseReader(databaseUrl, schema);
   const app = await buildDashboard({ db, watcher, log });
-  return { app, db, url: await listenOnLoopback(app) };
+  const close = async () => {
+    await app.close();
+    await db.close();
+  };
+  return { url: await listenOnLoopback(app), close };
 }
 
 describe('dashboard in Chromium', () => {
   let seeded: SeededWarehouse;
   let empty: SeededWarehouse;
-  let main: { app: App; db: WarehouseReader; url: string };
-  let fresh: { app: App; db: WarehouseReader; url: string };
+  let main: Served;
+  let fresh: Served;
   let watcher: PipelineWatcher;
   let cdcDb: WarehouseReader;
   let browser: Browser;
@@ -99,10 +105,8 @@ describe('dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of [main, fresh]) {
-      await s?.app.close();
-      await s?.db.close();
-    }
+    await main?.close();
+    await fresh?.close();
     await watcher?.close();
     await cdcDb?.close();
     await seeded?.drop();
@@ -226,8 +230,7 @@ describe('dashboard in Chromium', () => {
         await page.screenshot({ path: `${ARTIFACTS}stock-empty.png`, fullPage: true });
       });
     } finally {
-      await server.app.close();
-      await server.db.close();
+      await server.close();
       await noShop.drop();
     }
   });
@@ -339,8 +342,7 @@ describe('dashboard in Chromium', () => {
         await page.screenshot({ path: `${ARTIFACTS}live-component-down.png`, fullPage: true });
       });
     } finally {
-      await server.app.close();
-      await server.db.close();
+      await server.close();
       await blind.close();
     }
   });

@@ -4,68 +4,56 @@
  * cancels its Flink job, and a bad statement shows Flink's error with its line and column.
  * Screenshots go to test-artifacts/dashboard/sql-*.png. Needs `npm run build:web` first.
  */
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { databaseUrl } from '../integration/dashboard/seeded-warehouse.ts';
 import { flinkRest, flinkSql, jobState, paidOrdersOnFlink } from '../integration/dashboard/sql-fixture.ts';
 import { conn, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
 import { sampleOrders } from '../integration/processors/pipeline.ts';
-import {
-  launchChromium,
-  listenOnLoopback,
-  openTab,
-  requireBuiltFrontEnd,
-  ARTIFACTS,
-  type App,
-} from './chromium.ts';
+import { dashboardInChromium, openTab, ARTIFACTS } from './chromium.ts';
 
 describe('SQL tab in Chromium', () => {
   const prefix = uniquePrefix('sqlb');
   const db = new WarehouseReader(databaseUrl, 'public');
   const orders = sampleOrders(4, 21);
-  let browser: Browser;
-  let app: App;
-  let url = '';
-
-  beforeAll(async () => {
-    requireBuiltFrontEnd();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await paidOrdersOnFlink(prefix, orders, 2);
-    const common = {
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      topicPrefix: prefix,
-      log,
-    };
-    app = await buildDashboard({
-      db,
-      log,
-      kafka: { ...common, connectUrl: conn.connectUrl, allowWrites: false, host: '127.0.0.1' },
-      sql: { ...common, flinkRestPort: flinkSql.flinkRestPort, flinkGatewayPort: flinkSql.flinkGatewayPort },
-    });
-    url = await listenOnLoopback(app);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db.close();
-    await deleteTopics(prefix).catch(() => undefined);
-  });
+  const chrome = dashboardInChromium(
+    async () => {
+      await paidOrdersOnFlink(prefix, orders, 2);
+      const common = {
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        topicPrefix: prefix,
+        log,
+      };
+      const app = await buildDashboard({
+        db,
+        log,
+        kafka: { ...common, connectUrl: conn.connectUrl, allowWrites: false, host: '127.0.0.1' },
+        sql: {
+          ...common,
+          flinkRestPort: flinkSql.flinkRestPort,
+          flinkGatewayPort: flinkSql.flinkGatewayPort,
+        },
+      });
+      return { app, close: () => app.close() };
+    },
+    async () => {
+      await db.close();
+      await deleteTopics(prefix).catch(() => undefined);
+    },
+  );
 
   async function open(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await chrome.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       // A rejected statement is a 400 the page shows; the browser logs the response too.
       if (m.type() === 'error' && !/status of 400/.test(m.text())) errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await openTab(page, url, 'sql');
+    await openTab(page, chrome.url, 'sql');
     return { page, errors };
   }
 
