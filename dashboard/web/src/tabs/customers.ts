@@ -14,9 +14,9 @@ export function customers(d: CustomersData): Rendered {
     tiles: [
       tileHtml('Customers', t.customers, formatCount),
       tileHtml('New customers', t.newCustomers, formatCount),
-      tileHtml('Repeat rate', t.repeatRate, formatRatio),
-      tileHtml('Repeat customers’ revenue share', t.repeatRevenueShare, formatRatio),
-      tileHtml('Top-10 customers’ revenue share', t.top10RevenueShare, formatRatio),
+      tileHtml('Repeat rate', t.repeatRate, (v) => formatRatio(v)),
+      tileHtml('Repeat customers’ revenue share', t.repeatRevenueShare, (v) => formatRatio(v)),
+      tileHtml('Top-10 customers’ revenue share', t.top10RevenueShare, (v) => formatRatio(v)),
     ],
     cards: [
       chartCard('cus-new', 'New customers per month (first order ever)'),

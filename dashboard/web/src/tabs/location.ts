@@ -25,7 +25,7 @@ export function location(d: LocationData): Rendered {
     tiles: [
       tileHtml('Provinces with orders', { value: rows.length }, formatCount),
       tileHtml('Top province', { value: rows[0]?.revenue ?? null }, pesoShort, { note: rows[0]?.name ?? '' }),
-      tileHtml('Top province share', { value: rows[0]?.revenueShare ?? null }, formatRatio),
+      tileHtml('Top province share', { value: rows[0]?.revenueShare ?? null }, (v) => formatRatio(v)),
     ],
     cards: [
       chartCard('loc-map', 'Map: delivered revenue by province (bubble area), grey where no orders', {

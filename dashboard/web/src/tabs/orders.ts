@@ -23,7 +23,7 @@ export function orders(d: OrdersData): Rendered {
       tileHtml('Failed', t.failed, formatCount, { inverse: true }),
       tileHtml('Average order value', t.aov, peso),
       tileHtml('Orders per day', t.ordersPerDay, (v) => formatNumber(v, 1)),
-      tileHtml('Delivered share', t.deliveredRate, formatRatio),
+      tileHtml('Delivered share', t.deliveredRate, (v) => formatRatio(v)),
     ],
     cards: [
       chartCard('ord-daily', 'Orders per day', { wide: true }),

@@ -22,7 +22,7 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
   ]);
   return tabPage(d, {
     tiles: [
-      tileHtml('On-time delivery', t.onTimeRate, formatRatio),
+      tileHtml('On-time delivery', t.onTimeRate, (v) => formatRatio(v)),
       tileHtml('Time to pay', t.avgHoursToPay, formatHours, { inverse: true }),
       tileHtml('Time to ship', t.avgHoursToShip, formatHours, { inverse: true }),
       tileHtml('Time to deliver', t.avgHoursToDeliver, formatHours, { inverse: true }),

@@ -16,7 +16,7 @@ export function revenue(d: RevenueData): Rendered {
       ${tileHtml('Revenue', t.revenue, pesoShort)}
       ${tileHtml('Profit', t.profit, pesoShort)}
       ${tileHtml('COGS', t.cogs, pesoShort, { inverse: true })}
-      ${tileHtml('Gross margin', t.grossMarginPercent, formatPercent)}
+      ${tileHtml('Gross margin', t.grossMarginPercent, (v) => formatPercent(v))}
       ${tileHtml('Delivered orders', t.deliveredOrders, formatCount)}
       ${tileHtml('Average order value', t.aov, peso)}
     </div>

@@ -46,7 +46,7 @@ export function stock(d: StockData): Rendered {
       tileHtml('Below reorder point', t.lowStock, formatCount, { inverse: true }),
       tileHtml('Open restocks', t.openRestocks, formatCount),
       tileHtml('Units backordered', t.backordered, formatCount, { inverse: true }),
-      tileHtml('Fill rate', t.fillRate, formatRatio, { note: 'demand served from the shelf' }),
+      tileHtml('Fill rate', t.fillRate, (v) => formatRatio(v), { note: 'demand served from the shelf' }),
       tileHtml('Restock lead time', t.leadTimeDays, days, { inverse: true }),
     ],
     cards: [

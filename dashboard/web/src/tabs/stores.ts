@@ -39,11 +39,11 @@ export function stores(d: StoresData): Rendered {
     tiles: [
       tileHtml('Store sales', t.storeSales, pesoShort),
       tileHtml('Store orders', t.storeOrders, formatCount),
-      tileHtml('Store share of sales', t.storeShare, formatRatio),
+      tileHtml('Store share of sales', t.storeShare, (v) => formatRatio(v)),
       tileHtml('Average store basket', t.storeBasket, peso),
       tileHtml('Stores selling', t.storesSelling, formatCount),
       tileHtml('VAT in sales', t.vat, pesoShort),
-      tileHtml('VAT share of sales', t.vatShare, formatRatio),
+      tileHtml('VAT share of sales', t.vatShare, (v) => formatRatio(v)),
     ],
     cards: [
       chartCard(

@@ -15,7 +15,7 @@ export function support(d: SupportData): Rendered {
       tileHtml('Tickets opened', t.tickets, formatCount),
       tileHtml('Tickets per 1,000 orders', t.per1000Orders, (v) => formatNumber(v, 1)),
       tileHtml('Time to resolve', t.hoursToResolve, formatHours, { inverse: true }),
-      tileHtml('Share auto-closed (7-day rule)', t.shareAutoClosed, formatRatio, { inverse: true }),
+      tileHtml('Share auto-closed (7-day rule)', t.shareAutoClosed, (v) => formatRatio(v), { inverse: true }),
       tileHtml('Open backlog', t.backlog, formatCount, { inverse: true }),
       tileHtml('Report lines dead-lettered', t.deadLetters, formatCount, { inverse: true }),
     ],
