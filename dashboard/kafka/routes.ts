@@ -93,6 +93,17 @@ export async function registerKafkaViews(
       }
     };
 
+  /**
+   * The handler of a route whose query (or, for a write, body) `schema` parses, a 400 naming
+   * anything else, answered by `fn`; a write is behind the guard.
+   */
+  const parsed = <T extends z.ZodRawShape, R>(
+    schema: z.ZodObject<T>,
+    fn: (input: ReturnType<typeof parse<T>>) => Promise<R>,
+    write = false,
+  ) => wrap(async (r) => fn(write ? parse(schema, r.body, 'body') : parse(schema, r.query, 'query')), write);
+  const none = z.object({});
+
   app.get(
     '/api/kafka/meta',
     wrap(async () => ({
@@ -104,69 +115,58 @@ export async function registerKafkaViews(
   );
   app.get(
     '/api/kafka/topics',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), topics.list())),
+    parsed(none, () => topics.list()),
   );
   app.get(
     '/api/kafka/messages',
-    wrap(async (r) => messages.page(parse(messagesQuery, r.query, 'query'))),
+    parsed(messagesQuery, (q) => messages.page(q)),
   );
   app.get(
     '/api/kafka/follow',
-    wrap(async (r) => followOrder(ctx, db, messages.schemaTexts, parse(followQuery, r.query, 'query').order)),
+    parsed(followQuery, (q) => followOrder(ctx, db, messages.schemaTexts, q.order)),
   );
   app.get(
     '/api/kafka/schemas',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), schemas.subjects())),
+    parsed(none, () => schemas.subjects()),
   );
   app.get(
     '/api/kafka/schemas/version',
-    wrap(async (r) => {
-      const q = parse(subjectQuery.extend({ version: z.coerce.number().int().min(1) }), r.query, 'query');
-      return schemas.version(q.subject, q.version);
-    }),
+    parsed(subjectQuery.extend({ version: z.coerce.number().int().min(1) }), (q) =>
+      schemas.version(q.subject, q.version),
+    ),
   );
   app.get(
     '/api/kafka/schemas/diff',
-    wrap(async (r) => {
-      const q = parse(diffQuery, r.query, 'query');
-      return schemas.diff(q.subject, q.from, q.to);
-    }),
+    parsed(diffQuery, (q) => schemas.diff(q.subject, q.from, q.to)),
   );
   app.get(
     '/api/kafka/groups',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), consumerGroups(ctx, options.splitGroups))),
+    parsed(none, () => consumerGroups(ctx, options.splitGroups)),
   );
   app.get(
     '/api/kafka/connectors',
-    wrap(async (r) => (parse(z.object({}), r.query, 'query'), connectors.list())),
+    parsed(none, () => connectors.list()),
   );
   app.post(
     '/api/kafka/connectors/action',
-    wrap(async (r) => {
-      const b = parse(connectorAction, r.body, 'body');
-      return connectors.act(b.name, b.action, b.task);
-    }, true),
+    parsed(connectorAction, (b) => connectors.act(b.name, b.action, b.task), true),
   );
   app.get(
     '/api/kafka/dead-letters',
-    wrap(async (r) => deadLetters.list(parse(dlqListQuery, r.query, 'query'))),
+    parsed(dlqListQuery, (q) => deadLetters.list(q)),
   );
-  for (const kind of ['replay', 'discard'] as const) {
+  for (const kind of ['replay', 'discard'] as const)
     app.post(
       `/api/kafka/dead-letters/${kind}`,
-      wrap(async (r) => {
-        const b = parse(dlqActionBody, r.body, 'body');
-        return deadLetters.act(kind, b.topic, b.partition, b.offset);
-      }, true),
+      parsed(dlqActionBody, (b) => deadLetters.act(kind, b.topic, b.partition, b.offset), true),
     );
-  }
   app.get(
     '/api/kafka/produce/sample',
     wrap(async () => ({ value: sampleOrder() })),
   );
   app.post(
     '/api/kafka/produce',
-    wrap(async (r) => producer.produce(parse(produceBody, r.body, 'body')), true),
+    parsed(produceBody, (b) => producer.produce(b), true),
   );
 
   return {

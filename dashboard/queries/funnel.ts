@@ -1,6 +1,6 @@
 import type { DayWindow, RangeWindow } from '../range.ts';
 import { NO_DATA_MESSAGE, type Db } from '../warehouse-reader.ts';
-import { everyDay, n0, num, product, ratio } from './sql.ts';
+import { everyDay, n0, num, product, rangeRows, ratio } from './sql.ts';
 import { tilesOf } from './tile.ts';
 
 /**
@@ -117,23 +117,20 @@ function tileValues(f: ReturnType<typeof funnelFigures>, events: number) {
 }
 
 export async function funnelTab(db: Db, range: RangeWindow) {
+  const inRange = rangeRows(db, range);
   const now = funnelFigures(await sums(db, range));
   const before = range.previous ? funnelFigures(await sums(db, range.previous)) : null;
   const events = await cartEvents(db, range);
   const eventsBefore = range.previous ? await cartEvents(db, range.previous) : 0;
 
-  const days = await db.rows<Sums & { day: string }>(everyDay('metric_cart_funnel', 'day', FUNNEL_COUNTS), [
-    range.from,
-    range.to,
-  ]);
-  const interest = await db.rows<
+  const days = await inRange<Sums & { day: string }>(everyDay('metric_cart_funnel', 'day', FUNNEL_COUNTS));
+  const interest = await inRange<
     ProductRow & { adds: string; views: string; removals: string; adds_checked_out: string }
   >(
     `select sku, min(product_name) as product_name, min(category) as category, sum(adds) as adds,
             sum(views_before_add) as views, sum(removals) as removals, sum(adds_checked_out) as adds_checked_out
        from metric_cart_interest where day between $1::date and $2::date
       group by sku order by sum(adds) desc, sku limit 15`,
-    [range.from, range.to],
   );
   const trending = await db.rows<
     ProductRow & {
@@ -146,10 +143,9 @@ export async function funnelTab(db: Db, range: RangeWindow) {
     `select sku, product_name, category, adds_last_7_days, adds_previous_7_days, change, rank
        from metric_cart_trending order by rank, change desc nulls last, sku limit 10`,
   );
-  const deadLetters = await db.rows<{ reason: string; events: string }>(
+  const deadLetters = await inRange<{ reason: string; events: string }>(
     `select reason, sum(events) as events from metric_cart_dead_letters
       where day between $1::date and $2::date group by reason order by sum(events) desc, reason`,
-    [range.from, range.to],
   );
 
   const steps = [

@@ -1,13 +1,14 @@
 import type { Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
-import { manilaDays, n0, num, ratio } from './sql.ts';
+import { manilaDays, n0, num, rangeRows, ratio } from './sql.ts';
 
 /**
  * Tab "location": revenue (delivered), orders and customers per province in the range, ranked by
  * revenue. Metro Manila's cities are one province, PH-00.
  */
 export async function locationTab(db: Db, range: RangeWindow) {
-  const rows = await db.rows<{
+  const inRange = rangeRows(db, range);
+  const rows = await inRange<{
     provincial_code: string;
     province_name: string | null;
     tier: string | null;
@@ -33,7 +34,6 @@ export async function locationTab(db: Db, range: RangeWindow) {
        from per_province p
        left join names n on n.provincial_code = p.provincial_code
       order by p.revenue desc, p.orders desc, p.provincial_code`,
-    [range.from, range.to],
   );
   const total = rows.reduce((a, r) => a + Math.round(n0(r.revenue) * 100), 0);
   return {

@@ -2,6 +2,12 @@
  * Small SQL and number helpers shared by the tab queries. Every value reaches SQL as a parameter;
  * the only text spliced in is a column name chosen in code.
  */
+import type { Db } from '../warehouse-reader.ts';
+
+/** The rows of a tab's queries over the days of `range`: each reads its first day as $1, its last as $2. */
+export function rangeRows(db: Db, range: { from: string; to: string }) {
+  return <R>(sql: string) => db.rows<R>(sql, [range.from, range.to]);
+}
 
 /** `column` (timestamptz) falls on an Asia/Manila day between parameters $a and $b (ISO dates, inclusive). */
 export function manilaDays(column: string, a: number, b: number): string {

@@ -1,6 +1,6 @@
 import type { RangeWindow } from '../range.ts';
 import { NO_DATA_MESSAGE, type Db } from '../warehouse-reader.ts';
-import { n0, num, ratio } from './sql.ts';
+import { n0, num, rangeRows, ratio } from './sql.ts';
 
 /** What the stock tab answers when the shop's change stream has not landed any stock yet. */
 export const NO_STOCK_MESSAGE = `${NO_DATA_MESSAGE} with the shop database streaming (the stock tab reads shop_stock and shop_stock_movements)`;
@@ -17,6 +17,7 @@ export async function hasStock(db: Db): Promise<boolean> {
  * the units on hand at the end of each day and the restocks are those of the range.
  */
 export async function stockTab(db: Db, range: RangeWindow) {
+  const inRange = rangeRows(db, range);
   const products = await db.rows<{
     sku: number;
     name: string;
@@ -38,7 +39,7 @@ export async function stockTab(db: Db, range: RangeWindow) {
       group by sku
       order by bool_or(below_reorder_point) desc, sum(available), sku`,
   );
-  const days = await db.rows<{
+  const days = await inRange<{
     day: string;
     reserved: string | null;
     consumed: string | null;
@@ -72,9 +73,8 @@ export async function stockTab(db: Db, range: RangeWindow) {
        from generate_series($1::date, $2::date, interval '1 day') as d (day)
        left join level l on l.movement_day = d.day::date
       order by d.day`,
-    [range.from, range.to],
   );
-  const restocks = await db.rows<{
+  const restocks = await inRange<{
     restock_id: string;
     sku: number;
     name: string | null;
@@ -95,9 +95,8 @@ export async function stockTab(db: Db, range: RangeWindow) {
       where r.status = 'ordered' or r.ordered_day between $1::date and $2::date
       order by (r.status = 'ordered') desc, r.ordered_at desc, r.restock_id
       limit 50`,
-    [range.from, range.to],
   );
-  const [restockTotals] = await db.rows<{
+  const [restockTotals] = await inRange<{
     ordered: string;
     received: string;
     open: string;
@@ -109,12 +108,11 @@ export async function stockTab(db: Db, range: RangeWindow) {
             round(avg(extract(epoch from received_at - ordered_at) / 86400.0)
                   filter (where ordered_day between $1::date and $2::date and received_at is not null)::numeric, 1) as lead
        from fact_restock`,
-    [range.from, range.to],
   );
 
   // Price history (dim_product, SCD type 2, migration 019) of the product whose price changed most often in
   // the range (lowest SKU on a tie): every version in force at some time in the range.
-  const priceHistory = await db.rows<{
+  const priceHistory = await inRange<{
     sku: number;
     name: string | null;
     valid_from: string;
@@ -138,7 +136,6 @@ export async function stockTab(db: Db, range: RangeWindow) {
             i.price, i.cost, i.margin_percent, i.change_reason, i.is_current
        from inside i join chosen using (sku)
       order by i.valid_from`,
-    [range.from, range.to],
   );
 
   const onHand = products.reduce((a, p) => a + n0(p.on_hand), 0);

@@ -1,6 +1,6 @@
 import type { DayWindow, RangeWindow } from '../range.ts';
 import type { Db } from '../warehouse-reader.ts';
-import { cents, n0, pesos, ratio } from './sql.ts';
+import { cents, n0, pesos, rangeRows, ratio } from './sql.ts';
 import { tilesOf } from './tile.ts';
 
 /**
@@ -67,12 +67,13 @@ async function storesSelling(db: Db, window: DayWindow): Promise<number> {
 }
 
 export async function storesTab(db: Db, range: RangeWindow) {
+  const inRange = rangeRows(db, range);
   const now = await channelSums(db, range);
   const before = range.previous ? await channelSums(db, range.previous) : null;
   const selling = await storesSelling(db, range);
   const sellingBefore = range.previous ? await storesSelling(db, range.previous) : 0;
 
-  const ranking = await db.rows<{
+  const ranking = await inRange<{
     store_id: string;
     store_name: string | null;
     province_name: string | null;
@@ -91,9 +92,8 @@ export async function storesTab(db: Db, range: RangeWindow) {
             d.orders, d.units, d.sales, d.vat
        from dim_store s full join sold d on d.store_id = s.store_id
       order by coalesce(d.sales, 0) desc, coalesce(s.store_id, d.store_id)`,
-    [range.from, range.to],
   );
-  const days = await db.rows<{
+  const days = await inRange<{
     day: string;
     online_orders: string | null;
     store_orders: string | null;
@@ -108,16 +108,14 @@ export async function storesTab(db: Db, range: RangeWindow) {
        from generate_series($1::date, $2::date, interval '1 day') as d (day)
        left join metric_channel_daily c on c.day = d.day::date
       group by d.day order by d.day`,
-    [range.from, range.to],
   );
-  const tenders = await db.rows<{ tender: string | null; orders: string; sales: string }>(
+  const tenders = await inRange<{ tender: string | null; orders: string; sales: string }>(
     `select tender, sum(orders) as orders, sum(sales) as sales
        from metric_store_sales where day between $1::date and $2::date
       group by tender order by sum(sales) desc, tender`,
-    [range.from, range.to],
   );
   // Whole months: every month the range touches.
-  const months = await db.rows<{
+  const months = await inRange<{
     month: string;
     channel: string;
     sales: string;
@@ -131,7 +129,6 @@ export async function storesTab(db: Db, range: RangeWindow) {
        from metric_vat_monthly
       where month between date_trunc('month', $1::date)::date and $2::date
       order by month, channel`,
-    [range.from, range.to],
   );
 
   const storeSalesCents = cents(now.store_sales);

@@ -1,6 +1,6 @@
 import type { Db } from '../warehouse-reader.ts';
 import type { RangeWindow } from '../range.ts';
-import { manilaDays, n0, num, ratio } from './sql.ts';
+import { manilaDays, n0, num, rangeRows, ratio } from './sql.ts';
 
 /**
  * Tab "support": tickets of the daily support reports (migrations 009, 010) in the range: tiles,
@@ -9,7 +9,8 @@ import { manilaDays, n0, num, ratio } from './sql.ts';
  * (migration 013).
  */
 export async function supportTab(db: Db, range: RangeWindow) {
-  const days = await db.rows<{
+  const inRange = rangeRows(db, range);
+  const days = await inRange<{
     day: string;
     tickets_opened: string;
     tickets_resolved: string;
@@ -21,9 +22,8 @@ export async function supportTab(db: Db, range: RangeWindow) {
     `select to_char(day, 'YYYY-MM-DD') as day, tickets_opened, tickets_resolved, tickets_auto_closed, orders,
             tickets_per_1000_orders, open_backlog
        from metric_support_daily where day between $1::date and $2::date order by day`,
-    [range.from, range.to],
   );
-  const categories = await db.rows<{
+  const categories = await inRange<{
     category: string;
     tickets: string;
     resolved: string;
@@ -36,19 +36,17 @@ export async function supportTab(db: Db, range: RangeWindow) {
        from dim_support_ticket
       where ${manilaDays('created_at', 1, 2)}
       group by category order by count(*) desc, category`,
-    [range.from, range.to],
   );
-  const reasons = await db.rows<{ reason: string; tickets: string }>(
+  const reasons = await inRange<{ reason: string; tickets: string }>(
     `select case when t.order_id is null then 'no order'
                  else coalesce(o.failure_reason, lower(o.order_status), 'order not landed') end as reason,
             count(*) as tickets
        from dim_support_ticket t left join orders o on o.order_id = t.order_id
       where ${manilaDays('t.created_at', 1, 2)}
       group by 1 order by 2 desc, 1`,
-    [range.from, range.to],
   );
   // Report lines (and whole files) the loader could not read, of the reports of the range.
-  const deadLetters = await db.rows<{
+  const deadLetters = await inRange<{
     day: string;
     file_name: string;
     line: number;
@@ -58,7 +56,6 @@ export async function supportTab(db: Db, range: RangeWindow) {
     `select to_char(report_day, 'YYYY-MM-DD') as day, file_name, line, field, reason
        from support_dead_letter where report_day between $1::date and $2::date
       order by report_day desc, line`,
-    [range.from, range.to],
   );
   const opened = days.reduce((a, d) => a + n0(d.tickets_opened), 0);
   const orders = days.reduce((a, d) => a + n0(d.orders), 0);

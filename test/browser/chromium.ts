@@ -1,8 +1,8 @@
 /** The browser tests' shared set-up: Debian's Chromium, the built front end, a dashboard on a free port. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEFAULT_ASSETS_DIR, type buildDashboard } from '../../dashboard/server.ts';
 
 /** A dashboard server as the tests build it. */
@@ -77,6 +77,12 @@ export async function ready(page: Page, tab: string): Promise<void> {
   await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
 }
 
+/** Opens `tab` of the dashboard at `url`, with `query` (`range=all`) if given, and waits until it is ready. */
+export async function openTab(page: Page, url: string, tab: string, query = ''): Promise<void> {
+  await page.goto(`${url}/?tab=${tab}${query ? `&${query}` : ''}`);
+  await ready(page, tab);
+}
+
 /** The value shown on the tile labelled `label`. */
 export const tileText = (page: Page, label: string) =>
   page.locator(`#view .tile[data-tile="${label}"] .value`).textContent();
@@ -89,4 +95,35 @@ export function chartPoints(page: Page): Promise<{ id: string; points: number }[
   return page.$$eval('#view canvas', (canvases) =>
     canvases.map((c) => ({ id: c.id, points: Number((c as HTMLCanvasElement).dataset.points ?? 0) })),
   );
+}
+
+/** A dashboard as a test starts it: its server, and what closes it with what it holds. */
+interface Served {
+  app: App;
+  close(): Promise<void>;
+}
+
+/**
+ * The dashboard that `start` builds, on a loopback port, and Chromium: started before the file's
+ * tests (after checking the front end is built), closed after them, then `cleanUp` (what the file
+ * set up beside the dashboard; it runs even when `start` failed). Read its fields in the tests.
+ */
+export function dashboardInChromium<D extends Served>(
+  start: () => Promise<D>,
+  cleanUp?: () => Promise<void>,
+) {
+  const served = {} as { dash: D; url: string; browser: Browser };
+  beforeAll(async () => {
+    requireBuiltFrontEnd();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    served.dash = await start();
+    served.url = await listenOnLoopback(served.dash.app);
+    served.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await served.browser?.close();
+    await served.dash?.close();
+    await cleanUp?.();
+  });
+  return served;
 }

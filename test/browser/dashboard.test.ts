@@ -28,26 +28,33 @@ import {
   launchChromium,
   listenOnLoopback,
   onCleanPage,
+  openTab,
   ready,
   requireBuiltFrontEnd,
   ARTIFACTS,
-  type App,
 } from './chromium.ts';
 
-async function serve(
-  schema: string,
-  watcher?: PipelineWatcher,
-): Promise<{ app: App; db: WarehouseReader; url: string }> {
+/** A dashboard served on a loopback port, and what closes it with its reader. */
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serve(schema: string, watcher?: PipelineWatcher): Promise<Served> {
   const db = new WarehouseReader(databaseUrl, schema);
   const app = await buildDashboard({ db, watcher, log });
-  return { app, db, url: await listenOnLoopback(app) };
+  const close = async () => {
+    await app.close();
+    await db.close();
+  };
+  return { url: await listenOnLoopback(app), close };
 }
 
 describe('dashboard in Chromium', () => {
   let seeded: SeededWarehouse;
   let empty: SeededWarehouse;
-  let main: { app: App; db: WarehouseReader; url: string };
-  let fresh: { app: App; db: WarehouseReader; url: string };
+  let main: Served;
+  let fresh: Served;
   let watcher: PipelineWatcher;
   let cdcDb: WarehouseReader;
   let browser: Browser;
@@ -98,10 +105,8 @@ describe('dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of [main, fresh]) {
-      await s?.app.close();
-      await s?.db.close();
-    }
+    await main?.close();
+    await fresh?.close();
     await watcher?.close();
     await cdcDb?.close();
     await seeded?.drop();
@@ -112,8 +117,7 @@ describe('dashboard in Chromium', () => {
   for (const tab of Object.keys(TABS)) {
     it(`tab ${tab} renders non-empty charts without console errors`, async () => {
       await onCleanPage(browser, async (page) => {
-        await page.goto(`${main.url}/?tab=${tab}&range=year`);
-        await ready(page, tab);
+        await openTab(page, main.url, tab, 'range=year');
         const charts = await chartPoints(page);
         expect(charts.length).toBeGreaterThanOrEqual(1);
         for (const c of charts) expect(c.points, `chart ${c.id}`).toBeGreaterThan(0);
@@ -132,8 +136,7 @@ describe('dashboard in Chromium', () => {
 
   it('support tab shows tickets by category, by failure reason, and the share auto-closed', async () => {
     await onCleanPage(browser, async (page) => {
-      await page.goto(`${main.url}/?tab=support&range=all`);
-      await ready(page, 'support');
+      await openTab(page, main.url, 'support', 'range=all');
       const expected = await seeded.client.query<{ n: string }>(
         'select count(distinct category) as n from dim_support_ticket',
       );
@@ -157,8 +160,7 @@ describe('dashboard in Chromium', () => {
 
   it('stock tab shows the level of every product, the low-stock products and the open restocks', async () => {
     await onCleanPage(browser, async (page) => {
-      await page.goto(`${main.url}/?tab=stock&range=all`);
-      await ready(page, 'stock');
+      await openTab(page, main.url, 'stock', 'range=all');
       const expected = await seeded.client.query<{
         products: string;
         low: string;
@@ -220,8 +222,7 @@ describe('dashboard in Chromium', () => {
     const server = await serve(noShop.schema);
     try {
       await onCleanPage(browser, async (page) => {
-        await page.goto(`${server.url}/?tab=stock`);
-        await ready(page, 'stock');
+        await openTab(page, server.url, 'stock');
         expect(await page.locator('#view [data-empty]').textContent()).toMatch(
           /^no data yet, run npx orderflow run/,
         );
@@ -229,19 +230,16 @@ describe('dashboard in Chromium', () => {
         await page.screenshot({ path: `${ARTIFACTS}stock-empty.png`, fullPage: true });
       });
     } finally {
-      await server.app.close();
-      await server.db.close();
+      await server.close();
       await noShop.drop();
     }
   });
 
   it('items tab lists market-basket pairs and payment tab the failure funnel', async () => {
     await onCleanPage(browser, async (page) => {
-      await page.goto(`${main.url}/?tab=items&range=all`);
-      await ready(page, 'items');
+      await openTab(page, main.url, 'items', 'range=all');
       expect(await page.locator('#basket-pairs tbody tr').count()).toBeGreaterThanOrEqual(5);
-      await page.goto(`${main.url}/?tab=payment-delivery&range=all`);
-      await ready(page, 'payment-delivery');
+      await openTab(page, main.url, 'payment-delivery', 'range=all');
       const stages = await page.locator('#failure-funnel tbody td:first-child').allTextContents();
       expect(stages.filter((s) => s !== '')).toEqual(['payment', 'shipping', 'delivery']);
     });
@@ -249,8 +247,7 @@ describe('dashboard in Chromium', () => {
 
   it('the period and province filters reload the tab and stay in the URL', async () => {
     await onCleanPage(browser, async (page) => {
-      await page.goto(`${main.url}/?tab=revenue`);
-      await ready(page, 'revenue');
+      await openTab(page, main.url, 'revenue');
       expect(await page.locator('.subtitle').first().textContent()).toContain('Last 30 days');
       await page.selectOption('#range', 'quarter');
       await page.waitForFunction(() =>
@@ -270,8 +267,7 @@ describe('dashboard in Chromium', () => {
 
   it('the live tab shows the topics, stages and the newest orders decoded from Avro', async () => {
     await onCleanPage(browser, async (page) => {
-      await page.goto(`${main.url}/?tab=live`);
-      await ready(page, 'live');
+      await openTab(page, main.url, 'live');
       const recent = page.locator('#live-recent tbody');
       // The newest record of each partition is always among the newest orders shown.
       await expect.poll(() => recent.textContent(), { timeout: 30_000 }).toContain(produced.at(-1)!.order_id);
@@ -333,8 +329,7 @@ describe('dashboard in Chromium', () => {
     const server = await serve(seeded.schema, blind);
     try {
       await onCleanPage(browser, async (page) => {
-        await page.goto(`${server.url}/?tab=live`);
-        await ready(page, 'live');
+        await openTab(page, server.url, 'live');
         const warning = page.locator('.empty.error', { hasText: 'Schema registry is down' });
         await expect.poll(() => warning.count(), { timeout: 20_000 }).toBeGreaterThan(0);
         expect(await warning.first().textContent()).toContain(
@@ -347,8 +342,7 @@ describe('dashboard in Chromium', () => {
         await page.screenshot({ path: `${ARTIFACTS}live-component-down.png`, fullPage: true });
       });
     } finally {
-      await server.app.close();
-      await server.db.close();
+      await server.close();
       await blind.close();
     }
   });
@@ -356,8 +350,7 @@ describe('dashboard in Chromium', () => {
   it('a fresh warehouse shows "no data yet" instead of charts', async () => {
     await onCleanPage(browser, async (page) => {
       for (const tab of ['revenue', 'location', 'stock']) {
-        await page.goto(`${fresh.url}/?tab=${tab}`);
-        await ready(page, tab);
+        await openTab(page, fresh.url, tab);
         expect(await page.locator('#view [data-empty]').textContent()).toBe(
           'no data yet, run npx orderflow run',
         );

@@ -6,26 +6,24 @@
  * carts shows the funnel's "no data yet". Screenshots go to test-artifacts/dashboard/. Needs
  * `npm run build:web` first.
  */
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLiveCarts } from '../../dashboard/live/live-carts.ts';
 import { PipelineWatcher } from '../../dashboard/live/pipeline.ts';
 import { rangeWindow } from '../../dashboard/range.ts';
 import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
 import { CARTS_SQL } from '../integration/dashboard/seeded-carts.ts';
-import { seededDashboard, type SeededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
+import { seededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
 import { databaseUrl, seededWarehouse } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, log, uniquePrefix } from '../integration/helpers.ts';
 import {
   chartPoints,
   count,
-  launchChromium,
+  dashboardInChromium,
   listenOnLoopback,
   onCleanPage,
+  openTab,
   ready,
-  requireBuiltFrontEnd,
   tileText,
   ARTIFACTS,
 } from './chromium.ts';
@@ -33,26 +31,7 @@ import {
 const percent = (a: number, b: number, digits = 1) => `${((a / b) * 100).toFixed(digits)}%`;
 
 describe('funnel tab in Chromium', () => {
-  let dash: SeededDashboard;
-  let url: string;
-  let browser: Browser;
-
-  /** The funnel of the carts created on Manila days from..to, from the landing tables. */
-  async function expected(from: string, to: string) {
-    const { rows } = await dash.wh.client.query<Record<string, string>>(
-      `select sum(visits) as visits, count(*) as carts, count(*) filter (where checked_out) as checkouts,
-              count(*) filter (where paid) as paid, count(*) filter (where delivered) as delivered,
-              count(*) filter (where expired) as abandoned, count(*) filter (where landed) as landed,
-              count(*) filter (where not checked_out and not expired) as open
-         from (${CARTS_SQL}) c where day between $1::date and $2::date`,
-      [from, to],
-    );
-    return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
-  }
-
-  beforeAll(async () => {
-    requireBuiltFrontEnd();
-    mkdirSync(ARTIFACTS, { recursive: true });
+  const chrome = dashboardInChromium(() => {
     // The live tab over topics that do not exist (this test is about its cart figures).
     const watch = (db: WarehouseReader) =>
       new PipelineWatcher({
@@ -64,25 +43,26 @@ describe('funnel tab in Chromium', () => {
         liveCarts: () => readLiveCarts(db),
         log,
       });
-    dash = await seededDashboard(
-      'browser_funnel',
-      { orders: 2500, days: 365, seed: 1515, carts: true },
-      watch,
-    );
-    url = await listenOnLoopback(dash.app);
-    browser = await launchChromium();
+    return seededDashboard('browser_funnel', { orders: 2500, days: 365, seed: 1515, carts: true }, watch);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await dash?.close();
-  });
+  /** The funnel of the carts created on Manila days from..to, from the landing tables. */
+  async function expected(from: string, to: string) {
+    const { rows } = await chrome.dash.wh.client.query<Record<string, string>>(
+      `select sum(visits) as visits, count(*) as carts, count(*) filter (where checked_out) as checkouts,
+              count(*) filter (where paid) as paid, count(*) filter (where delivered) as delivered,
+              count(*) filter (where expired) as abandoned, count(*) filter (where landed) as landed,
+              count(*) filter (where not checked_out and not expired) as open
+         from (${CARTS_SQL}) c where day between $1::date and $2::date`,
+      [from, to],
+    );
+    return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
+  }
 
   it('shows the funnel of the range with the figures of the landing tables', async () => {
-    await onCleanPage(browser, async (page) => {
-      await page.goto(`${url}/?tab=funnel&range=all`);
-      await ready(page, 'funnel');
-      const e = await expected(dash.firstDay, dash.asOf);
+    await onCleanPage(chrome.browser, async (page) => {
+      await openTab(page, chrome.url, 'funnel', 'range=all');
+      const e = await expected(chrome.dash.firstDay, chrome.dash.asOf);
       expect(e.carts).toBeGreaterThan(1000);
       for (const [label, key] of [
         ['Visits', 'visits'],
@@ -124,16 +104,15 @@ describe('funnel tab in Chromium', () => {
       expect(charts.find((c) => c.id === 'fun-interest')?.points).toBe(10);
       // A year of days is drawn by week: 4 series of a point per 7 days.
       expect(await page.locator('#fun-days').getAttribute('aria-label')).toMatch(/^Conversion by week/);
-      const days = (Date.parse(dash.asOf) - Date.parse(dash.firstDay)) / 86_400_000 + 1;
+      const days = (Date.parse(chrome.dash.asOf) - Date.parse(chrome.dash.firstDay)) / 86_400_000 + 1;
       expect(charts.find((c) => c.id === 'fun-days')?.points).toBe(4 * Math.ceil(days / 7));
       await page.screenshot({ path: `${ARTIFACTS}funnel.png`, fullPage: true });
     });
   });
 
   it('the range filter reloads the funnel for that period', async () => {
-    await onCleanPage(browser, async (page) => {
-      await page.goto(`${url}/?tab=funnel`);
-      await ready(page, 'funnel');
+    await onCleanPage(chrome.browser, async (page) => {
+      await openTab(page, chrome.url, 'funnel');
       for (const [name, label] of [
         ['last30', 'Last 30 days'],
         ['quarter', 'Quarter to date'],
@@ -148,7 +127,7 @@ describe('funnel tab in Chromium', () => {
           expect(page.url()).toContain(`range=${name}`);
         }
         expect(await page.locator('.subtitle').first().textContent()).toContain(label);
-        const w = rangeWindow(name, dash.asOf, dash.firstDay);
+        const w = rangeWindow(name, chrome.dash.asOf, chrome.dash.firstDay);
         const e = await expected(w.from, w.to);
         expect(count(await tileText(page, 'Carts')), name).toBe(e.carts);
         expect(count(await tileText(page, 'Checkouts')), name).toBe(e.checkouts);
@@ -160,10 +139,9 @@ describe('funnel tab in Chromium', () => {
   });
 
   it('the live tab shows the carts open and the conversion over the last simulated hour', async () => {
-    await onCleanPage(browser, async (page) => {
-      await page.goto(`${url}/?tab=live`);
-      await ready(page, 'live');
-      const { rows } = await dash.wh.client.query<Record<string, string>>(
+    await onCleanPage(chrome.browser, async (page) => {
+      await openTab(page, chrome.url, 'live');
+      const { rows } = await chrome.dash.wh.client.query<Record<string, string>>(
         `with c as (${CARTS_SQL}), t as (select max(event_time) as t from cart_events)
          select count(*) filter (where not checked_out and not expired) as open,
                 count(*) filter (where created_at > t.t - interval '1 hour') as created,
@@ -191,9 +169,8 @@ describe('funnel tab in Chromium', () => {
     const server = await buildDashboard({ db: reader, log });
     const serverUrl = await listenOnLoopback(server);
     try {
-      await onCleanPage(browser, async (page) => {
-        await page.goto(`${serverUrl}/?tab=funnel`);
-        await ready(page, 'funnel');
+      await onCleanPage(chrome.browser, async (page) => {
+        await openTab(page, serverUrl, 'funnel');
         expect(await page.locator('#view [data-empty]').textContent()).toMatch(
           /^no data yet, run npx orderflow run with storefront carts \(npx orderflow generate --carts writes them/,
         );

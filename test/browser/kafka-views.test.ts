@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../common/kafka.ts';
 import { pipelineNames } from '../../common/names.ts';
 import { buildDashboard } from '../../dashboard/server.ts';
@@ -17,7 +17,7 @@ import { databaseUrl } from '../integration/dashboard/seeded-warehouse.ts';
 import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
 import { inputProducer, sampleOrders } from '../integration/processors/pipeline.ts';
 import { dashboardKafkaOptions } from '../integration/dashboard/kafka-views-fixture.ts';
-import { launchChromium, listenOnLoopback, recordingPage, requireBuiltFrontEnd } from './chromium.ts';
+import { dashboardInChromium, openTab, recordingPage } from './chromium.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const prefix = uniquePrefix('kvb');
@@ -36,61 +36,54 @@ const VIEWS: { tab: string; query?: string; shows: string }[] = [
 ];
 
 describe('Kafka views in Chromium', () => {
-  let browser: Browser;
-  let app: Awaited<ReturnType<typeof buildDashboard>>;
-  let url = '';
   const db = new WarehouseReader(databaseUrl, 'public');
   let orderId = '';
 
-  beforeAll(async () => {
-    requireBuiltFrontEnd();
-    mkdirSync(SHOTS, { recursive: true });
-    await createTopics(prefix, 2);
-    const orders = sampleOrders(6, 5);
-    orderId = orders[0]!.order_id;
-    const input = await inputProducer(prefix);
-    await input.send(orders.slice(0, 5));
-    const source = {
-      topic: names.topic('unpaid'),
-      partition: 0,
-      offset: '77',
-      key: null,
-      timestamp: '0',
-    } as never;
-    await input.sendRaw(names.dlq(names.topic('unpaid')), [
-      {
-        ...deadLetterMessage(
-          source,
-          input.encoder.encode(orders[5]!),
-          undefined,
-          'payment',
-          'ORDERFLOW_INVARIANT_VIOLATED',
-          'browser test',
-        ),
-        key: orders[5]!.order_id,
-      },
-    ]);
-    await input.close();
-    app = await buildDashboard({ db, log, kafka: dashboardKafkaOptions(prefix) });
-    url = await listenOnLoopback(app);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db.close();
-    await deleteTopics(prefix).catch(() => undefined);
-    const admin = createKafka(conn.kafkaBootstrap, 'kvb-cleanup', log).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [names.dlqActions] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  const chrome = dashboardInChromium(
+    async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      await createTopics(prefix, 2);
+      const orders = sampleOrders(6, 5);
+      orderId = orders[0]!.order_id;
+      const input = await inputProducer(prefix);
+      await input.send(orders.slice(0, 5));
+      const source = {
+        topic: names.topic('unpaid'),
+        partition: 0,
+        offset: '77',
+        key: null,
+        timestamp: '0',
+      } as never;
+      await input.sendRaw(names.dlq(names.topic('unpaid')), [
+        {
+          ...deadLetterMessage(
+            source,
+            input.encoder.encode(orders[5]!),
+            undefined,
+            'payment',
+            'ORDERFLOW_INVARIANT_VIOLATED',
+            'browser test',
+          ),
+          key: orders[5]!.order_id,
+        },
+      ]);
+      await input.close();
+      const app = await buildDashboard({ db, log, kafka: dashboardKafkaOptions(prefix) });
+      return { app, close: () => app.close() };
+    },
+    async () => {
+      await db.close();
+      await deleteTopics(prefix).catch(() => undefined);
+      const admin = createKafka(conn.kafkaBootstrap, 'kvb-cleanup', log).admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [names.dlqActions] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  );
 
   async function open(tab: string, query = ''): Promise<{ page: Page; errors: string[] }> {
-    const { page, errors } = await recordingPage(browser, 1000);
-    await page.goto(`${url}/?tab=${tab}${query ? `&${query}` : ''}`);
-    await page.waitForSelector(`#view[data-tab="${tab}"][data-ready="true"]`, { timeout: 60_000 });
+    const { page, errors } = await recordingPage(chrome.browser, 1000);
+    await openTab(page, chrome.url, tab, query);
     return { page, errors };
   }
 

@@ -4,96 +4,63 @@
  * cancels its Flink job, and a bad statement shows Flink's error with its line and column.
  * Screenshots go to test-artifacts/dashboard/sql-*.png. Needs `npm run build:web` first.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../common/config.ts';
-import { DEFAULT_ASSETS_DIR, buildDashboard } from '../../dashboard/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../dashboard/server.ts';
 import { WarehouseReader } from '../../dashboard/warehouse-reader.ts';
-import { sqlSettings } from '../../flink/settings.ts';
-import { stackUp } from '../../stack/stack.ts';
 import { databaseUrl } from '../integration/dashboard/seeded-warehouse.ts';
-import { flinkEnv } from '../integration/flink/split-fixture.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
-import { inputProducer, sampleOrders } from '../integration/processors/pipeline.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
-const s = loadSettings(sqlSettings, flinkEnv);
-const rest = `http://127.0.0.1:${s.flinkRestPort}`;
-
-async function jobState(jid: string): Promise<string> {
-  const res = await fetch(`${rest}/jobs/${jid}`, { signal: AbortSignal.timeout(5000) });
-  return ((await res.json()) as { state: string }).state;
-}
+import { flinkRest, flinkSql, jobState, paidOrdersOnFlink } from '../integration/dashboard/sql-fixture.ts';
+import { conn, deleteTopics, log, uniquePrefix } from '../integration/helpers.ts';
+import { sampleOrders } from '../integration/processors/pipeline.ts';
+import { dashboardInChromium, openTab, ARTIFACTS } from './chromium.ts';
 
 describe('SQL tab in Chromium', () => {
   const prefix = uniquePrefix('sqlb');
   const db = new WarehouseReader(databaseUrl, 'public');
   const orders = sampleOrders(4, 21);
-  let browser: Browser;
-  let app: Awaited<ReturnType<typeof buildDashboard>>;
-  let url = '';
-
-  beforeAll(async () => {
-    if (!existsSync(`${DEFAULT_ASSETS_DIR}/index.html`))
-      throw new Error('the front end is not built: run `npm run build:web`');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await stackUp(() => undefined, flinkEnv);
-    await createTopics(prefix, 2);
-    const input = await inputProducer(prefix);
-    try {
-      await input.sendRaw(
-        `${prefix}paid_orders`,
-        orders.map((o) => ({ key: o.order_id, value: input.encoder.encode(o) })),
-      );
-    } finally {
-      await input.close();
-    }
-    const common = {
-      kafkaBootstrap: conn.kafkaBootstrap,
-      registryUrl: conn.registryUrl,
-      topicPrefix: prefix,
-      log,
-    };
-    app = await buildDashboard({
-      db,
-      log,
-      kafka: { ...common, connectUrl: conn.connectUrl, allowWrites: false, host: '127.0.0.1' },
-      sql: { ...common, flinkRestPort: s.flinkRestPort, flinkGatewayPort: s.flinkGatewayPort },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    url = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db.close();
-    await deleteTopics(prefix).catch(() => undefined);
-  });
+  const chrome = dashboardInChromium(
+    async () => {
+      await paidOrdersOnFlink(prefix, orders, 2);
+      const common = {
+        kafkaBootstrap: conn.kafkaBootstrap,
+        registryUrl: conn.registryUrl,
+        topicPrefix: prefix,
+        log,
+      };
+      const app = await buildDashboard({
+        db,
+        log,
+        kafka: { ...common, connectUrl: conn.connectUrl, allowWrites: false, host: '127.0.0.1' },
+        sql: {
+          ...common,
+          flinkRestPort: flinkSql.flinkRestPort,
+          flinkGatewayPort: flinkSql.flinkGatewayPort,
+        },
+      });
+      return { app, close: () => app.close() };
+    },
+    async () => {
+      await db.close();
+      await deleteTopics(prefix).catch(() => undefined);
+    },
+  );
 
   async function open(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await chrome.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       // A rejected statement is a 400 the page shows; the browser logs the response too.
       if (m.type() === 'error' && !/status of 400/.test(m.text())) errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}/?tab=sql`);
-    await page.waitForSelector('#view[data-tab="sql"][data-ready="true"]', { timeout: 60_000 });
+    await openTab(page, chrome.url, 'sql');
     return { page, errors };
   }
 
   it('a typed query streams rows into the table; Cancel cancels its Flink job', async () => {
     const { page, errors } = await open();
     try {
-      expect(await page.getAttribute('#sql-flink-ui', 'href')).toBe(`${rest}/`);
+      expect(await page.getAttribute('#sql-flink-ui', 'href')).toBe(`${flinkRest}/`);
       await page.fill(
         '#sql-statement',
         'SELECT order_id, order_total, payment_info.payment_method AS pay_method\nFROM paid_orders',

@@ -4,32 +4,29 @@
  * query over the landing tables, every chart is drawn, the range filter reloads them. Screenshots go
  * to test-artifacts/dashboard/. Needs `npm run build:web` first.
  */
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rangeWindow } from '../../dashboard/range.ts';
 import { STORES } from '../../reference/stores.ts';
-import { seededDashboard, type SeededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
+import { seededDashboard } from '../integration/dashboard/seeded-dashboard.ts';
 import {
   chartPoints,
   count,
-  launchChromium,
-  listenOnLoopback,
+  dashboardInChromium,
   onCleanPage,
+  openTab,
   ready,
-  requireBuiltFrontEnd,
   tileText,
   ARTIFACTS,
 } from './chromium.ts';
 
 describe('stores tab in Chromium', () => {
-  let dash: SeededDashboard;
-  let url: string;
-  let browser: Browser;
+  const chrome = dashboardInChromium(() =>
+    seededDashboard('browser_stores', { orders: 2500, days: 365, seed: 1515, storeShare: 0.2 }),
+  );
 
   /** Delivered store orders per store in the Manila days from..to, best first, from the landing table. */
   async function expected(from: string, to: string) {
-    const { rows } = await dash.wh.client.query<{ name: string; orders: string; sales: string }>(
+    const { rows } = await chrome.dash.wh.client.query<{ name: string; orders: string; sales: string }>(
       `select s.name, count(o.order_id) as orders, coalesce(sum(o.order_total), 0) as sales
          from stores s left join orders o
            on o.store_id = s.store_id and o.channel = 'store' and o.order_status = 'DELIVERED'
@@ -40,24 +37,10 @@ describe('stores tab in Chromium', () => {
     return rows.map((r) => ({ name: r.name, orders: Number(r.orders), sales: Number(r.sales) }));
   }
 
-  beforeAll(async () => {
-    requireBuiltFrontEnd();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dash = await seededDashboard('browser_stores', { orders: 2500, days: 365, seed: 1515, storeShare: 0.2 });
-    url = await listenOnLoopback(dash.app);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await dash?.close();
-  });
-
   it('ranks the stores by sales, and draws channels, tenders and VAT per month', async () => {
-    await onCleanPage(browser, async (page) => {
-      await page.goto(`${url}/?tab=stores&range=all`);
-      await ready(page, 'stores');
-      const e = await expected(dash.firstDay, dash.asOf);
+    await onCleanPage(chrome.browser, async (page) => {
+      await openTab(page, chrome.url, 'stores', 'range=all');
+      const e = await expected(chrome.dash.firstDay, chrome.dash.asOf);
       const orders = e.reduce((a, s) => a + s.orders, 0);
       expect(orders).toBeGreaterThan(150);
       expect(count(await tileText(page, 'Store orders'))).toBe(orders);
@@ -76,7 +59,7 @@ describe('stores tab in Chromium', () => {
       expect(charts.find((c) => c.id === 'sto-ranking')?.points).toBe(e.filter((s) => s.orders > 0).length);
       expect(charts.find((c) => c.id === 'sto-tenders')?.points).toBe(4);
       // A year of days is drawn by week: 2 series (online, stores) of a point per 7 days.
-      const days = (Date.parse(dash.asOf) - Date.parse(dash.firstDay)) / 86_400_000 + 1;
+      const days = (Date.parse(chrome.dash.asOf) - Date.parse(chrome.dash.firstDay)) / 86_400_000 + 1;
       expect(charts.find((c) => c.id === 'sto-channels')?.points).toBe(2 * Math.ceil(days / 7));
       expect(await page.locator('#stores-vat tbody tr').count()).toBeGreaterThanOrEqual(12);
       await page.screenshot({ path: `${ARTIFACTS}stores.png`, fullPage: true });
@@ -84,16 +67,15 @@ describe('stores tab in Chromium', () => {
   });
 
   it('the range filter reloads the stores for that period', async () => {
-    await onCleanPage(browser, async (page) => {
-      await page.goto(`${url}/?tab=stores&range=all`);
-      await ready(page, 'stores');
+    await onCleanPage(chrome.browser, async (page) => {
+      await openTab(page, chrome.url, 'stores', 'range=all');
       await page.selectOption('#range', 'quarter');
       await page.waitForFunction(() =>
         document.querySelector('.subtitle')?.textContent?.includes('Quarter to date'),
       );
       await ready(page, 'stores');
       expect(page.url()).toContain('range=quarter');
-      const w = rangeWindow('quarter', dash.asOf, dash.firstDay);
+      const w = rangeWindow('quarter', chrome.dash.asOf, chrome.dash.firstDay);
       const e = await expected(w.from, w.to);
       expect(count(await tileText(page, 'Store orders'))).toBe(e.reduce((a, s) => a + s.orders, 0));
       expect(await page.locator('#sto-channels').getAttribute('aria-label')).toMatch(/per day/);

@@ -89,6 +89,36 @@ export function drawRanking(
   drawSeries(id, 'bar', labels, [dataset(label, values, color)], options);
 }
 
+/** Shares of a whole: a doughnut of `values` over `labels`, a colour each, the legend beside it. */
+export function drawShares(id: string, labels: unknown[], values: number[], colors: string[]): void {
+  drawSeries(id, 'doughnut', labels, [{ data: values, backgroundColor: colors }], {
+    plugins: { legend: { position: 'right' } },
+  });
+}
+
+/**
+ * Stacked bars: the `datasets` on one stack per label, both axes stacked; `value` and `category`
+ * add options to those axes (a peso axis, unskipped labels), `horizontal` lays the bars along x.
+ */
+export function drawStacked(
+  id: string,
+  labels: unknown[],
+  datasets: ChartDataset[],
+  axes: { horizontal?: boolean; value?: object; category?: object } = {},
+): void {
+  const [category, value] = axes.horizontal ? ['y', 'x'] : ['x', 'y'];
+  drawSeries(
+    id,
+    'bar',
+    labels,
+    datasets.map((d) => ({ ...d, stack: 'stack' }) as ChartDataset),
+    {
+      ...(axes.horizontal ? { indexAxis: 'y' as const } : {}),
+      scales: { [category]: { ...axes.category, stacked: true }, [value]: { ...axes.value, stacked: true } },
+    },
+  );
+}
+
 export function dataset(
   label: string,
   data: (number | null)[],

@@ -29,6 +29,11 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
   return value === null || value === undefined ? '–' : `${value.toFixed(digits)}%`;
 }
 
+/** A plain number with `digits` decimals (orders per day, events per order). */
+export function formatNumber(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined ? '–' : value.toFixed(digits);
+}
+
 export function formatHours(value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';
   return value >= 48 ? `${(value / 24).toFixed(1)} d` : `${value.toFixed(1)} h`;

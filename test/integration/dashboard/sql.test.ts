@@ -6,25 +6,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../../common/config.ts';
 import { buildDashboard } from '../../../dashboard/server.ts';
 import type { QueryView } from '../../../dashboard/sql/queries.ts';
 import { WarehouseReader } from '../../../dashboard/warehouse-reader.ts';
-import { sqlSettings } from '../../../flink/settings.ts';
-import { stackUp } from '../../../stack/stack.ts';
-import { conn, createTopics, deleteTopics, log, uniquePrefix } from '../helpers.ts';
-import { inputProducer, sampleOrders } from '../processors/pipeline.ts';
-import { flinkEnv } from '../flink/split-fixture.ts';
+import { conn, deleteTopics, log, uniquePrefix } from '../helpers.ts';
+import { sampleOrders } from '../processors/pipeline.ts';
 import { databaseUrl } from './seeded-warehouse.ts';
+import { flinkRest, flinkSql, jobState, paidOrdersOnFlink } from './sql-fixture.ts';
 
 type App = Awaited<ReturnType<typeof buildDashboard>>;
-const s = loadSettings(sqlSettings, flinkEnv);
-const rest = `http://127.0.0.1:${s.flinkRestPort}`;
-
-async function jobState(jid: string): Promise<string> {
-  const res = await fetch(`${rest}/jobs/${jid}`, { signal: AbortSignal.timeout(5000) });
-  return ((await res.json()) as { state: string }).state;
-}
 
 describe('dashboard SQL tab', () => {
   const prefix = uniquePrefix('dsql');
@@ -51,17 +41,7 @@ describe('dashboard SQL tab', () => {
   };
 
   beforeAll(async () => {
-    await stackUp(() => undefined, flinkEnv);
-    await createTopics(prefix);
-    const producer = await inputProducer(prefix);
-    try {
-      await producer.sendRaw(
-        `${prefix}paid_orders`,
-        orders.map((o) => ({ key: o.order_id, value: producer.encoder.encode(o) })),
-      );
-    } finally {
-      await producer.close();
-    }
+    await paidOrdersOnFlink(prefix, orders);
     app = await buildDashboard({
       db,
       log,
@@ -70,8 +50,8 @@ describe('dashboard SQL tab', () => {
         kafkaBootstrap: conn.kafkaBootstrap,
         registryUrl: conn.registryUrl,
         topicPrefix: prefix,
-        flinkRestPort: s.flinkRestPort,
-        flinkGatewayPort: s.flinkGatewayPort,
+        flinkRestPort: flinkSql.flinkRestPort,
+        flinkGatewayPort: flinkSql.flinkGatewayPort,
         maxRows: 3,
         // Long enough for a job's first rows on a busy two-core machine (one took over 40 s in CI).
         maxSeconds: 120,
@@ -89,7 +69,7 @@ describe('dashboard SQL tab', () => {
   it('meta links to the Flink web UI and states the limits', async () => {
     const { status, body } = await get<{ flinkUrl: string; maxRows: number }>('/api/sql/meta');
     expect(status).toBe(200);
-    expect(body.flinkUrl).toBe(`${rest}/`);
+    expect(body.flinkUrl).toBe(`${flinkRest}/`);
     expect(body.maxRows).toBe(3);
   });
 
@@ -113,7 +93,7 @@ describe('dashboard SQL tab', () => {
       expect(Number(row.fields[1])).toBe(Number(order.order_total));
     }
     expect(q.jobId).toMatch(/^[0-9a-f]{32}$/);
-    expect(q.jobUrl).toBe(`${rest}/#/job/running/${q.jobId}/overview`);
+    expect(q.jobUrl).toBe(`${flinkRest}/#/job/running/${q.jobId}/overview`);
     const cancelled = await post<QueryView>(`/api/sql/queries/${q.id}/cancel`, {});
     expect(cancelled.body.state).toBe('cancelled');
     expect(await jobState(q.jobId!)).toBe('CANCELED');

@@ -9,56 +9,106 @@ import {
   rangeWindow,
 } from '../../../dashboard/range.ts';
 
-/** The window compared with `name` as of `asOf` (data from 2024-01-01). */
-const previousOf = (name: Parameters<typeof rangeWindow>[0], asOf: string) =>
-  rangeWindow(name, asOf, '2024-01-01').previous;
 const span = (from: string, to: string) => ({ from, to });
 
+/** Each range as of a day: the days it spans and the span it is compared with (data from `firstDay`). */
+const WINDOWS: {
+  name: Parameters<typeof rangeWindow>[0];
+  asOf: string;
+  firstDay: string;
+  from: string;
+  to: string;
+  previous: { from: string; to: string } | null;
+  why: string;
+}[] = [
+  {
+    name: 'last30',
+    asOf: '2026-03-14',
+    firstDay: '2024-01-01',
+    ...span('2026-02-13', '2026-03-14'),
+    previous: span('2026-01-14', '2026-02-12'),
+    why: 'ends at the as-of day and compares with the 30 days before',
+  },
+  {
+    name: 'month',
+    asOf: '2026-03-14',
+    firstDay: '2024-01-01',
+    ...span('2026-03-01', '2026-03-14'),
+    previous: span('2026-02-01', '2026-02-14'),
+    why: 'month to date compares with the same days of the previous month',
+  },
+  {
+    name: 'quarter',
+    asOf: '2026-05-20',
+    firstDay: '2024-01-01',
+    ...span('2026-04-01', '2026-05-20'),
+    previous: span('2026-01-01', '2026-02-19'),
+    why: 'quarter to date compares with the same days of the previous quarter',
+  },
+  {
+    name: 'year',
+    asOf: '2026-03-01',
+    firstDay: '2024-01-01',
+    ...span('2026-01-01', '2026-03-01'),
+    previous: span('2025-01-01', '2025-03-01'),
+    why: 'year to date compares with the same days of the previous year',
+  },
+  {
+    name: 'all',
+    asOf: '2026-03-14',
+    firstDay: '2024-11-01',
+    ...span('2024-11-01', '2026-03-14'),
+    previous: null,
+    why: 'spans the data and has nothing to compare with',
+  },
+];
+
+/** The span compared with a range where the period before is shorter or in the year before. */
+const PREVIOUS: {
+  name: Parameters<typeof rangeWindow>[0];
+  asOf: string;
+  previous: { from: string; to: string };
+  why: string;
+}[] = [
+  {
+    name: 'month',
+    asOf: '2026-03-31',
+    previous: span('2026-02-01', '2026-02-28'),
+    why: 'March 31 against the whole of February (28 days in 2026), not into March',
+  },
+  {
+    name: 'month',
+    asOf: '2026-01-05',
+    previous: span('2025-12-01', '2025-12-05'),
+    why: 'January against December of the year before',
+  },
+  {
+    name: 'quarter',
+    asOf: '2026-01-10',
+    previous: span('2025-10-01', '2025-10-10'),
+    why: 'the first quarter against the last of the year before',
+  },
+  {
+    name: 'year',
+    asOf: '2028-12-31',
+    previous: span('2027-01-01', '2027-12-31'),
+    why: "a leap year's Dec 31 is day 366: the previous (365-day) year is capped at its Dec 31",
+  },
+];
+
 describe('date-range filters', () => {
-  it('last 30 days ends at the as-of day and compares with the 30 days before', () => {
+  it.each(WINDOWS)('$name as of $asOf $why', ({ name, asOf, firstDay, from, to, previous }) => {
+    expect(rangeWindow(name, asOf, firstDay)).toMatchObject({ from, to, previous });
+  });
+
+  it('last 30 days are 30 days, and so are the 30 before', () => {
     const w = rangeWindow('last30', '2026-03-14', '2024-01-01');
-    expect(w).toMatchObject({
-      from: '2026-02-13',
-      to: '2026-03-14',
-      previous: { from: '2026-01-14', to: '2026-02-12' },
-    });
     expect(daysOf(w)).toHaveLength(30);
     expect(daysOf(w.previous!)).toHaveLength(30);
   });
 
-  it('month to date compares with the same days of the previous month, capped at its end', () => {
-    expect(rangeWindow('month', '2026-03-14', '2024-01-01')).toMatchObject({
-      from: '2026-03-01',
-      to: '2026-03-14',
-      previous: { from: '2026-02-01', to: '2026-02-14' },
-    });
-    // March 31 against the whole of February (28 days in 2026), not into March.
-    expect(previousOf('month', '2026-03-31')).toEqual(span('2026-02-01', '2026-02-28'));
-    // January against December of the year before.
-    expect(previousOf('month', '2026-01-05')).toEqual(span('2025-12-01', '2025-12-05'));
-  });
-
-  it('quarter and year to date', () => {
-    expect(rangeWindow('quarter', '2026-05-20', '2024-01-01')).toMatchObject({
-      from: '2026-04-01',
-      to: '2026-05-20',
-      previous: { from: '2026-01-01', to: '2026-02-19' },
-    });
-    expect(previousOf('quarter', '2026-01-10')).toEqual(span('2025-10-01', '2025-10-10'));
-    expect(rangeWindow('year', '2026-03-01', '2024-01-01')).toMatchObject({
-      from: '2026-01-01',
-      previous: { from: '2025-01-01', to: '2025-03-01' },
-    });
-    // A leap year's Dec 31 is day 366: the previous (365-day) year is capped at its Dec 31.
-    expect(previousOf('year', '2028-12-31')).toEqual(span('2027-01-01', '2027-12-31'));
-  });
-
-  it('all spans the data and has nothing to compare with', () => {
-    expect(rangeWindow('all', '2026-03-14', '2024-11-01')).toMatchObject({
-      from: '2024-11-01',
-      to: '2026-03-14',
-      previous: null,
-    });
+  it.each(PREVIOUS)('$name as of $asOf: $why', ({ name, asOf, previous }) => {
+    expect(rangeWindow(name, asOf, '2024-01-01').previous).toEqual(previous);
   });
 
   it('parses the query parameters and rejects anything else with a usage error', () => {

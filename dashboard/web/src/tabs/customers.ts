@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Customers: totals, repeat rate, revenue share of repeat and top-10 customers, new customers per month. */
 import type { customersTab } from '../../../queries/customers.ts';
-import { COLORS, dataset, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawSeries, drawStacked } from '../charts.ts';
 import { formatCount, formatMonth, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { money, pick, tabPage, type Of, type Rendered } from './tab.ts';
@@ -10,7 +10,7 @@ export type CustomersData = Of<typeof customersTab>;
 
 export function customers(d: CustomersData): Rendered {
   const t = d.tiles;
-  const html = tabPage(d, {
+  return tabPage(d, {
     tiles: [
       tileHtml('Customers', t.customers, formatCount),
       tileHtml('New customers', t.newCustomers, formatCount),
@@ -34,34 +34,28 @@ export function customers(d: CustomersData): Rendered {
         { wide: true },
       ),
     ],
+    draw: () => {
+      drawStacked(
+        'cus-new',
+        d.newPerMonth.map((m) => formatMonth(m.month)),
+        [
+          dataset(
+            'New, one order in the period',
+            d.newPerMonth.map((m) => m.newCustomers - m.becameRepeat),
+            COLORS[0]!,
+          ),
+          dataset('New, ordered again in the period', pick(d.newPerMonth, 'becameRepeat'), COLORS[2]!),
+        ],
+      );
+      const top10 = d.revenue * (t.top10RevenueShare.value ?? 0);
+      const repeat = d.revenue * (t.repeatRevenueShare.value ?? 0);
+      drawSeries(
+        'cus-share',
+        'bar',
+        ['All customers', 'Repeat customers', 'Top-10 customers'],
+        [dataset('Revenue', [d.revenue, repeat, top10], COLORS[0]!)],
+        { indexAxis: 'y', scales: { x: money }, plugins: { legend: { display: false } } },
+      );
+    },
   });
-  const draw = () => {
-    drawSeries(
-      'cus-new',
-      'bar',
-      d.newPerMonth.map((m) => formatMonth(m.month)),
-      [
-        dataset(
-          'New, one order in the period',
-          d.newPerMonth.map((m) => m.newCustomers - m.becameRepeat),
-          COLORS[0]!,
-          { stack: 'c' },
-        ),
-        dataset('New, ordered again in the period', pick(d.newPerMonth, 'becameRepeat'), COLORS[2]!, {
-          stack: 'c',
-        }),
-      ],
-      { scales: { x: { stacked: true }, y: { stacked: true } } },
-    );
-    const top10 = d.revenue * (t.top10RevenueShare.value ?? 0);
-    const repeat = d.revenue * (t.repeatRevenueShare.value ?? 0);
-    drawSeries(
-      'cus-share',
-      'bar',
-      ['All customers', 'Repeat customers', 'Top-10 customers'],
-      [dataset('Revenue', [d.revenue, repeat, top10], COLORS[0]!)],
-      { indexAxis: 'y', scales: { x: money }, plugins: { legend: { display: false } } },
-    );
-  };
-  return { html, draw };
 }

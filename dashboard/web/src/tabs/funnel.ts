@@ -6,33 +6,29 @@
  */
 import type { funnelTab } from '../../../queries/funnel.ts';
 import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
-import { formatCount, formatRatio } from '../format.ts';
+import { formatCount, formatNumber, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { dayLabels, pick, tabPage, type Of, type Rendered } from './tab.ts';
+import { dayBuckets, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type FunnelData = Of<typeof funnelTab>;
 
 const share = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10000) / 100);
 
-/** Longer ranges are drawn by week (7 days from the range's first), rates of the week's sums. */
-const WEEKLY_AFTER_DAYS = 92;
+type Step = 'visits' | 'carts' | 'checkouts' | 'paid' | 'delivered' | 'landed';
 
+/** The conversion rates per day, or per week (rates of the week's sums) over a long range. */
 function conversionSeries(days: FunnelData['days']) {
-  const weekly = days.length > WEEKLY_AFTER_DAYS;
-  const buckets: (typeof days)[] = [];
-  for (const [i, d] of days.entries()) {
-    if (weekly && i % 7 !== 0) buckets.at(-1)!.push(d);
-    else buckets.push([d]);
-  }
-  const sum = (b: typeof days, k: 'visits' | 'carts' | 'checkouts' | 'paid' | 'delivered' | 'landed') =>
-    b.reduce((a, d) => a + d[k], 0);
+  const { weekly, labels, per } = dayBuckets(days);
+  const sum = (b: typeof days, k: Step) => b.reduce((a, d) => a + d[k], 0);
+  /** Of the `from` of each point, the share that reached `to` (percent). */
+  const rate = (to: Step, from: Step) => per((b) => share(sum(b, to), sum(b, from)));
   return {
     weekly,
-    labels: dayLabels(buckets.map((b) => b[0]!)),
-    visitToCart: buckets.map((b) => share(sum(b, 'carts'), sum(b, 'visits'))),
-    cartToCheckout: buckets.map((b) => share(sum(b, 'checkouts'), sum(b, 'carts'))),
-    paymentCompletion: buckets.map((b) => share(sum(b, 'paid'), sum(b, 'landed'))),
-    paidToDelivered: buckets.map((b) => share(sum(b, 'delivered'), sum(b, 'paid'))),
+    labels,
+    visitToCart: rate('carts', 'visits'),
+    cartToCheckout: rate('checkouts', 'carts'),
+    paymentCompletion: rate('paid', 'landed'),
+    paidToDelivered: rate('delivered', 'paid'),
   };
 }
 
@@ -42,7 +38,7 @@ export function funnel(d: FunnelData): Rendered {
   const t = d.tiles;
   const f = d.funnel;
   const series = conversionSeries(d.days);
-  const html = tabPage(d, {
+  return tabPage(d, {
     intro: `<p class="subtitle">Carts by the day they were created: their checkouts, payments and deliveries count
       for that day. Paid and delivered count landed orders (finished or failed), so the newest days still grow.</p>`,
     tiles: [
@@ -54,7 +50,7 @@ export function funnel(d: FunnelData): Rendered {
       tileHtml('Cart abandonment', t.cartAbandonment, (v) => formatRatio(v), { inverse: true }),
       tileHtml('Payment completion', t.paymentCompletion, (v) => formatRatio(v)),
       tileHtml('Visit to delivered', t.visitToDelivered, (v) => formatRatio(v, 2)),
-      tileHtml('Cart events per order', t.eventsPerOrder, (v) => (v === null ? '–' : v.toFixed(2))),
+      tileHtml('Cart events per order', t.eventsPerOrder, (v) => formatNumber(v, 2)),
       tileHtml('Cart events dead-lettered', { value: d.deadLettersTotal }, formatCount, { inverse: true }),
     ],
     cards: [
@@ -114,33 +110,32 @@ export function funnel(d: FunnelData): Rendered {
         { id: 'funnel-dead-letters', empty: 'every cart event of the range fitted its cart' },
       ),
     ],
-  });
-  const draw = () => {
-    // Visits are some 12 times the carts: the chart starts at the cart so that the later steps show.
-    const fromCart = f.steps.slice(1);
-    drawRanking('fun-steps', pick(fromCart, 'step'), 'Count', pick(fromCart, 'count'), COLORS[2]!);
-    drawSeries(
-      'fun-days',
-      'line',
-      series.labels,
-      [
-        dataset('Visit to cart', series.visitToCart, COLORS[0]!),
-        dataset('Cart to checkout', series.cartToCheckout, COLORS[1]!),
-        dataset('Payment completion', series.paymentCompletion, COLORS[2]!),
-        dataset('Paid to delivered', series.paidToDelivered, COLORS[4]!),
-      ],
-      { scales: { y: { min: 0, max: 100 } } },
-    );
-    const top = d.interest.slice(0, 10);
-    drawRanking('fun-interest', pick(top, 'name'), 'Adds', pick(top, 'adds'));
-    if (d.deadLetters.length)
-      drawRanking(
-        'fun-dead-letters',
-        pick(d.deadLetters, 'reason'),
-        'Events',
-        pick(d.deadLetters, 'events'),
-        COLORS[3]!,
+    draw: () => {
+      // Visits are some 12 times the carts: the chart starts at the cart so that the later steps show.
+      const fromCart = f.steps.slice(1);
+      drawRanking('fun-steps', pick(fromCart, 'step'), 'Count', pick(fromCart, 'count'), COLORS[2]!);
+      drawSeries(
+        'fun-days',
+        'line',
+        series.labels,
+        [
+          dataset('Visit to cart', series.visitToCart, COLORS[0]!),
+          dataset('Cart to checkout', series.cartToCheckout, COLORS[1]!),
+          dataset('Payment completion', series.paymentCompletion, COLORS[2]!),
+          dataset('Paid to delivered', series.paidToDelivered, COLORS[4]!),
+        ],
+        { scales: { y: { min: 0, max: 100 } } },
       );
-  };
-  return { html, draw };
+      const top = d.interest.slice(0, 10);
+      drawRanking('fun-interest', pick(top, 'name'), 'Adds', pick(top, 'adds'));
+      if (d.deadLetters.length)
+        drawRanking(
+          'fun-dead-letters',
+          pick(d.deadLetters, 'reason'),
+          'Events',
+          pick(d.deadLetters, 'events'),
+          COLORS[3]!,
+        );
+    },
+  });
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Items: revenue, COGS and profit per SKU and category, top sellers, market-basket pairs. */
 import type { itemsTab } from '../../../queries/items.ts';
-import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawRanking, drawSeries, drawStacked } from '../charts.ts';
 import { formatCount, formatPercent, formatPeso, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { money, pesoShort, pick, tabPage, type Of, type Rendered } from './tab.ts';
@@ -10,7 +10,7 @@ export type ItemsData = Of<typeof itemsTab>;
 
 export function items(d: ItemsData): Rendered {
   const bySku = d.perSku.slice(0, 20);
-  const html = tabPage(d, {
+  return tabPage(d, {
     tiles: [
       tileHtml('SKUs sold', { value: d.totals.skusSold }, formatCount),
       tileHtml('Units sold', { value: d.totals.units }, formatCount),
@@ -51,50 +51,43 @@ export function items(d: ItemsData): Rendered {
         { wide: true },
       ),
     ],
+    draw: () => {
+      drawStacked(
+        'itm-sku',
+        bySku.map((s) => s.name),
+        [
+          dataset('COGS', pick(bySku, 'cogs'), COLORS[1]!),
+          dataset('Profit', pick(bySku, 'profit'), COLORS[2]!),
+        ],
+        { value: money, category: { ticks: { autoSkip: false, maxRotation: 60 } } },
+      );
+      const categories = new Map<string, { revenue: number; profit: number }>();
+      for (const s of d.perSku) {
+        const c = categories.get(s.category ?? 'Other') ?? { revenue: 0, profit: 0 };
+        c.revenue += s.revenue;
+        c.profit += s.profit;
+        categories.set(s.category ?? 'Other', c);
+      }
+      const byCategory = [...categories.entries()].sort((a, b) => b[1].revenue - a[1].revenue);
+      drawSeries(
+        'itm-category',
+        'bar',
+        byCategory.map(([name]) => name),
+        [
+          dataset(
+            'Revenue',
+            byCategory.map(([, c]) => c.revenue),
+            COLORS[0]!,
+          ),
+          dataset(
+            'Profit',
+            byCategory.map(([, c]) => c.profit),
+            COLORS[2]!,
+          ),
+        ],
+        { indexAxis: 'y', scales: { x: money, y: { ticks: { autoSkip: false } } } },
+      );
+      drawRanking('itm-top', pick(d.topSellers, 'name'), 'Units', pick(d.topSellers, 'units'));
+    },
   });
-  const draw = () => {
-    drawSeries(
-      'itm-sku',
-      'bar',
-      bySku.map((s) => s.name),
-      [
-        dataset('COGS', pick(bySku, 'cogs'), COLORS[1]!, { stack: 's' }),
-        dataset('Profit', pick(bySku, 'profit'), COLORS[2]!, { stack: 's' }),
-      ],
-      {
-        scales: {
-          x: { stacked: true, ticks: { autoSkip: false, maxRotation: 60 } },
-          y: { ...money, stacked: true },
-        },
-      },
-    );
-    const categories = new Map<string, { revenue: number; profit: number }>();
-    for (const s of d.perSku) {
-      const c = categories.get(s.category ?? 'Other') ?? { revenue: 0, profit: 0 };
-      c.revenue += s.revenue;
-      c.profit += s.profit;
-      categories.set(s.category ?? 'Other', c);
-    }
-    const byCategory = [...categories.entries()].sort((a, b) => b[1].revenue - a[1].revenue);
-    drawSeries(
-      'itm-category',
-      'bar',
-      byCategory.map(([name]) => name),
-      [
-        dataset(
-          'Revenue',
-          byCategory.map(([, c]) => c.revenue),
-          COLORS[0]!,
-        ),
-        dataset(
-          'Profit',
-          byCategory.map(([, c]) => c.profit),
-          COLORS[2]!,
-        ),
-      ],
-      { indexAxis: 'y', scales: { x: money, y: { ticks: { autoSkip: false } } } },
-    );
-    drawRanking('itm-top', pick(d.topSellers, 'name'), 'Units', pick(d.topSellers, 'units'));
-  };
-  return { html, draw };
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Payment & delivery: time to pay, ship and deliver, method and express split, on-time rate, failure funnel. */
 import type { paymentDeliveryTab } from '../../../queries/payment-delivery.ts';
-import { COLORS, dataset, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawSeries, drawShares, drawStacked } from '../charts.ts';
 import { formatCount, formatHours, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { pick, tabPage, type Of, type Rendered } from './tab.ts';
@@ -20,7 +20,7 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
       rate: s.entered ? r.failed / s.entered : null,
     })),
   ]);
-  const html = tabPage(d, {
+  return tabPage(d, {
     tiles: [
       tileHtml('On-time delivery', t.onTimeRate, (v) => formatRatio(v)),
       tileHtml('Time to pay', t.avgHoursToPay, formatHours, { inverse: true }),
@@ -46,62 +46,50 @@ export function paymentDelivery(d: PaymentDeliveryData): Rendered {
       chartCard('pay-express', 'Shipping'),
       chartCard('pay-ontime', 'On-time rate and days to deliver, by month of order', { wide: true }),
     ],
-  });
-  const draw = () => {
-    drawSeries(
-      'pay-funnel',
-      'bar',
-      d.funnel.map((s) => s.stage),
-      [
-        dataset(
-          'Passed',
-          d.funnel.map((s) => s.entered - s.failed),
-          COLORS[2]!,
-          { stack: 'f' },
-        ),
-        dataset('Failed', pick(d.funnel, 'failed'), COLORS[3]!, { stack: 'f' }),
-      ],
-      { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
-    );
-    drawSeries(
-      'pay-method',
-      'doughnut',
-      d.methods.map((m) => m.method),
-      [{ data: d.methods.map((m) => m.orders), backgroundColor: COLORS.slice(0, 3) }],
-      { plugins: { legend: { position: 'right' } } },
-    );
-    drawSeries(
-      'pay-express',
-      'doughnut',
-      d.shipping.map((m) => m.kind),
-      [{ data: d.shipping.map((m) => m.orders), backgroundColor: [COLORS[1]!, COLORS[5]!] }],
-      { plugins: { legend: { position: 'right' } } },
-    );
-    drawSeries(
-      'pay-ontime',
-      'line',
-      d.monthly.map((m) => formatMonth(m.month)),
-      [
-        dataset(
-          'On-time rate (%)',
-          d.monthly.map((m) => (m.onTimeRate === null ? null : m.onTimeRate * 100)),
-          COLORS[2]!,
-          { pointRadius: 2, yAxisID: 'y' },
-        ),
-        dataset(
-          'Days to deliver',
-          d.monthly.map((m) => (m.avgHoursToDeliver === null ? null : m.avgHoursToDeliver / 24)),
-          COLORS[0]!,
-          { pointRadius: 2, yAxisID: 'days' },
-        ),
-      ],
-      {
-        scales: {
-          y: { min: 0, max: 100 },
-          days: { position: 'right', min: 0, grid: { drawOnChartArea: false } },
+    draw: () => {
+      drawStacked(
+        'pay-funnel',
+        pick(d.funnel, 'stage'),
+        [
+          dataset(
+            'Passed',
+            d.funnel.map((s) => s.entered - s.failed),
+            COLORS[2]!,
+          ),
+          dataset('Failed', pick(d.funnel, 'failed'), COLORS[3]!),
+        ],
+        { horizontal: true },
+      );
+      drawShares('pay-method', pick(d.methods, 'method'), pick(d.methods, 'orders'), COLORS.slice(0, 3));
+      drawShares('pay-express', pick(d.shipping, 'kind'), pick(d.shipping, 'orders'), [
+        COLORS[1]!,
+        COLORS[5]!,
+      ]);
+      drawSeries(
+        'pay-ontime',
+        'line',
+        d.monthly.map((m) => formatMonth(m.month)),
+        [
+          dataset(
+            'On-time rate (%)',
+            d.monthly.map((m) => (m.onTimeRate === null ? null : m.onTimeRate * 100)),
+            COLORS[2]!,
+            { pointRadius: 2, yAxisID: 'y' },
+          ),
+          dataset(
+            'Days to deliver',
+            d.monthly.map((m) => (m.avgHoursToDeliver === null ? null : m.avgHoursToDeliver / 24)),
+            COLORS[0]!,
+            { pointRadius: 2, yAxisID: 'days' },
+          ),
+        ],
+        {
+          scales: {
+            y: { min: 0, max: 100 },
+            days: { position: 'right', min: 0, grid: { drawOnChartArea: false } },
+          },
         },
-      },
-    );
-  };
-  return { html, draw };
+      );
+    },
+  });
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Revenue & profit: tiles with period-over-period change, daily to yearly charts, by day of month. */
 import type { revenueTab } from '../../../queries/revenue.ts';
-import { COLORS, dataset, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawSeries, drawStacked } from '../charts.ts';
 import { formatCount, formatMonth, formatPercent, formatQuarter } from '../format.ts';
 import { chartCard, tileHtml } from '../widgets.ts';
 import { dayLabels, money, peso, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
@@ -55,15 +55,14 @@ export function revenue(d: RevenueData): Rendered {
       ],
       { scales: { y: money }, interaction: { mode: 'index', intersect: false } },
     );
-    drawSeries(
+    drawStacked(
       'rev-monthly',
-      'bar',
       d.monthly.map((m) => formatMonth(m.period)),
       [
-        dataset('COGS', pick(d.monthly, 'cogs'), COLORS[1]!, { stack: 'r' }),
-        dataset('Profit', pick(d.monthly, 'profit'), COLORS[2]!, { stack: 'r' }),
+        dataset('COGS', pick(d.monthly, 'cogs'), COLORS[1]!),
+        dataset('Profit', pick(d.monthly, 'profit'), COLORS[2]!),
       ],
-      { scales: { y: { ...money, stacked: true }, x: { stacked: true } } },
+      { value: money },
     );
     drawSeries(
       'rev-dom',

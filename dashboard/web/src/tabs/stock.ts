@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** Stock: current levels per product, low stock and restocks, stock movements and units on hand over time. */
 import type { stockTab } from '../../../queries/stock.ts';
-import { COLORS, dataset, drawChart, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawChart, drawSeries, drawStacked } from '../charts.ts';
 import { formatCount, formatDay, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml, type Column } from '../widgets.ts';
 import { dayLabels, tabPage, pick, type Of, type Rendered } from './tab.ts';
@@ -36,7 +36,7 @@ export function stock(d: StockData): Rendered {
   const t = d.tiles;
   const low = d.products.filter((p) => p.low);
   const lowest = [...d.products].sort((a, b) => a.available - b.available).slice(0, 20);
-  const html = tabPage(d, {
+  return tabPage(d, {
     tiles: [
       tileHtml('Products stocked', t.products, formatCount),
       tileHtml('Units on hand', t.onHand, formatCount),
@@ -125,80 +125,73 @@ export function stock(d: StockData): Rendered {
         { id: 'stock-products', wide: true },
       ),
     ],
-  });
-  const draw = () => {
-    const labels = dayLabels(d.days);
-    const series = (key: keyof (typeof d.days)[number]) => d.days.map((x) => x[key] as number);
-    drawSeries(
-      'stock-moves',
-      'bar',
-      labels,
-      [
+    draw: () => {
+      const labels = dayLabels(d.days);
+      const series = (key: keyof (typeof d.days)[number]) => d.days.map((x) => x[key] as number);
+      drawStacked('stock-moves', labels, [
         dataset('Reserved', series('reserved'), COLORS[0]!),
         dataset('Consumed', series('consumed'), COLORS[1]!),
         dataset('Released', series('released'), COLORS[5]!),
         dataset('Returned', series('returned'), COLORS[4]!),
         dataset('Restocked', series('restocked'), COLORS[2]!),
         dataset('Backordered', series('backordered'), COLORS[3]!),
-      ],
-      { scales: { x: { stacked: true }, y: { stacked: true } } },
-    );
-    drawSeries('stock-level', 'line', labels, [dataset('Units on hand', series('onHand'), COLORS[0]!)], {
-      plugins: { legend: { display: false } },
-    });
-    drawSeries('stock-restocks', 'bar', labels, [
-      dataset('Restocked', series('restocked'), COLORS[2]!),
-      dataset('Backordered', series('backordered'), COLORS[3]!),
-    ]);
-    // A time axis: each version is a point at the (Asia/Manila) day it took effect, so a three-day
-    // promotion is three days wide and a year without changes a year (a linear scale over UTC ms,
-    // ticks as days: no date adapter needed).
-    const steps = d.priceHistory;
-    const at = (day: string) => Date.parse(`${day}T00:00:00Z`);
-    const points = (value: (v: (typeof steps)[number]) => number | null) =>
-      steps.map((v) => ({ x: at(v.validFrom), y: value(v) ?? 0 }));
-    drawChart('stock-price-history', {
-      type: 'line',
-      data: {
-        datasets: [
-          {
-            ...dataset('Price', [], COLORS[0]!),
-            data: points((v) => v.price),
-            stepped: true,
-          },
-          {
-            ...dataset('Cost', [], COLORS[3]!),
-            data: points((v) => v.cost),
-            stepped: true,
-          },
-        ],
-      },
-      options: {
-        scales: {
-          x: {
-            type: 'linear',
-            ticks: { callback: (value) => formatDay(new Date(Number(value)).toISOString().slice(0, 10)) },
-          },
+      ]);
+      drawSeries('stock-level', 'line', labels, [dataset('Units on hand', series('onHand'), COLORS[0]!)], {
+        plugins: { legend: { display: false } },
+      });
+      drawSeries('stock-restocks', 'bar', labels, [
+        dataset('Restocked', series('restocked'), COLORS[2]!),
+        dataset('Backordered', series('backordered'), COLORS[3]!),
+      ]);
+      // A time axis: each version is a point at the (Asia/Manila) day it took effect, so a three-day
+      // promotion is three days wide and a year without changes a year (a linear scale over UTC ms,
+      // ticks as days: no date adapter needed).
+      const steps = d.priceHistory;
+      const at = (day: string) => Date.parse(`${day}T00:00:00Z`);
+      const points = (value: (v: (typeof steps)[number]) => number | null) =>
+        steps.map((v) => ({ x: at(v.validFrom), y: value(v) ?? 0 }));
+      drawChart('stock-price-history', {
+        type: 'line',
+        data: {
+          datasets: [
+            {
+              ...dataset('Price', [], COLORS[0]!),
+              data: points((v) => v.price),
+              stepped: true,
+            },
+            {
+              ...dataset('Cost', [], COLORS[3]!),
+              data: points((v) => v.cost),
+              stepped: true,
+            },
+          ],
         },
-        plugins: {
-          tooltip: {
-            callbacks: {
-              title: (items) => formatDay(new Date(items[0]!.parsed.x ?? 0).toISOString().slice(0, 10)),
+        options: {
+          scales: {
+            x: {
+              type: 'linear',
+              ticks: { callback: (value) => formatDay(new Date(Number(value)).toISOString().slice(0, 10)) },
+            },
+          },
+          plugins: {
+            tooltip: {
+              callbacks: {
+                title: (items) => formatDay(new Date(items[0]!.parsed.x ?? 0).toISOString().slice(0, 10)),
+              },
             },
           },
         },
-      },
-    });
-    drawSeries(
-      'stock-lowest',
-      'bar',
-      lowest.map((p) => `${p.sku} ${p.name}`),
-      [
-        dataset('Available', pick(lowest, 'available'), COLORS[0]!),
-        dataset('Reorder point', pick(lowest, 'reorderPoint'), COLORS[3]!),
-      ],
-      { indexAxis: 'y' },
-    );
-  };
-  return { html, draw };
+      });
+      drawSeries(
+        'stock-lowest',
+        'bar',
+        lowest.map((p) => `${p.sku} ${p.name}`),
+        [
+          dataset('Available', pick(lowest, 'available'), COLORS[0]!),
+          dataset('Reorder point', pick(lowest, 'reorderPoint'), COLORS[3]!),
+        ],
+        { indexAxis: 'y' },
+      );
+    },
+  });
 }

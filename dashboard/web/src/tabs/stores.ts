@@ -4,31 +4,20 @@
  * prices: stores ranked by sales, sales by channel over time, tenders at the till, VAT per month.
  */
 import type { storesTab } from '../../../queries/stores.ts';
-import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
+import { COLORS, dataset, drawRanking, drawShares, drawStacked } from '../charts.ts';
 import { formatCount, formatMonth, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
-import { dayLabels, money, peso, pesoShort, pick, rangeNote, type Of, type Rendered } from './tab.ts';
+import { dayBuckets, money, peso, pesoShort, pick, tabPage, type Of, type Rendered } from './tab.ts';
 
 export type StoresData = Of<typeof storesTab>;
 
-/** Longer ranges are drawn by week (7 days from the range's first), as the funnel tab does. */
-const WEEKLY_AFTER_DAYS = 92;
-
+/** Sales by channel per day, or per week (7 days from the range's first) over a long range. */
 function channelSeries(days: StoresData['days']) {
-  const weekly = days.length > WEEKLY_AFTER_DAYS;
-  const buckets: (typeof days)[] = [];
-  for (const [i, d] of days.entries()) {
-    if (weekly && i % 7 !== 0) buckets.at(-1)!.push(d);
-    else buckets.push([d]);
-  }
-  const sum = (b: typeof days, k: 'onlineSales' | 'storeSales') =>
-    Math.round(b.reduce((a, d) => a + d[k] * 100, 0)) / 100;
-  return {
-    weekly,
-    labels: dayLabels(buckets.map((b) => b[0]!)),
-    online: buckets.map((b) => sum(b, 'onlineSales')),
-    store: buckets.map((b) => sum(b, 'storeSales')),
-  };
+  const { weekly, labels, per } = dayBuckets(days);
+  // Summed in centavos, so that a week's pesos are exact.
+  const sales = (k: 'onlineSales' | 'storeSales') =>
+    per((b) => Math.round(b.reduce((a, d) => a + d[k] * 100, 0)) / 100);
+  return { weekly, labels, online: sales('onlineSales'), store: sales('storeSales') };
 }
 
 const TENDER_NAMES: Record<string, string> = {
@@ -43,21 +32,26 @@ export function stores(d: StoresData): Rendered {
   const t = d.tiles;
   const series = channelSeries(d.days);
   const selling = d.stores.filter((s) => s.orders > 0);
-  const html = `${rangeNote(d)}
+  return tabPage(d, {
+    intro: `
     <p class="subtitle">Delivered sales, VAT included (prices are VAT-inclusive). A store order is paid and
-      handed over at the till; the online channel is shipped and counts once delivered.</p>
-    <div class="tiles">
-      ${tileHtml('Store sales', t.storeSales, pesoShort)}
-      ${tileHtml('Store orders', t.storeOrders, formatCount)}
-      ${tileHtml('Store share of sales', t.storeShare, (v) => formatRatio(v))}
-      ${tileHtml('Average store basket', t.storeBasket, peso)}
-      ${tileHtml('Stores selling', t.storesSelling, formatCount)}
-      ${tileHtml('VAT in sales', t.vat, pesoShort)}
-      ${tileHtml('VAT share of sales', t.vatShare, (v) => formatRatio(v))}
-    </div>
-    <div class="grid">
-      ${chartCard('sto-ranking', `Stores by sales (${formatCount(selling.length)} of ${formatCount(d.stores.length)} selling)`, { height: 380 })}
-      ${tableCard(
+      handed over at the till; the online channel is shipped and counts once delivered.</p>`,
+    tiles: [
+      tileHtml('Store sales', t.storeSales, pesoShort),
+      tileHtml('Store orders', t.storeOrders, formatCount),
+      tileHtml('Store share of sales', t.storeShare, (v) => formatRatio(v)),
+      tileHtml('Average store basket', t.storeBasket, peso),
+      tileHtml('Stores selling', t.storesSelling, formatCount),
+      tileHtml('VAT in sales', t.vat, pesoShort),
+      tileHtml('VAT share of sales', t.vatShare, (v) => formatRatio(v)),
+    ],
+    cards: [
+      chartCard(
+        'sto-ranking',
+        `Stores by sales (${formatCount(selling.length)} of ${formatCount(d.stores.length)} selling)`,
+        { height: 380 },
+      ),
+      tableCard(
         'Sales per store',
         d.stores,
         [
@@ -70,10 +64,14 @@ export function stores(d: StoresData): Rendered {
           { title: 'Share', value: (r) => formatRatio(r.share), numeric: true },
         ],
         { id: 'stores-ranking', empty: 'no store in the reference data' },
-      )}
-      ${chartCard('sto-channels', `Sales by channel, per ${series.weekly ? 'week' : 'day'}: online and at the stores' tills`, { wide: true })}
-      ${chartCard('sto-tenders', 'Tenders at the till (store orders)')}
-      ${tableCard(
+      ),
+      chartCard(
+        'sto-channels',
+        `Sales by channel, per ${series.weekly ? 'week' : 'day'}: online and at the stores' tills`,
+        { wide: true },
+      ),
+      chartCard('sto-tenders', 'Tenders at the till (store orders)'),
+      tableCard(
         'Tenders',
         d.tenders,
         [
@@ -83,9 +81,9 @@ export function stores(d: StoresData): Rendered {
           { title: 'Sales', value: (r) => peso(r.sales), numeric: true },
         ],
         { id: 'stores-tenders', empty: 'no store order in this period' },
-      )}
-      ${chartCard('sto-vat', 'VAT per month, by channel (months the range touches)', { wide: true })}
-      ${tableCard(
+      ),
+      chartCard('sto-vat', 'VAT per month, by channel (months the range touches)', { wide: true }),
+      tableCard(
         'VAT per month: taxable and exempt or zero-rated sales',
         d.vatMonths,
         [
@@ -99,37 +97,31 @@ export function stores(d: StoresData): Rendered {
           { title: 'VAT', value: (r) => peso(r.vat), numeric: true },
         ],
         { id: 'stores-vat', wide: true, empty: 'no delivered sales in these months' },
-      )}
-    </div>`;
-  const draw = () => {
-    drawRanking('sto-ranking', pick(selling, 'name'), 'Sales (PHP)', pick(selling, 'sales'), COLORS[2]!);
-    drawSeries(
-      'sto-channels',
-      'bar',
-      series.labels,
-      [
-        dataset('Online', series.online, COLORS[0]!, { stack: 'c' }),
-        dataset('Stores', series.store, COLORS[2]!, { stack: 'c' }),
-      ],
-      { scales: { x: { stacked: true }, y: { stacked: true, ...money } } },
-    );
-    drawSeries(
-      'sto-tenders',
-      'doughnut',
-      d.tenders.map((r) => tenderName(r.tender)),
-      [{ data: pick(d.tenders, 'orders'), backgroundColor: COLORS.slice(0, 4) }],
-      { plugins: { legend: { position: 'right' } } },
-    );
-    drawSeries(
-      'sto-vat',
-      'bar',
-      d.vatMonths.map((m) => formatMonth(m.month)),
-      [
-        dataset('VAT online', pick(d.vatMonths, 'onlineVat'), COLORS[0]!, { stack: 'v' }),
-        dataset('VAT stores', pick(d.vatMonths, 'storeVat'), COLORS[2]!, { stack: 'v' }),
-      ],
-      { scales: { x: { stacked: true }, y: { stacked: true, ...money } } },
-    );
-  };
-  return { html, draw };
+      ),
+    ],
+    draw: () => {
+      drawRanking('sto-ranking', pick(selling, 'name'), 'Sales (PHP)', pick(selling, 'sales'), COLORS[2]!);
+      drawStacked(
+        'sto-channels',
+        series.labels,
+        [dataset('Online', series.online, COLORS[0]!), dataset('Stores', series.store, COLORS[2]!)],
+        { value: money },
+      );
+      drawShares(
+        'sto-tenders',
+        d.tenders.map((r) => tenderName(r.tender)),
+        pick(d.tenders, 'orders'),
+        COLORS.slice(0, 4),
+      );
+      drawStacked(
+        'sto-vat',
+        d.vatMonths.map((m) => formatMonth(m.month)),
+        [
+          dataset('VAT online', pick(d.vatMonths, 'onlineVat'), COLORS[0]!),
+          dataset('VAT stores', pick(d.vatMonths, 'storeVat'), COLORS[2]!),
+        ],
+        { value: money },
+      );
+    },
+  });
 }

@@ -2,7 +2,7 @@
 /** Support: tickets of the daily support reports, per day and per 1,000 orders, backlog, by category and reason. */
 import type { supportTab } from '../../../queries/support.ts';
 import { COLORS, dataset, drawRanking, drawSeries } from '../charts.ts';
-import { formatCount, formatHours, formatRatio } from '../format.ts';
+import { formatCount, formatHours, formatNumber, formatRatio } from '../format.ts';
 import { chartCard, tableCard, tileHtml } from '../widgets.ts';
 import { dayLabels, tabPage, pick, type Of, type Rendered } from './tab.ts';
 
@@ -10,10 +10,10 @@ export type SupportData = Of<typeof supportTab>;
 
 export function support(d: SupportData): Rendered {
   const t = d.tiles;
-  const html = tabPage(d, {
+  return tabPage(d, {
     tiles: [
       tileHtml('Tickets opened', t.tickets, formatCount),
-      tileHtml('Tickets per 1,000 orders', t.per1000Orders, (v) => (v === null ? '–' : v.toFixed(1))),
+      tileHtml('Tickets per 1,000 orders', t.per1000Orders, (v) => formatNumber(v, 1)),
       tileHtml('Time to resolve', t.hoursToResolve, formatHours, { inverse: true }),
       tileHtml('Share auto-closed (7-day rule)', t.shareAutoClosed, (v) => formatRatio(v), { inverse: true }),
       tileHtml('Open backlog', t.backlog, formatCount, { inverse: true }),
@@ -47,18 +47,17 @@ export function support(d: SupportData): Rendered {
         { id: 'support-dead-letters', wide: true, empty: 'every line of these reports was read' },
       ),
     ],
+    draw: () => {
+      drawSeries('sup-days', 'bar', dayLabels(d.days), [
+        dataset('Opened', pick(d.days, 'opened'), COLORS[0]!),
+        dataset('Resolved', pick(d.days, 'resolved'), COLORS[2]!),
+        dataset('Auto-closed', pick(d.days, 'autoClosed'), COLORS[3]!),
+      ]);
+      drawSeries('sup-backlog', 'line', dayLabels(d.days), [
+        dataset('Open backlog', pick(d.days, 'backlog'), COLORS[1]!),
+        dataset('Tickets per 1,000 orders', pick(d.days, 'per1000Orders'), COLORS[4]!),
+      ]);
+      drawRanking('sup-category', pick(d.categories, 'category'), 'Tickets', pick(d.categories, 'tickets'));
+    },
   });
-  const draw = () => {
-    drawSeries('sup-days', 'bar', dayLabels(d.days), [
-      dataset('Opened', pick(d.days, 'opened'), COLORS[0]!),
-      dataset('Resolved', pick(d.days, 'resolved'), COLORS[2]!),
-      dataset('Auto-closed', pick(d.days, 'autoClosed'), COLORS[3]!),
-    ]);
-    drawSeries('sup-backlog', 'line', dayLabels(d.days), [
-      dataset('Open backlog', pick(d.days, 'backlog'), COLORS[1]!),
-      dataset('Tickets per 1,000 orders', pick(d.days, 'per1000Orders'), COLORS[4]!),
-    ]);
-    drawRanking('sup-category', pick(d.categories, 'category'), 'Tickets', pick(d.categories, 'tickets'));
-  };
-  return { html, draw };
 }

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * What every analysis tab shares: the envelope the API wraps a tab's data in, what a tab renders,
- * the line naming the period shown, the page layout, and the peso formatting of tiles and chart axes.
+ * the line naming the period shown, the page layout, the days of a chart, and the peso formatting of
+ * tiles and chart axes.
  */
 import type { RangeWindow } from '../../../range.ts';
 import { pesoTick } from '../charts.ts';
@@ -42,11 +43,36 @@ export function rangeNote(d: Envelope): string {
 }
 
 /**
- * The page of an analysis tab: the range note, an optional introduction, a row of tiles, then the
- * grid of charts and tables.
+ * An analysis tab: the range note, an optional introduction, a row of tiles, then the grid of
+ * charts and tables, and what draws the charts into it.
  */
-export function tabPage(d: Envelope, page: { intro?: string; tiles: string[]; cards: string[] }): string {
-  return `${rangeNote(d)}${page.intro ?? ''}
+export function tabPage(
+  d: Envelope,
+  page: { intro?: string; tiles: string[]; cards: string[]; draw: () => void },
+): Rendered {
+  const html = `${rangeNote(d)}${page.intro ?? ''}
     <div class="tiles">${page.tiles.join('')}</div>
     <div class="grid">${page.cards.join('')}</div>`;
+  return { html, draw: page.draw };
+}
+
+/** Longer ranges are drawn by week (7 days from the range's first). */
+const WEEKLY_AFTER_DAYS = 92;
+
+/**
+ * The days of a range as a chart's points: a day each, or a week each when the range is long;
+ * `per` maps each point's days to its value.
+ */
+export function dayBuckets<T extends { day: string }>(days: readonly T[]) {
+  const weekly = days.length > WEEKLY_AFTER_DAYS;
+  const buckets: T[][] = [];
+  for (const [i, d] of days.entries()) {
+    if (weekly && i % 7 !== 0) buckets.at(-1)!.push(d);
+    else buckets.push([d]);
+  }
+  return {
+    weekly,
+    labels: dayLabels(buckets.map((b) => b[0]!)),
+    per: <R>(value: (days: T[]) => R): R[] => buckets.map(value),
+  };
 }
