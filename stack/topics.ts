@@ -100,7 +100,9 @@ export async function setCompatibility(registryUrl: string, subject: string, lev
         throw new OrderflowError(
           'ORDERFLOW_REGISTRY_UNAVAILABLE',
           `setting compatibility ${level} on ${subject} failed: HTTP ${res.status} ${await res.text()}`,
-          { retriable: res.status >= 500 },
+          // 409: another process set it at the same moment (Apicurio: "A rule named 'COMPATIBILITY'
+          // already exists"); the same PUT again updates the rule that now exists.
+          { retriable: res.status >= 500 || res.status === 409 },
         );
       }
     },
