@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   ORDERFLOW_CONFIG_INVALID: 'A setting (flag or environment variable) has a value that is not allowed.',
   ORDERFLOW_USAGE: 'A command was called with flags that do not fit together.',
   ORDERFLOW_STACK_START_FAILED: 'A component of the local stack did not become healthy.',
+  ORDERFLOW_STACK_BUSY: 'Another stack up or down held the local stack for too long.',
   ORDERFLOW_STACK_NOT_INSTALLED:
     'The JVM artifacts or PostgreSQL binaries are missing: run scripts/setup.sh.',
   ORDERFLOW_BROKER_UNAVAILABLE: 'Kafka did not answer within the retry budget.',

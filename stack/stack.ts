@@ -4,6 +4,7 @@ import { describeError, OrderflowError } from '../common/errors.ts';
 import { components, type Component } from './components.ts';
 import { tcpOpen } from './jvm.ts';
 import { tlsPaths } from './kafka-sasl.ts';
+import { withStackLock } from './lock.ts';
 import { tail } from './process.ts';
 import { setScramUser } from './scram-users.ts';
 import { stackPaths, stackSettings, type StackSettings } from './settings.ts';
@@ -40,6 +41,18 @@ export async function stackUp(
 ): Promise<ComponentStatus[]> {
   const { settings, paths } = loadStack(env);
   const all = components(settings, paths);
+  // Another up or down may run for as long as this one would: every component's start timeout.
+  const waitMs = (all.length + 1) * settings.startTimeoutSec * 1000;
+  await withStackLock(paths.run, waitMs, report, () => startAll(all, settings, report, env));
+  return stackStatus(env);
+}
+
+async function startAll(
+  all: Component[],
+  settings: StackSettings,
+  report: Report,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   for (const c of all) {
     if (await c.healthy()) {
       const owner =
@@ -75,7 +88,6 @@ export async function stackUp(
     report(`${c.name.padEnd(9)} healthy on 127.0.0.1:${c.port}`);
     if (c.name === 'kafka') await saslListenerUp(settings, report, env);
   }
-  return stackStatus(env);
 }
 
 /**
@@ -120,11 +132,13 @@ function startFailure(c: Component, why: string, cause?: unknown): OrderflowErro
 
 /** Stop exactly the processes `up` started (by pid file), in reverse order. */
 export async function stackDown(report: Report, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { all } = loadStack(env);
-  for (const c of [...all].reverse()) {
-    const result = await c.stop();
-    report(`${c.name.padEnd(9)} ${result}`);
-  }
+  const { all, paths, settings } = loadStack(env);
+  await withStackLock(paths.run, (all.length + 1) * settings.startTimeoutSec * 1000, report, async () => {
+    for (const c of [...all].reverse()) {
+      const result = await c.stop();
+      report(`${c.name.padEnd(9)} ${result}`);
+    }
+  });
 }
 
 export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise<ComponentStatus[]> {
