@@ -157,10 +157,8 @@ function registry(s: StackSettings, p: StackPaths): Component {
         // A PostgreSQL restart ends every pooled connection. Agroal validates idle connections only
         // every 2 minutes by default, so until then the registry answered each call on a dead one with
         // "terminating connection due to administrator command" (measured: 90 s of failed schema
-        // registrations). Validate on borrow (one local round trip) and drop the dead ones early.
+        // registrations). Validated when borrowed (one local round trip), a dead one is replaced.
         'quarkus.datasource.postgresql.jdbc.validate-on-borrow': 'true',
-        'quarkus.datasource.postgresql.jdbc.validation-query-sql': 'select 1',
-        'quarkus.datasource.postgresql.jdbc.background-validation-interval': '10S',
         'apicurio.rest.deletion.artifact.enabled': 'true',
         'apicurio.rest.deletion.artifact-version.enabled': 'true',
         'apicurio.rest.deletion.group.enabled': 'true',

@@ -51,6 +51,23 @@ export async function deleteTopicsWhere(
   }
 }
 
+/**
+ * One schema registration, tried once, straight to the registry's REST API (no client, no retry):
+ * the HTTP status and the body (the new id, or the registry's own error).
+ */
+export async function registerOnce(
+  subject: string,
+  schema: string,
+): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${conn.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
 /** The sink connectors' values on the local stack for one test's topic prefix and warehouse schema. */
 export function localSinkValues(topicPrefix: string, warehouseSchema: string): SinkValues {
   return {

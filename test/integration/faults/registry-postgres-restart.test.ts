@@ -9,22 +9,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSchema } from '../../../common/serde.ts';
 import { TOPICS } from '../../../schemas/topics.ts';
-import { conn, uniquePrefix } from '../helpers.ts';
+import { conn, registerOnce, uniquePrefix } from '../helpers.ts';
 import { component, restore } from './stack-control.ts';
 
 const prefix = uniquePrefix('regpg');
 const schema = readSchema(TOPICS.finished.schema);
-
-/** One registration, tried once: the HTTP status and the body (the registry's error, if any). */
-async function register(subject: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${conn.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ schema }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: await res.text() };
-}
 
 /** Registrations at once, twice the pool's minimum size, so they take many of its connections. */
 const COUNT = 40;
@@ -32,7 +21,7 @@ const subjectName = (tag: string, i: number): string => `${prefix}${tag}-${i}-va
 
 /** COUNT new subjects registered at once. */
 async function registerMany(tag: string): Promise<{ status: number; body: string }[]> {
-  return Promise.all(Array.from({ length: COUNT }, (_, i) => register(subjectName(tag, i))));
+  return Promise.all(Array.from({ length: COUNT }, (_, i) => registerOnce(subjectName(tag, i), schema)));
 }
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AvroSerde, readSchema } from '../../../common/serde.ts';
 import { setCompatibility } from '../../../stack/topics.ts';
 import { TOPICS } from '../../../schemas/topics.ts';
-import { conn, uniquePrefix } from '../helpers.ts';
+import { conn, registerOnce, uniquePrefix } from '../helpers.ts';
 
 describe('schema registry', () => {
   it('registering again under a subject a timed-out try left without a compatibility setting returns the same id', async () => {
@@ -14,13 +14,9 @@ describe('schema registry', () => {
     // registry reads that back as NONE, which the client used to refuse on every retry.
     const subject = `${uniquePrefix('reg')}orders-value`;
     const schema = readSchema(TOPICS.finished.schema);
-    const res = await fetch(`${conn.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema }),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const { id } = (await res.json()) as { id: number };
+    const res = await registerOnce(subject, schema);
+    expect(res.status, res.body).toBe(200);
+    const { id } = JSON.parse(res.body) as { id: number };
     const config = await fetch(`${conn.registryUrl}/config/${encodeURIComponent(subject)}`);
     expect(((await config.json()) as { compatibilityLevel?: string }).compatibilityLevel).toBe('NONE');
 
@@ -31,12 +27,8 @@ describe('schema registry', () => {
   /** A subject with a schema and no compatibility rule of its own (what a raw registration leaves). */
   async function bareSubject(): Promise<string> {
     const subject = `${uniquePrefix('reg')}orders-value`;
-    const res = await fetch(`${conn.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema: readSchema(TOPICS.finished.schema) }),
-    });
-    expect(res.status, await res.text()).toBe(200);
+    const res = await registerOnce(subject, readSchema(TOPICS.finished.schema));
+    expect(res.status, res.body).toBe(200);
     return subject;
   }
 
